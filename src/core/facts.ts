@@ -1,0 +1,163 @@
+/**
+ * Facts are what observers learn from Claude's output. They are plain data: observers emit
+ * them, the session reducer folds them into state, and the recorder stores them as history.
+ * Every timestamp is epoch milliseconds.
+ */
+
+/** Token counts of one model request, as the Messages API reports them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Cache writes of all lifetimes; the split below is present when Claude reports it. */
+  cacheCreationTokens: number;
+  cacheCreation5mTokens?: number;
+  cacheCreation1hTokens?: number;
+  cacheReadTokens: number;
+}
+
+/** Where a fact came from; the reducer uses it to decide which source wins. */
+export type FactSource =
+  | 'stream-json'
+  | 'print-text'
+  | 'transcript'
+  | 'hook'
+  | 'statusline'
+  | 'screen'
+  | 'runner';
+
+/**
+ * The limit windows Claude Code knows, named as its `rate_limit_event` names them, plus the
+ * kinds that only appear as text.
+ */
+export type LimitKind =
+  | 'five_hour'
+  | 'seven_day'
+  | 'seven_day_opus'
+  | 'seven_day_sonnet'
+  | 'overage'
+  /** A subscription limit whose window the message does not name ("You've hit your limit"). */
+  | 'subscription'
+  /** An API-key 429 (`rate_limit_error`), retried by the caller after a short wait. */
+  | 'api_rate_limit'
+  /** "Server is temporarily limiting requests (not your usage limit)". */
+  | 'server_rate_limit'
+  /** Spend caps and exhausted credits of API accounts ("credit balance is too low"). */
+  | 'credits';
+
+export type LimitSeverity = 'limit' | 'warning';
+
+export interface SessionIdentifiedFact {
+  kind: 'session-identified';
+  source: FactSource;
+  claudeSessionId: string;
+  model?: string;
+  cwd?: string;
+  claudeVersion?: string;
+  transcriptPath?: string;
+}
+
+export interface UsageObservedFact {
+  kind: 'usage';
+  source: FactSource;
+  /** `message.id` + `requestId`: repeats of one key replace each other, they never add up. */
+  messageKey: string;
+  model: string;
+  usage: TokenUsage;
+  /** Subagent (sidechain) traffic: counted once, like any other message. */
+  sidechain?: boolean;
+  at?: number;
+}
+
+/** Per-model totals as Claude itself reports them (the `result` event's `modelUsage`). */
+export interface ModelTotals extends TokenUsage {
+  model: string;
+  costUsd?: number;
+}
+
+export interface CostReportedFact {
+  kind: 'cost-reported';
+  source: FactSource;
+  /** Claude's own figure for the whole process so far (cumulative, never a delta). */
+  costUsd: number;
+}
+
+export interface ResultReportedFact {
+  kind: 'result';
+  source: FactSource;
+  subtype: string;
+  isError: boolean;
+  numTurns?: number;
+  durationMs?: number;
+  durationApiMs?: number;
+  apiError?: string;
+  /** Cumulative totals for the process, by model, when Claude reports them. */
+  modelTotals?: ModelTotals[];
+  /** Cumulative totals for the process, when Claude reports them without a per-model split. */
+  totals?: TokenUsage;
+}
+
+export interface RateLimitObservedFact {
+  kind: 'rate-limit';
+  source: FactSource;
+  severity: LimitSeverity;
+  limitKind: LimitKind;
+  /** The instant the limit lifts, when known. */
+  resetsAt: number | null;
+  /** The words Claude showed, when the fact came from text. */
+  text?: string;
+  /** 0..1, when Claude reports how much of the window is used. */
+  utilization?: number;
+  at: number;
+}
+
+export interface ApiRetryFact {
+  kind: 'api-retry';
+  source: FactSource;
+  attempt: number;
+  maxRetries?: number;
+  retryDelayMs?: number;
+  errorStatus?: number;
+  error?: string;
+  at: number;
+}
+
+export interface TurnCompletedFact {
+  kind: 'turn-completed';
+  source: FactSource;
+  at: number;
+}
+
+/** A line we could not use: counted so `status` can show it, never fatal. */
+export interface LineRejectedFact {
+  kind: 'line-rejected';
+  source: FactSource;
+  reason: string;
+}
+
+export interface ChildExitedFact {
+  kind: 'child-exited';
+  source: 'runner';
+  exitCode: number;
+  signal: string | null;
+  at: number;
+}
+
+export type Fact =
+  | SessionIdentifiedFact
+  | UsageObservedFact
+  | CostReportedFact
+  | ResultReportedFact
+  | RateLimitObservedFact
+  | ApiRetryFact
+  | TurnCompletedFact
+  | LineRejectedFact
+  | ChildExitedFact;
+
+export type FactKind = Fact['kind'];
+
+export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationTokens: 0,
+  cacheReadTokens: 0,
+});

@@ -1,0 +1,183 @@
+import type {
+  Fact,
+  FactSource,
+  ModelTotals,
+  RateLimitObservedFact,
+  TokenUsage,
+} from './facts.js';
+import { limitKindFromRateLimitType } from './rate-limit-text.js';
+
+/**
+ * Turns one event of `claude -p --output-format json|stream-json` into facts. The event shapes
+ * are Claude Code's; anything we do not know is ignored, never an error.
+ */
+export function factsFromPrintEvent(event: unknown, now: number, source: FactSource = 'stream-json'): Fact[] {
+  if (!isRecord(event)) return [{ kind: 'line-rejected', source, reason: 'event is not a JSON object' }];
+  switch (event.type) {
+    case 'system':
+      return factsFromSystemEvent(event, now, source);
+    case 'assistant':
+      return factsFromAssistantEvent(event, now, source);
+    case 'rate_limit_event':
+      return factsFromRateLimitEvent(event, now, source);
+    case 'result':
+      return factsFromResultEvent(event, source);
+    default:
+      return [];
+  }
+}
+
+function factsFromSystemEvent(event: Record<string, unknown>, now: number, source: FactSource): Fact[] {
+  if (event.subtype === 'init' && typeof event.session_id === 'string') {
+    return [
+      {
+        kind: 'session-identified',
+        source,
+        claudeSessionId: event.session_id,
+        ...optionalString('model', event.model),
+        ...optionalString('cwd', event.cwd),
+        ...optionalString('claudeVersion', event.claude_code_version),
+      },
+    ];
+  }
+  if (event.subtype === 'api_retry') {
+    return [
+      {
+        kind: 'api-retry',
+        source,
+        attempt: numberOr(event.attempt, 0),
+        ...optionalNumber('maxRetries', event.max_retries),
+        ...optionalNumber('retryDelayMs', event.retry_delay_ms),
+        ...optionalNumber('errorStatus', event.error_status),
+        ...optionalString('error', event.error),
+        at: now,
+      },
+    ];
+  }
+  return [];
+}
+
+function factsFromAssistantEvent(event: Record<string, unknown>, now: number, source: FactSource): Fact[] {
+  const message = event.message;
+  if (!isRecord(message) || !isRecord(message.usage)) return [];
+  const model = typeof message.model === 'string' ? message.model : 'unknown';
+  // Error placeholders carry zeros and no real model: nothing to count.
+  if (model === '<synthetic>') return [];
+  const id = typeof message.id === 'string' ? message.id : null;
+  if (id === null) return [];
+  const requestId = typeof event.requestId === 'string' ? event.requestId : typeof event.request_id === 'string' ? event.request_id : null;
+  return [
+    {
+      kind: 'usage',
+      source,
+      messageKey: requestId ? `${id}:${requestId}` : id,
+      model,
+      usage: usageFromApi(message.usage),
+      ...(event.parent_tool_use_id ? { sidechain: true } : {}),
+      at: now,
+    },
+  ];
+}
+
+function factsFromRateLimitEvent(event: Record<string, unknown>, now: number, source: FactSource): Fact[] {
+  const info = event.rate_limit_info;
+  if (!isRecord(info)) return [];
+  const status = typeof info.status === 'string' ? info.status : '';
+  // "allowed" is the all-clear Claude sends with every answer; only warnings and rejections matter.
+  if (status !== 'rejected' && status !== 'allowed_warning') return [];
+  const resetsAtSeconds = typeof info.resetsAt === 'number' ? info.resetsAt : null;
+  const fact: RateLimitObservedFact = {
+    kind: 'rate-limit',
+    source,
+    severity: status === 'rejected' ? 'limit' : 'warning',
+    limitKind: limitKindFromRateLimitType(typeof info.rateLimitType === 'string' ? info.rateLimitType : ''),
+    resetsAt: resetsAtSeconds === null ? null : resetsAtSeconds * 1000,
+    at: now,
+  };
+  if (typeof info.utilization === 'number') fact.utilization = info.utilization;
+  return [fact];
+}
+
+function factsFromResultEvent(event: Record<string, unknown>, source: FactSource): Fact[] {
+  const facts: Fact[] = [];
+  if (typeof event.session_id === 'string' && event.session_id.length > 0) {
+    facts.push({ kind: 'session-identified', source, claudeSessionId: event.session_id });
+  }
+  const modelTotals = modelTotalsFrom(event.modelUsage);
+  facts.push({
+    kind: 'result',
+    source,
+    subtype: typeof event.subtype === 'string' ? event.subtype : 'unknown',
+    isError: event.is_error === true,
+    ...optionalNumber('numTurns', event.num_turns),
+    ...optionalNumber('durationMs', event.duration_ms),
+    ...optionalNumber('durationApiMs', event.duration_api_ms),
+    ...optionalString('apiError', event.api_error),
+    ...(modelTotals.length > 0 ? { modelTotals } : {}),
+    ...(isRecord(event.usage) ? { totals: usageFromApi(event.usage) } : {}),
+  });
+  // Older versions named the figure `cost_usd` or `total_cost`.
+  const cost = firstNumber(event.total_cost_usd, event.cost_usd, event.total_cost);
+  if (cost !== null) facts.push({ kind: 'cost-reported', source, costUsd: cost });
+  return facts;
+}
+
+/** Reads a Messages API `usage` object (snake_case, as the API and transcripts write it). */
+export function usageFromApi(usage: Record<string, unknown>): TokenUsage {
+  const result: TokenUsage = {
+    inputTokens: count(usage.input_tokens),
+    outputTokens: count(usage.output_tokens),
+    cacheCreationTokens: count(usage.cache_creation_input_tokens),
+    cacheReadTokens: count(usage.cache_read_input_tokens),
+  };
+  const split = usage.cache_creation;
+  if (isRecord(split)) {
+    result.cacheCreation5mTokens = count(split.ephemeral_5m_input_tokens);
+    result.cacheCreation1hTokens = count(split.ephemeral_1h_input_tokens);
+  }
+  return result;
+}
+
+/** Reads `modelUsage` (camelCase, as the result event writes it). */
+function modelTotalsFrom(value: unknown): ModelTotals[] {
+  if (!isRecord(value)) return [];
+  const totals: ModelTotals[] = [];
+  for (const [model, entry] of Object.entries(value)) {
+    if (!isRecord(entry)) continue;
+    const item: ModelTotals = {
+      model,
+      inputTokens: count(entry.inputTokens),
+      outputTokens: count(entry.outputTokens),
+      cacheCreationTokens: count(entry.cacheCreationInputTokens),
+      cacheReadTokens: count(entry.cacheReadInputTokens),
+    };
+    if (typeof entry.costUSD === 'number') item.costUsd = entry.costUSD;
+    totals.push(item);
+  }
+  return totals;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function firstNumber(...values: unknown[]): number | null {
+  for (const value of values) if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return null;
+}
+
+function optionalString<K extends string>(key: K, value: unknown): { [P in K]?: string } {
+  return (typeof value === 'string' && value.length > 0 ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+function optionalNumber<K extends string>(key: K, value: unknown): { [P in K]?: number } {
+  return (typeof value === 'number' && Number.isFinite(value) ? { [key]: value } : {}) as { [P in K]?: number };
+}

@@ -1,0 +1,290 @@
+import type { Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
+import { ZERO_USAGE } from './facts.js';
+
+export type SessionStatus = 'ACTIVE' | 'RATE_LIMITED' | 'COMPLETED' | 'FAILED' | 'INTERRUPTED';
+export type RunMode = 'interactive' | 'print' | 'pipe';
+export type CostSource = 'claude' | 'computed';
+
+export interface RateLimitState {
+  kind: LimitKind;
+  severity: LimitSeverity;
+  resetsAt: number | null;
+  text: string | null;
+  source: string;
+  observedAt: number;
+  utilization: number | null;
+}
+
+/** Prices a request; injected so the reducer stays pure and the table stays swappable. */
+export type PriceUsage = (model: string, usage: TokenUsage, options?: { aggregate?: boolean }) => { costUsd: number; known: boolean };
+
+export interface SessionContext {
+  id: string;
+  mode: RunMode;
+  sessionType: string | null;
+  projectPath: string | null;
+  cwd: string;
+  argv: string[];
+  pid: number;
+  startedAt: number;
+}
+
+export interface SessionState extends SessionContext {
+  status: SessionStatus;
+  claudeSessionId: string | null;
+  claudeVersion: string | null;
+  transcriptPath: string | null;
+  model: string | null;
+  models: string[];
+  endedAt: number | null;
+  durationMs: number | null;
+  durationApiMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** The cost we show: Claude's own figure when it gave one, else ours. */
+  costUsd: number | null;
+  costSource: CostSource | null;
+  /** Claude's reported figure and ours, kept side by side so they can be compared. */
+  reportedCostUsd: number | null;
+  computedCostUsd: number;
+  unpricedModels: string[];
+  numTurns: number;
+  tokens: TokenUsage;
+  /** 'result' once Claude reported totals; they include calls that never show as messages. */
+  tokensSource: 'messages' | 'result';
+  rateLimit: RateLimitState | null;
+  rateLimitEvents: number;
+  apiRetries: number;
+  rejectedLines: number;
+  resultSubtype: string | null;
+  isError: boolean;
+  apiError: string | null;
+  updatedAt: number;
+  /** Last counts per message key; repeats replace, never add. */
+  messages: Record<string, { model: string; usage: TokenUsage }>;
+  /** Claude's cumulative per-model totals from the latest result. */
+  reportedModelTotals: ModelTotals[] | null;
+  /** The result's own `usage`, used only when there is nothing better (no modelUsage, no messages). */
+  reportedTotals: TokenUsage | null;
+}
+
+export function createSessionState(context: SessionContext): SessionState {
+  return {
+    ...context,
+    status: 'ACTIVE',
+    claudeSessionId: null,
+    claudeVersion: null,
+    transcriptPath: null,
+    model: null,
+    models: [],
+    endedAt: null,
+    durationMs: null,
+    durationApiMs: null,
+    exitCode: null,
+    signal: null,
+    costUsd: null,
+    costSource: null,
+    reportedCostUsd: null,
+    computedCostUsd: 0,
+    unpricedModels: [],
+    numTurns: 0,
+    tokens: { ...ZERO_USAGE },
+    tokensSource: 'messages',
+    rateLimit: null,
+    rateLimitEvents: 0,
+    apiRetries: 0,
+    rejectedLines: 0,
+    resultSubtype: null,
+    isError: false,
+    apiError: null,
+    updatedAt: context.startedAt,
+    messages: {},
+    reportedModelTotals: null,
+    reportedTotals: null,
+  };
+}
+
+const FINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['COMPLETED', 'FAILED', 'INTERRUPTED']);
+
+export function isFinalStatus(status: SessionStatus): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
+/** Signals a person or a terminal sends to stop a program: the run was interrupted, not broken. */
+const INTERRUPT_SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGKILL', 'SIGQUIT']);
+
+/** The one place that decides what a fact means for a session. Pure: no clock, no I/O. */
+export function reduceSession(state: SessionState, fact: Fact, now: number, priceUsage?: PriceUsage): SessionState {
+  const next = reduceFact(state, fact, now, priceUsage);
+  return next === state ? state : { ...next, updatedAt: now };
+}
+
+function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: PriceUsage): SessionState {
+  switch (fact.kind) {
+    case 'session-identified':
+      return {
+        ...state,
+        claudeSessionId: fact.claudeSessionId,
+        claudeVersion: fact.claudeVersion ?? state.claudeVersion,
+        transcriptPath: fact.transcriptPath ?? state.transcriptPath,
+        model: fact.model ?? state.model,
+        models: fact.model ? addModel(state.models, fact.model) : state.models,
+      };
+    case 'usage': {
+      const messages = { ...state.messages, [fact.messageKey]: { model: fact.model, usage: fact.usage } };
+      const withUsage = { ...state, messages, models: addModel(state.models, fact.model) };
+      // Claude answering again means a limit no longer holds it back.
+      const status = state.status === 'RATE_LIMITED' && fact.usage.outputTokens > 0 ? 'ACTIVE' : state.status;
+      return recomputeTotals({ ...withUsage, status }, priceUsage);
+    }
+    case 'cost-reported':
+      return withCost({ ...state, reportedCostUsd: fact.costUsd });
+    case 'result': {
+      const withResult: SessionState = {
+        ...state,
+        resultSubtype: fact.subtype,
+        isError: fact.isError,
+        apiError: fact.apiError ?? state.apiError,
+        numTurns: fact.numTurns ?? state.numTurns,
+        durationApiMs: fact.durationApiMs ?? state.durationApiMs,
+        reportedModelTotals: fact.modelTotals ?? state.reportedModelTotals,
+        reportedTotals: fact.totals ?? state.reportedTotals,
+        models: (fact.modelTotals ?? []).reduce((models, total) => addModel(models, total.model), state.models),
+      };
+      return recomputeTotals(withResult, priceUsage);
+    }
+    case 'rate-limit': {
+      const observed: RateLimitState = {
+        kind: fact.limitKind,
+        severity: fact.severity,
+        resetsAt: fact.resetsAt,
+        text: fact.text ?? null,
+        source: fact.source,
+        observedAt: fact.at,
+        utilization: fact.utilization ?? null,
+      };
+      const status = !isFinalStatus(state.status) && fact.severity === 'limit' ? 'RATE_LIMITED' : state.status;
+      return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed), status, rateLimitEvents: state.rateLimitEvents + 1 };
+    }
+    case 'api-retry':
+      return { ...state, apiRetries: state.apiRetries + 1 };
+    case 'turn-completed':
+      return { ...state, numTurns: state.numTurns + 1 };
+    case 'line-rejected':
+      return { ...state, rejectedLines: state.rejectedLines + 1 };
+    case 'child-exited':
+      return {
+        ...state,
+        exitCode: fact.exitCode,
+        signal: fact.signal,
+        endedAt: fact.at,
+        durationMs: Math.max(0, fact.at - state.startedAt),
+        status: finalStatus(fact.exitCode, fact.signal),
+      };
+    default:
+      return assertNever(fact);
+  }
+}
+
+/** Re-evaluates the time-dependent part of the state: a limit whose reset has passed is lifted. */
+export function refreshSession(state: SessionState, now: number): SessionState {
+  if (state.status !== 'RATE_LIMITED' || state.rateLimit === null) return state;
+  if (isInForce(state.rateLimit, now)) return state;
+  return { ...state, status: 'ACTIVE', updatedAt: now };
+}
+
+export function isInForce(limit: RateLimitState | null, now: number): boolean {
+  if (limit === null || limit.severity !== 'limit') return false;
+  return limit.resetsAt === null || limit.resetsAt > now;
+}
+
+/**
+ * The session keeps the limit that mattered most: a limit outranks a warning. For the same limit,
+ * a structured report (no text) is trusted for the window and the reset instant, and the words
+ * Claude showed are kept beside it.
+ */
+function chooseRateLimit(current: RateLimitState | null, observed: RateLimitState): RateLimitState {
+  if (current === null) return observed;
+  if (current.severity === 'limit' && observed.severity === 'warning') return current;
+  if (current.severity !== observed.severity) return observed;
+  const currentStructured = current.text === null;
+  const observedStructured = observed.text === null;
+  if (currentStructured && !observedStructured && (observed.kind === current.kind || observed.kind === 'subscription')) {
+    return { ...current, text: observed.text };
+  }
+  if (observedStructured && !currentStructured && (current.kind === observed.kind || current.kind === 'subscription')) {
+    return { ...observed, text: current.text };
+  }
+  return observed;
+}
+
+function finalStatus(exitCode: number, signal: string | null): SessionStatus {
+  if (signal !== null && INTERRUPT_SIGNALS.has(signal)) return 'INTERRUPTED';
+  return exitCode === 0 ? 'COMPLETED' : 'FAILED';
+}
+
+/**
+ * Token totals, best source first: Claude's per-model totals (they include calls that never show
+ * as messages), then the messages we saw (de-duplicated by key), then the result's bare `usage`.
+ */
+function recomputeTotals(state: SessionState, priceUsage?: PriceUsage): SessionState {
+  let tokens: TokenUsage = { ...ZERO_USAGE };
+  let computedCostUsd = 0;
+  const unpriced = new Set(state.unpricedModels);
+  const price = (model: string, usage: TokenUsage, aggregate: boolean): void => {
+    if (!priceUsage) return;
+    const { costUsd, known } = priceUsage(model, usage, { aggregate });
+    computedCostUsd += costUsd;
+    if (!known) unpriced.add(model);
+  };
+  const messages = Object.values(state.messages);
+  let tokensSource: SessionState['tokensSource'] = 'messages';
+  if (state.reportedModelTotals && state.reportedModelTotals.length > 0) {
+    tokensSource = 'result';
+    for (const total of state.reportedModelTotals) {
+      tokens = addUsage(tokens, total);
+      price(total.model, total, true);
+    }
+  } else if (messages.length > 0) {
+    for (const { model, usage } of messages) {
+      tokens = addUsage(tokens, usage);
+      price(model, usage, false);
+    }
+  } else if (state.reportedTotals) {
+    tokensSource = 'result';
+    tokens = { ...state.reportedTotals };
+    if (state.model) price(state.model, tokens, true);
+  }
+  return withCost({ ...state, tokens, tokensSource, computedCostUsd, unpricedModels: [...unpriced] });
+}
+
+function withCost(state: SessionState): SessionState {
+  if (state.reportedCostUsd !== null) return { ...state, costUsd: state.reportedCostUsd, costSource: 'claude' };
+  const hasUsage = state.tokens.inputTokens + state.tokens.outputTokens + state.tokens.cacheCreationTokens + state.tokens.cacheReadTokens > 0;
+  return hasUsage ? { ...state, costUsd: state.computedCostUsd, costSource: 'computed' } : state;
+}
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const sum: TokenUsage = {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+  };
+  if (a.cacheCreation5mTokens !== undefined || b.cacheCreation5mTokens !== undefined) {
+    sum.cacheCreation5mTokens = (a.cacheCreation5mTokens ?? 0) + (b.cacheCreation5mTokens ?? 0);
+  }
+  if (a.cacheCreation1hTokens !== undefined || b.cacheCreation1hTokens !== undefined) {
+    sum.cacheCreation1hTokens = (a.cacheCreation1hTokens ?? 0) + (b.cacheCreation1hTokens ?? 0);
+  }
+  return sum;
+}
+
+function addModel(models: string[], model: string): string[] {
+  if (model === '<synthetic>' || model === 'unknown' || models.includes(model)) return models;
+  return [...models, model];
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled fact: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,104 @@
+import type { SessionState, SessionStatus } from './session-state.js';
+
+/** A session as readers see it: the shape of state files' `data` and of `cw sessions --json`. */
+export interface SessionView {
+  id: string;
+  claudeSessionId: string | null;
+  status: SessionStatus;
+  mode: string;
+  sessionType: string | null;
+  projectPath: string | null;
+  cwd: string;
+  argv: string[];
+  pid: number | null;
+  host: string | null;
+  claudeVersion: string | null;
+  model: string | null;
+  models: string[];
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  durationApiMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  costUsd: number | null;
+  costSource: string | null;
+  reportedCostUsd: number | null;
+  computedCostUsd: number;
+  unpricedModels: string[];
+  numTurns: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  rateLimit: RateLimitView | null;
+  rateLimitEvents: number;
+  apiRetries: number;
+  rejectedLines: number;
+  isError: boolean;
+  apiError: string | null;
+  heartbeatAt: string | null;
+  updatedAt: string;
+}
+
+export interface RateLimitView {
+  kind: string;
+  severity: string;
+  resetsAt: string | null;
+  text: string | null;
+  source: string;
+}
+
+export function viewOfSession(state: SessionState, extra: { host: string | null; heartbeatAt: number | null }): SessionView {
+  return {
+    id: state.id,
+    claudeSessionId: state.claudeSessionId,
+    status: state.status,
+    mode: state.mode,
+    sessionType: state.sessionType,
+    projectPath: state.projectPath,
+    cwd: state.cwd,
+    argv: state.argv,
+    pid: state.pid,
+    host: extra.host,
+    claudeVersion: state.claudeVersion,
+    model: state.model,
+    models: state.models,
+    startedAt: isoTime(state.startedAt),
+    endedAt: state.endedAt === null ? null : isoTime(state.endedAt),
+    durationMs: state.durationMs,
+    durationApiMs: state.durationApiMs,
+    exitCode: state.exitCode,
+    signal: state.signal,
+    costUsd: state.costUsd,
+    costSource: state.costSource,
+    reportedCostUsd: state.reportedCostUsd,
+    computedCostUsd: state.computedCostUsd,
+    unpricedModels: state.unpricedModels,
+    numTurns: state.numTurns,
+    inputTokens: state.tokens.inputTokens,
+    outputTokens: state.tokens.outputTokens,
+    cacheCreationTokens: state.tokens.cacheCreationTokens,
+    cacheReadTokens: state.tokens.cacheReadTokens,
+    rateLimit: state.rateLimit
+      ? {
+          kind: state.rateLimit.kind,
+          severity: state.rateLimit.severity,
+          resetsAt: state.rateLimit.resetsAt === null ? null : isoTime(state.rateLimit.resetsAt),
+          text: state.rateLimit.text,
+          source: state.rateLimit.source,
+        }
+      : null,
+    rateLimitEvents: state.rateLimitEvents,
+    apiRetries: state.apiRetries,
+    rejectedLines: state.rejectedLines,
+    isError: state.isError,
+    apiError: state.apiError,
+    heartbeatAt: extra.heartbeatAt === null ? null : isoTime(extra.heartbeatAt),
+    updatedAt: isoTime(state.updatedAt),
+  };
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}

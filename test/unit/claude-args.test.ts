@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { inspectClaudeArgs, redactClaudeArgs } from '../../src/core/claude-args.js';
+
+describe('inspectClaudeArgs', () => {
+  it('finds print mode and the output format in every spelling', () => {
+    expect(inspectClaudeArgs(['-p', 'hi'])).toMatchObject({ print: true, outputFormat: 'text' });
+    expect(inspectClaudeArgs(['--print', '--output-format', 'stream-json', 'hi'])).toMatchObject({ print: true, outputFormat: 'stream-json' });
+    expect(inspectClaudeArgs(['--output-format=json', '-p', 'hi'])).toMatchObject({ print: true, outputFormat: 'json' });
+    expect(inspectClaudeArgs(['-cp', 'hi'])).toMatchObject({ print: true });
+    expect(inspectClaudeArgs(['hi'])).toMatchObject({ print: false });
+  });
+
+  it('does not take an option’s value for a flag or a subcommand', () => {
+    expect(inspectClaudeArgs(['--append-system-prompt', '-p', 'hi'])).toMatchObject({ print: false });
+    expect(inspectClaudeArgs(['--model', 'mcp', 'hi'])).toMatchObject({ subcommand: null });
+    expect(inspectClaudeArgs(['mcp', 'list'])).toMatchObject({ subcommand: 'mcp' });
+    expect(inspectClaudeArgs(['explain', 'mcp'])).toMatchObject({ subcommand: null });
+  });
+
+  it('stops at --', () => {
+    expect(inspectClaudeArgs(['--', '-p'])).toMatchObject({ print: false, infoOnly: false });
+    expect(inspectClaudeArgs(['--version'])).toMatchObject({ infoOnly: true });
+  });
+});
+
+describe('redactClaudeArgs', () => {
+  it('keeps options and replaces prompt text by its length', () => {
+    expect(redactClaudeArgs(['-p', 'fix the bug', '--model', 'opus', '--append-system-prompt', 'be brief', '--settings=x.json'])).toEqual([
+      '-p',
+      '<prompt:11 chars>',
+      '--model',
+      'opus',
+      '--append-system-prompt',
+      '<text:8 chars>',
+      '--settings=x.json',
+    ]);
+    expect(redactClaudeArgs(['--system-prompt=secret plan', '--', '-x'])).toEqual(['--system-prompt=<text:11 chars>', '--', '<prompt:2 chars>']);
+  });
+});
