@@ -1,0 +1,235 @@
+/**
+ * Recognises the limit and warning messages Claude Code prints, in every wording seen from 0.2.x
+ * to 2.1.330 (see shared/claude-code-offline.md and fixtures/public/ratelimit-messages.tsv).
+ * Pure: `now` and the fallback zone come from the caller.
+ */
+import type { LimitKind, LimitSeverity } from './facts.js';
+import { parseResetTime, type ResetTimeOptions } from './reset-time.js';
+
+export interface RateLimitMatch {
+  severity: LimitSeverity;
+  limitKind: LimitKind;
+  /** The matched message, trimmed, one line. */
+  text: string;
+  resetsAt: number | null;
+  /** 0..1, from "You've used 93% of your 5-hour limit". */
+  utilization?: number;
+}
+
+export type RateLimitTextOptions = ResetTimeOptions;
+
+/** Claude's `rate_limit_event.rate_limit_info.rateLimitType` values and the kind each one names. */
+export const RATE_LIMIT_TYPE_KINDS: Readonly<Record<string, LimitKind>> = Object.freeze({
+  five_hour: 'five_hour',
+  seven_day: 'seven_day',
+  seven_day_opus: 'seven_day_opus',
+  seven_day_sonnet: 'seven_day_sonnet',
+  overage: 'overage',
+});
+
+export function limitKindFromRateLimitType(type: string): LimitKind {
+  return Object.hasOwn(RATE_LIMIT_TYPE_KINDS, type) ? (RATE_LIMIT_TYPE_KINDS[type] ?? 'subscription') : 'subscription';
+}
+
+interface Classified {
+  severity: LimitSeverity;
+  limitKind: LimitKind;
+  utilization?: number;
+}
+
+type Rule = (body: string, hasErrorPrefix: boolean) => Classified | null;
+
+const APOSTROPHE = "['’]";
+/** What may follow a message's head: the end, a separator, or punctuation; never more prose words. */
+const END = String.raw`(?=\s*(?:$|[·∙•.,;:|(—–]))`;
+const WINDOW_NAME = String.raw`((?:[\w'’$-]+\s+){0,4}?(?:limit|budget))`;
+
+/*
+ * Anchoring rule: a message counts only when it starts the line, optionally after spaces, the
+ * `⎿` glyph of a tool result or system line, and `Error:` / `API Error:`. Claude's own prose
+ * starts with `⏺` on the screen, and a file, grep hit, diff, code line, quote or markdown bullet
+ * that contains these words puts something else first (a line number, path, `+`, quote, `-`),
+ * so the same words inside shown content do not match. After its head, a message may only go on
+ * with a separator (`·`, `∙`, `.`, `,`, `(`…), so a sentence that merely begins with "Session
+ * limit reached" and continues with other words is not taken for one. Text given as several
+ * lines is read from its first non-blank line only: a message starts the text.
+ */
+const LEADER = /^[\s\u00a0]*(?:⎿[\s\u00a0]*)?/;
+const ERROR_PREFIX = /^(?:API\s+)?Error:\s*/i;
+const STATUS_ERROR = /^(?:API\s+)?Error(?::\s*|\s*\(\s*)(?:(\d{3})\b\s*)?(\{.*)?/i;
+const RESET_PHRASE = /(?:\|(?=\s*\d)|\breached:\s*|\b(?:resets?|regain access|continue automatically)\b)(.*)$/i;
+
+/**
+ * The window a message names ("5-hour limit", "Opus weekly", "usage credit limit"), or null
+ * when the words name none we know ("Context limit", "fast limit").
+ */
+function classifyWindowName(name: string): LimitKind | null {
+  const words = name.toLowerCase().replace(/\blimit\b/g, '').trim();
+  // Fast mode's cooldown only drops back to normal speed; nothing is blocked.
+  if (/\bfast\b/.test(words)) return null;
+  if (/\b(?:5-hour|five-hour|session)\b/.test(words)) return 'five_hour';
+  if (/\bopus\b/.test(words)) return 'seven_day_opus';
+  if (/\bsonnet\b/.test(words)) return 'seven_day_sonnet';
+  if (/\b(?:weekly|7-day)\b/.test(words)) return 'seven_day';
+  // "usage credit limit" is what 2.1.x calls the overage window in its warnings.
+  if (/\b(?:extra usage|usage credits?)\b/.test(words)) return 'overage';
+  if (/\b(?:spend|budget|monthly|individual|org's|org’s|group)\b/.test(words)) return 'credits';
+  if (/^(?:(?:your|claude|claude ai)\s*)?(?:usage)?$/.test(words)) return 'subscription';
+  return null;
+}
+
+const limit = (limitKind: LimitKind): Classified => ({ severity: 'limit', limitKind });
+const warning = (limitKind: LimitKind, utilization?: number): Classified =>
+  utilization === undefined ? { severity: 'warning', limitKind } : { severity: 'warning', limitKind, utilization };
+
+const HIT_YOUR = new RegExp(`^You${APOSTROPHE}ve (?:hit|reached) your ${WINDOW_NAME}${END}`, 'i');
+const LIMIT_REACHED = /^((?:[\w-]+\s+){0,3}?)limit reached(?:\s+again)?(?=\s*(?:$|[·∙.|:]))/i;
+const MODEL_FALLBACK = /^Claude ((?:[\w.-]+\s+){0,3}?)limit reached, now using\b/i;
+const OUT_OF_EXTRA_USAGE = new RegExp(`^You${APOSTROPHE}re out of extra usage${END}`, 'i');
+const CREDITS = new RegExp(
+  [
+    `^You${APOSTROPHE}re out of usage credits`,
+    '^Your org is out of usage',
+    `^Your seat type doesn${APOSTROPHE}t include (?:extra )?usage`,
+    '^Your usage allocation has been disabled',
+    `^Your group${APOSTROPHE}s usage limit is set to`,
+    '^(?:Your )?credit balance (?:is )?too low',
+    '^You have reached your specified API usage limits',
+    '^Usage credits (?:are )?required for',
+    String.raw`^(?:Claude )?(?:Fable|Haiku|Mythos|Opus|Sonnet)(?: [^·∙]{1,40})? requires usage credits\.`,
+    '^Usage is paused for your organization',
+  ].join('|'),
+  'i',
+);
+const SERVER_LIMITING = /^Server is temporarily limiting requests\b/i;
+const REQUEST_REJECTED = /^Request rejected \(429\)(.*)$/i;
+const API_RATE_LIMITED = /^Rate limit(?:ed|\s+reached)\b/i;
+const API_RATE_LIMIT_MESSAGE =
+  /^(?:This request would exceed (?:your account's|the) rate limit|Number of (?:[\w-]+\s+){0,3}has exceeded your [\w-]+ rate limit)/i;
+const USED_PERCENT = new RegExp(`^You${APOSTROPHE}ve used (\\d{1,3})% of your ((?:[\\w'’-]+\\s+){0,3}?[\\w'’-]+)${END}`, 'i');
+const OVER_PERCENT = /^Over (\d{1,3})% of your ((?:[\w'’-]+\s+){0,3}?[\w'’-]+) used\b/i;
+const CLOSE_TO = new RegExp(`^You${APOSTROPHE}re close to your ${WINDOW_NAME}${END}`, 'i');
+const APPROACHING = new RegExp(`^Approaching ${WINDOW_NAME}${END}`, 'i');
+/** 2.1.x prints percentages and "close to" for the overage window as "usage" / "usage limit". */
+const OVERAGE_WARNING_NAME = /^usage(?: limit)?$/i;
+
+const RULES: readonly Rule[] = [
+  (body) => {
+    const match = MODEL_FALLBACK.exec(body);
+    return match ? warning(classifyWindowName(match[1] ?? '') ?? 'subscription') : null;
+  },
+  (body) => {
+    const match = HIT_YOUR.exec(body);
+    if (!match) return null;
+    const name = match[1] ?? '';
+    // The CLI treats every "You've hit your …" as a limit; a window we do not know is still one.
+    if (/\bfast\b/i.test(name)) return null;
+    return limit(classifyWindowName(name) ?? 'subscription');
+  },
+  (body) => (OUT_OF_EXTRA_USAGE.test(body) ? limit('overage') : null),
+  (body) => (CREDITS.test(body) ? limit('credits') : null),
+  (body) => (SERVER_LIMITING.test(body) ? limit('server_rate_limit') : null),
+  (body) => {
+    const match = REQUEST_REJECTED.exec(body);
+    if (!match) return null;
+    const detail = (match[1] ?? '').replace(/^\s*[·∙:]\s*/, '');
+    return limit(CREDITS.test(detail) || /^spend limit reached\b/i.test(detail) ? 'credits' : 'api_rate_limit');
+  },
+  (body, hasErrorPrefix) => (hasErrorPrefix && API_RATE_LIMITED.test(body) ? limit('api_rate_limit') : null),
+  (body) => (API_RATE_LIMIT_MESSAGE.test(body) ? limit('api_rate_limit') : null),
+  (body) => {
+    const match = LIMIT_REACHED.exec(body);
+    if (!match) return null;
+    const kind = classifyWindowName(match[1] ?? '');
+    return kind === null ? null : limit(kind);
+  },
+  (body) => {
+    const match = USED_PERCENT.exec(body);
+    if (!match) return null;
+    const percent = Number(match[1]);
+    if (percent > 100) return null;
+    const name = match[2] ?? '';
+    const kind = OVERAGE_WARNING_NAME.test(name) ? 'overage' : classifyWindowName(name);
+    return kind === null ? null : warning(kind, percent / 100);
+  },
+  (body) => {
+    // "Over 75%" is a threshold crossed, not a reading, so it carries no utilization.
+    const match = OVER_PERCENT.exec(body);
+    if (!match) return null;
+    const name = match[2] ?? '';
+    const kind = OVERAGE_WARNING_NAME.test(name) ? 'overage' : classifyWindowName(name);
+    return kind === null ? null : warning(kind);
+  },
+  (body) => {
+    const match = CLOSE_TO.exec(body);
+    if (!match) return null;
+    const name = match[1] ?? '';
+    return warning(OVERAGE_WARNING_NAME.test(name) ? 'overage' : (classifyWindowName(name) ?? 'subscription'));
+  },
+  (body) => {
+    const match = APPROACHING.exec(body);
+    if (!match) return null;
+    const kind = classifyWindowName(match[1] ?? '');
+    return kind === null ? null : warning(kind);
+  },
+];
+
+/**
+ * Matches one line of Claude's output against the limit and warning messages. Returns null for
+ * anything else, including 529 overloaded and 500 errors.
+ */
+export function matchRateLimitText(text: string, opts: RateLimitTextOptions): RateLimitMatch | null {
+  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  const message = firstLine.replace(LEADER, '').trimEnd();
+  if (message === '') return null;
+  const classified = classifyErrorStatus(message, opts) ?? classifyMessage(message, opts);
+  if (!classified) return null;
+  const { resetsAt, ...rest } = classified;
+  return { ...rest, text: message, resetsAt };
+}
+
+type ClassifiedWithReset = Classified & { resetsAt: number | null };
+
+function classifyMessage(message: string, opts: RateLimitTextOptions): ClassifiedWithReset | null {
+  const body = message.replace(ERROR_PREFIX, '');
+  const hasErrorPrefix = body.length !== message.length;
+  for (const rule of RULES) {
+    const classified = rule(body, hasErrorPrefix);
+    if (classified) return { ...classified, resetsAt: findResetsAt(body, opts) };
+  }
+  return null;
+}
+
+/**
+ * `Error: 429 {…}`, `API Error (529 {…}) · Retrying…`: the status and the API's error body
+ * decide. The body's own message is read like any other line, so a 400 that says "You have
+ * reached your specified API usage limits" is a credits limit.
+ */
+function classifyErrorStatus(message: string, opts: RateLimitTextOptions): ClassifiedWithReset | null {
+  const match = STATUS_ERROR.exec(message);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return null;
+  const status = match[1] === undefined ? null : Number(match[1]);
+  const json = match[2] ?? '';
+  const errorType = /"type"\s*:\s*"(\w+_error)"/.exec(json)?.[1] ?? null;
+  const apiMessage = readJsonMessage(json);
+  const inner = apiMessage === null ? null : classifyMessage(apiMessage, opts);
+  if (inner) return inner;
+  if (status === 429 || errorType === 'rate_limit_error') return { ...limit('api_rate_limit'), resetsAt: null };
+  return null;
+}
+
+function readJsonMessage(json: string): string | null {
+  const raw = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(json)?.[1];
+  if (raw === undefined) return null;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
+function findResetsAt(body: string, opts: RateLimitTextOptions): number | null {
+  const phrase = RESET_PHRASE.exec(body)?.[1];
+  if (phrase === undefined) return null;
+  return parseResetTime(phrase, opts)?.resetsAt ?? null;
+}
