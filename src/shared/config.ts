@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describeError } from './errors.js';
+
+/** The settings the runner needs at start-up. Unknown keys are kept for other commands. */
+export interface RunnerConfig {
+  /** Absolute path of the real claude binary, used when CLAUDEWATCH_REAL_CLAUDE is not set. */
+  realClaude?: string;
+}
+
+export interface LoadedConfig {
+  config: RunnerConfig & Record<string, unknown>;
+  /** A problem with the file; the defaults are used and the caller decides whom to tell. */
+  problem?: string;
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: {} };
+    return { config: {}, problem: `cannot read ${file}: ${describeError(error)}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { config: {}, problem: `${file} is not valid JSON: ${describeError(error)}` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { config: {}, problem: `${file} must hold a JSON object` };
+  }
+  const config = parsed as Record<string, unknown>;
+  if (config.realClaude !== undefined && typeof config.realClaude !== 'string') {
+    return { config: { ...config, realClaude: undefined }, problem: `${file}: "realClaude" must be a string path` };
+  }
+  return { config: config as LoadedConfig['config'] };
+}

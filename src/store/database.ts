@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { existsSync, renameSync, chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** How long a statement waits for another writer before giving up (SQLITE_BUSY). */
+  busyTimeoutMs?: number;
+  /** Called when a corrupt file was moved aside, with its new name. */
+  onCorruptMovedAside?(movedTo: string): void;
+}
+
+const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+/**
+ * Opens the shared database: WAL so readers never block the writer and many sessions can write,
+ * a busy timeout so writers queue instead of failing, and migrations applied exactly once even
+ * when several processes open a new file at the same moment.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  ensurePrivateDir(dirname(file));
+  try {
+    return openAndMigrate(file, options);
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const movedTo = `${file}.corrupt-${Date.now()}`;
+    moveAside(file, movedTo);
+    options.onCorruptMovedAside?.(movedTo);
+    return openAndMigrate(file, options);
+  }
+}
+
+function openAndMigrate(file: string, options: OpenDatabaseOptions): Db {
+  const isNew = !existsSync(file);
+  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    if (isNew) chmodSync(file, PRIVATE_FILE_MODE);
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function migrate(db: Db): void {
+  if (currentVersion(db) >= MIGRATIONS.length) return;
+  // IMMEDIATE takes the write lock first, so two processes cannot both apply a migration.
+  db.transaction(() => {
+    for (let version = currentVersion(db); version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  }).immediate();
+}
+
+function currentVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+export function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CORRUPTION_CODES.has(code);
+}
+
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+function moveAside(file: string, movedTo: string): void {
+  renameSync(file, movedTo);
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Schema changes, in order. A migration is never edited once released: add a new one.
+ * The database's `user_version` is the number of migrations applied.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    claude_session_id TEXT,
+    status TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    session_type TEXT,
+    project_path TEXT,
+    cwd TEXT NOT NULL,
+    argv TEXT NOT NULL,
+    pid INTEGER,
+    host TEXT,
+    user_name TEXT,
+    claude_version TEXT,
+    transcript_path TEXT,
+    model TEXT,
+    models TEXT NOT NULL DEFAULT '[]',
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    duration_ms INTEGER,
+    duration_api_ms INTEGER,
+    exit_code INTEGER,
+    signal TEXT,
+    cost_usd REAL,
+    cost_source TEXT,
+    reported_cost_usd REAL,
+    computed_cost_usd REAL NOT NULL DEFAULT 0,
+    unpriced_models TEXT NOT NULL DEFAULT '[]',
+    num_turns INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_5m_tokens INTEGER,
+    cache_creation_1h_tokens INTEGER,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    tokens_source TEXT NOT NULL DEFAULT 'messages',
+    rate_limit TEXT,
+    rate_limit_events INTEGER NOT NULL DEFAULT 0,
+    api_retries INTEGER NOT NULL DEFAULT 0,
+    rejected_lines INTEGER NOT NULL DEFAULT 0,
+    result_subtype TEXT,
+    is_error INTEGER NOT NULL DEFAULT 0,
+    api_error TEXT,
+    heartbeat_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_start ON sessions (started_at DESC);
+  CREATE INDEX sessions_by_claude_id ON sessions (claude_session_id);
+  CREATE INDEX sessions_by_status ON sessions (status);
+
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_by_session ON events (session_id, id);
+
+  CREATE TABLE rate_limits (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    observed_at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    resets_at INTEGER,
+    text TEXT,
+    source TEXT NOT NULL,
+    utilization REAL
+  );
+  CREATE INDEX rate_limits_by_time ON rate_limits (observed_at DESC);
+  `,
+];

@@ -1,0 +1,257 @@
+import type { Fact } from '../core/facts.js';
+import {
+  createSessionState,
+  reduceSession,
+  refreshSession,
+  type PriceUsage,
+  type SessionContext,
+  type SessionState,
+} from '../core/session-state.js';
+import { viewOfSession } from '../core/session-view.js';
+import { computeCostUsd } from '../core/pricing.js';
+import { PRICE_TABLE } from '../core/price-table.js';
+import type { Clock } from '../shared/clock.js';
+import { describeError } from '../shared/errors.js';
+import { machineName } from '../shared/identity.js';
+import type { Logger } from '../shared/log.js';
+import type { Paths } from '../shared/paths.js';
+import { isBusy, openDatabase, type Db } from './database.js';
+import { appendEvents, upsertSession } from './session-rows.js';
+import {
+  mayWriteCurrent,
+  pruneSessionDocuments,
+  sessionStateFile,
+  writeStateDocument,
+  type StateDocument,
+} from './state-files.js';
+
+export interface RecorderOptions {
+  paths: Paths;
+  logger: Logger;
+  clock: Clock;
+  priceUsage?: PriceUsage;
+  /** current_session.json's path when the user chose one (`--state-file`). */
+  currentStateFile?: string;
+  heartbeatMs?: number;
+  minWriteIntervalMs?: number;
+  /** While Claude runs, a write waits at most this long for another session's lock. */
+  liveBusyTimeoutMs?: number;
+  /** After Claude exits we can afford to wait longer so nothing is lost. */
+  finalBusyTimeoutMs?: number;
+}
+
+const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
+
+/** Facts waiting for the database; bounded so a long outage cannot eat memory. */
+const MAX_PENDING_FACTS = 10_000;
+
+/**
+ * The only writer of our database and state files. It folds facts into the session state,
+ * writes state files at most a few times a second plus a heartbeat, and batches facts into one
+ * transaction per write. Every failure is caught here: the recorder turns the failing part off
+ * and Claude's pass-through is never affected.
+ */
+export class Recorder {
+  private state: SessionState;
+  private db: Db | null = null;
+  private dbDisabled = false;
+  private stateFilesDisabled = false;
+  private pending: { fact: Fact; at: number }[] = [];
+  private droppedFacts = 0;
+  private dirty = true;
+  private lastWriteAt = 0;
+  private writeTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private finished = false;
+  private readonly problems = new Set<string>();
+  private readonly currentFile: string;
+  private readonly sessionFile: string;
+  private readonly priceUsage: PriceUsage;
+
+  constructor(
+    context: SessionContext,
+    private readonly options: RecorderOptions,
+  ) {
+    this.state = createSessionState(context);
+    this.priceUsage = options.priceUsage ?? defaultPriceUsage;
+    this.currentFile = options.currentStateFile ?? options.paths.currentStateFile;
+    this.sessionFile = sessionStateFile(options.paths.sessionStateDir, context.id);
+  }
+
+  get snapshot(): SessionState {
+    return this.state;
+  }
+
+  /** Short descriptions of what went wrong, for the one line shown after Claude exits. */
+  get problemSummary(): string[] {
+    return [...this.problems];
+  }
+
+  start(): void {
+    this.guard('database', () => {
+      this.db = openDatabase(this.options.paths.databaseFile, {
+        busyTimeoutMs: this.options.liveBusyTimeoutMs ?? 50,
+        onCorruptMovedAside: (movedTo) => this.report(`database was corrupt; moved aside to ${movedTo}`),
+      });
+    });
+    this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
+    this.flush({ claimCurrent: true });
+    const heartbeatMs = this.options.heartbeatMs ?? 5000;
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  observe(facts: readonly Fact[]): void {
+    if (this.finished || facts.length === 0) return;
+    const now = this.options.clock.now();
+    for (const fact of facts) {
+      const next = reduceSession(this.state, fact, now, this.priceUsage);
+      this.queue(fact, now);
+      if (next !== this.state) {
+        this.state = next;
+        this.dirty = true;
+      }
+    }
+    this.scheduleWrite();
+  }
+
+  /** Claude exited: record the end, write everything, release every resource. */
+  finish(fact: Extract<Fact, { kind: 'child-exited' }>): SessionState {
+    if (this.finished) return this.state;
+    this.state = reduceSession(this.state, fact, fact.at, this.priceUsage);
+    this.queue(fact, fact.at);
+    this.finished = true;
+    this.stopTimers();
+    if (this.db) this.guard('database', () => this.db!.pragma(`busy_timeout = ${this.options.finalBusyTimeoutMs ?? 5000}`));
+    this.dirty = true;
+    this.flush({ claimCurrent: false });
+    if (this.pending.length > 0) this.report(`${this.pending.length} events could not be saved (database busy)`);
+    this.close();
+    return this.state;
+  }
+
+  /** Our process is going down without Claude's exit (a crash of ours): leave what we know. */
+  abandon(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.stopTimers();
+    this.dirty = true;
+    this.flush({ claimCurrent: false });
+    this.close();
+  }
+
+  private heartbeat(): void {
+    this.state = refreshSession(this.state, this.options.clock.now());
+    this.dirty = true;
+    this.flush({ claimCurrent: false });
+  }
+
+  private queue(fact: Fact, at: number): void {
+    if (this.dbDisabled) return;
+    if (this.pending.length >= MAX_PENDING_FACTS) {
+      this.pending.shift();
+      this.droppedFacts++;
+    }
+    this.pending.push({ fact, at });
+  }
+
+  private scheduleWrite(): void {
+    if (this.writeTimer) return;
+    const interval = this.options.minWriteIntervalMs ?? 250;
+    const wait = Math.max(0, this.lastWriteAt + interval - this.options.clock.now());
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = null;
+      this.flush({ claimCurrent: false });
+    }, wait);
+    this.writeTimer.unref();
+  }
+
+  private flush(options: { claimCurrent: boolean }): void {
+    const now = this.options.clock.now();
+    this.lastWriteAt = now;
+    if (!this.dirty && this.pending.length === 0) return;
+    this.dirty = false;
+    this.writeDatabase(now);
+    this.writeStateFiles(now, options.claimCurrent);
+  }
+
+  private writeDatabase(now: number): void {
+    const db = this.db;
+    if (!db || this.dbDisabled) return;
+    const batch = this.pending;
+    try {
+      db.transaction(() => {
+        upsertSession(db, this.state, now);
+        appendEvents(db, this.state.id, batch);
+      }).immediate();
+      this.pending = this.pending.slice(batch.length);
+    } catch (error) {
+      // Another session holds the lock: keep the facts and try again on the next write.
+      if (isBusy(error) && !this.finished) {
+        this.dirty = true;
+        this.options.logger.debug('database busy; will retry', describeError(error));
+        return;
+      }
+      this.disableDatabase(error);
+    }
+  }
+
+  private writeStateFiles(now: number, claimCurrent: boolean): void {
+    if (this.stateFilesDisabled) return;
+    try {
+      const document: StateDocument = {
+        status: this.state.status,
+        data: viewOfSession(this.state, { host: machineName(), heartbeatAt: now }),
+        updatedAt: new Date(now).toISOString(),
+      };
+      writeStateDocument(this.sessionFile, document);
+      if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+    } catch (error) {
+      this.stateFilesDisabled = true;
+      this.report(`state file not written: ${describeError(error)}`);
+      this.options.logger.error('state files disabled', error);
+    }
+  }
+
+  private disableDatabase(error: unknown): void {
+    this.dbDisabled = true;
+    this.pending = [];
+    this.report(`session not saved to the database: ${describeError(error)}`);
+    this.options.logger.error('database disabled for this session', error);
+    this.close();
+  }
+
+  private guard(part: 'database' | 'state files', action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      if (part === 'database') this.disableDatabase(error);
+      else {
+        this.report(`${part}: ${describeError(error)}`);
+        this.options.logger.error(`${part} failed`, error);
+      }
+    }
+  }
+
+  private report(problem: string): void {
+    this.problems.add(problem);
+  }
+
+  private stopTimers(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.writeTimer = null;
+    this.heartbeatTimer = null;
+  }
+
+  private close(): void {
+    const db = this.db;
+    this.db = null;
+    if (!db) return;
+    try {
+      db.close();
+    } catch (error) {
+      this.options.logger.warn('closing the database failed', error);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { readFileSync, readdirSync, unlinkSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { SessionStatus } from '../core/session-state.js';
+import type { SessionView } from '../core/session-view.js';
+import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
+import { isProcessAlive } from '../shared/identity.js';
+
+/** What current_session.json and each per-session file hold. */
+export interface StateDocument {
+  status: SessionStatus;
+  data: SessionView;
+  updatedAt: string;
+}
+
+/** A live session that stopped sending heartbeats for this long is presumed dead. */
+export const STALE_AFTER_MS = 30_000;
+/** Ended sessions' files are kept this long for readers that poll, then pruned. */
+const KEEP_ENDED_MS = 10 * 60_000;
+
+export function sessionStateFile(sessionStateDir: string, sessionId: string): string {
+  return join(sessionStateDir, `${sessionId}.json`);
+}
+
+export function readStateDocument(file: string): StateDocument | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateDocument;
+    return parsed && typeof parsed === 'object' && parsed.data && typeof parsed.status === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeStateDocument(file: string, document: StateDocument): void {
+  ensurePrivateDir(dirname(file));
+  writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
+}
+
+/**
+ * current_session.json shows one session. A session may take it over when it starts; later it
+ * writes only while the file is still its own or its owner is gone, so two terminals do not
+ * overwrite each other's live picture with an ended one.
+ */
+export function mayWriteCurrent(file: string, sessionId: string, now: number): boolean {
+  const current = readStateDocument(file);
+  if (current === null || current.data.id === sessionId) return true;
+  return !isLiveDocument(current, now);
+}
+
+export function isLiveDocument(document: StateDocument, now: number): boolean {
+  if (document.status !== 'ACTIVE' && document.status !== 'RATE_LIMITED') return false;
+  const beat = Date.parse(document.data.heartbeatAt ?? document.updatedAt);
+  if (Number.isFinite(beat) && now - beat > STALE_AFTER_MS) return false;
+  const pid = document.data.pid;
+  return pid === null || isProcessAlive(pid);
+}
+
+export function listSessionDocuments(sessionStateDir: string): StateDocument[] {
+  let names: string[];
+  try {
+    names = readdirSync(sessionStateDir);
+  } catch {
+    return [];
+  }
+  const documents: StateDocument[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const document = readStateDocument(join(sessionStateDir, name));
+    if (document) documents.push(document);
+  }
+  return documents;
+}
+
+/** Remove files of sessions that ended a while ago, and temp files left by a crash. */
+export function pruneSessionDocuments(sessionStateDir: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(sessionStateDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(sessionStateDir, name);
+    try {
+      if (name.startsWith('.') && name.endsWith('.tmp')) {
+        if (now - statSync(file).mtimeMs > 60_000) unlinkSync(file);
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const document = readStateDocument(file);
+      if (document === null) continue;
+      if (isLiveDocument(document, now)) continue;
+      if (now - Date.parse(document.updatedAt) > KEEP_ENDED_MS) unlinkSync(file);
+    } catch {
+      // Another process pruned it first.
+    }
+  }
+}
