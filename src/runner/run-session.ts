@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
+import type { Fact } from '../core/facts.js';
+import type { RunMode, SessionState } from '../core/session-state.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { loadConfig } from '../shared/config.js';
+import { describeError, UserError } from '../shared/errors.js';
+import { createFileLogger, type Logger } from '../shared/log.js';
+import { resolvePaths } from '../shared/paths.js';
+import { Recorder } from '../store/recorder.js';
+import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
+import { shellExitCode, type ChildExit } from './exit-code.js';
+import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claude.js';
+import { startInheritRelay } from './inherit-relay.js';
+import { startPipeRelay } from './pipe-relay.js';
+import { PrintObserver } from './print-observer.js';
+import { startPtyRelay } from './pty-relay.js';
+import type { OutputObserver, Relay, RelayRequest } from './relay.js';
+import { createTerminalGuard } from './terminal.js';
+
+export interface RunRequest {
+  claudeArgs: string[];
+  sessionType?: string | null;
+  projectPath?: string | null;
+  /** current_session.json's path for this run. */
+  stateFile?: string | null;
+  verbose?: boolean;
+  env?: Record<string, string | undefined>;
+  /** Directories holding our shim, never taken for the real claude. */
+  shimDirs?: string[];
+  clock?: Clock;
+}
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Runs the real claude with every byte passed through, records the session, and resolves to the
+ * exit code a shell would have seen from claude itself.
+ */
+export async function runSession(request: RunRequest): Promise<number> {
+  const env = request.env ?? process.env;
+  const paths = resolvePaths(env);
+  const logger = createFileLogger(paths.logFile, { level: env.CLAUDEWATCH_DEBUG ? 'debug' : 'info', env });
+  const { config, problem: configProblem } = loadConfig(paths.configFile);
+  if (configProblem) logger.warn(configProblem);
+
+  let realClaude: string;
+  try {
+    realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
+  } catch (error) {
+    if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
+      process.stderr.write(`${error.message}\n`);
+      return 127;
+    }
+    throw error;
+  }
+
+  const cwd = resolveWorkingDirectory(request.projectPath ?? null);
+  const info = inspectClaudeArgs(request.claudeArgs);
+  const plain: RelayRequest = { file: realClaude, args: request.claudeArgs, cwd, env: plainEnvironment(env) };
+  if (shouldPassThrough(env) || info.infoOnly || info.subcommand !== null) return runPlain(plain);
+
+  const progress = { started: false };
+  try {
+    return await runWatched(request, { env, paths, logger, realClaude, cwd, info, plain }, progress);
+  } catch (error) {
+    // Our bug before Claude started: run Claude plainly. After it started, never run it twice.
+    if (progress.started) throw error;
+    logger.error('could not prepare the watched session; running claude unwatched', error);
+    return runPlain(plain);
+  }
+}
+
+interface Prepared {
+  env: Record<string, string | undefined>;
+  paths: ReturnType<typeof resolvePaths>;
+  logger: Logger;
+  realClaude: string;
+  cwd: string;
+  info: ReturnType<typeof inspectClaudeArgs>;
+  plain: RelayRequest;
+}
+
+async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<number> {
+  const { env, paths, logger, realClaude, cwd, info, plain } = prepared;
+  const clock = request.clock ?? systemClock;
+  const mode: RunMode = info.print ? 'print' : process.stdin.isTTY && process.stdout.isTTY ? 'interactive' : 'pipe';
+  const sessionId = randomUUID();
+  const relayRequest: RelayRequest = { ...plain, env: childEnvironment(env, sessionId, realClaude) };
+  const timeZone = env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+  // Facts reach the recorder through this slot; until it exists (or if it failed) they are dropped.
+  let recorder: Recorder | null = null;
+  const emit = guardedEmitter(() => recorder, logger);
+  const printObserver = mode === 'print' ? new PrintObserver({ outputFormat: info.outputFormat, now: () => clock.now(), timeZone, emit }) : null;
+  const observe: OutputObserver = guardedObserver((chunk, stream) => printObserver?.push(chunk, stream), logger);
+
+  let relay: Relay;
+  const terminal = createTerminalGuard();
+  try {
+    relay = await startRelay(mode, relayRequest, observe, terminal, logger);
+    progress.started = true;
+  } catch (error) {
+    progress.started = true;
+    return failToStart(error, plain, logger);
+  }
+
+  recorder = createRecorder(
+    {
+      id: sessionId,
+      mode,
+      sessionType: request.sessionType ?? null,
+      projectPath: request.projectPath ? cwd : null,
+      cwd,
+      argv: redactClaudeArgs(request.claudeArgs),
+      pid: relay.pid,
+      startedAt: clock.now(),
+    },
+    { paths, logger, clock, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
+  );
+
+  const stopForwarding = forwardSignals(relay, mode);
+  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
+  let exit: ChildExit;
+  try {
+    exit = await relay.exited;
+  } finally {
+    stopForwarding();
+  }
+  const code = shellExitCode(exit);
+
+  let finalState: SessionState | null = null;
+  try {
+    printObserver?.end(code !== 0);
+  } catch (error) {
+    logger.error('print observer failed at end of output', error);
+  }
+  try {
+    finalState = recorder?.finish({ kind: 'child-exited', source: 'runner', exitCode: code, signal: exit.signal, at: clock.now() }) ?? null;
+  } catch (error) {
+    logger.error('recorder failed at session end', error);
+  }
+  stopCrashGuard();
+  reportAfterExit(recorder, logger, finalState, request.verbose === true);
+  return code;
+}
+
+function resolveWorkingDirectory(projectPath: string | null): string {
+  if (projectPath === null) return process.cwd();
+  const dir = resolve(projectPath);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`--project-path ${dir} is not a directory.`, 2);
+  }
+  return dir;
+}
+
+async function startRelay(
+  mode: RunMode,
+  request: RelayRequest,
+  observe: OutputObserver,
+  terminal: ReturnType<typeof createTerminalGuard>,
+  logger: Logger,
+): Promise<Relay> {
+  switch (mode) {
+    case 'interactive':
+      try {
+        return await startPtyRelay({ ...request, observe, terminal, logger });
+      } catch (error) {
+        // node-pty missing or broken: Claude still runs, on the terminal itself.
+        logger.error('pseudo-terminal unavailable; running claude directly', error);
+        terminal.restore();
+        return startInheritRelay(request);
+      }
+    case 'print':
+      return startPipeRelay({ ...request, observe });
+    case 'pipe':
+      return startInheritRelay(request);
+  }
+}
+
+async function runPlain(request: RelayRequest): Promise<number> {
+  const relay = startInheritRelay(request);
+  const stop = forwardSignals(relay, 'pipe');
+  try {
+    return shellExitCode(await relay.exited);
+  } catch (error) {
+    return reportSpawnFailure(error, request.file);
+  } finally {
+    stop();
+  }
+}
+
+async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<number> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES') return reportSpawnFailure(error, plain.file);
+  logger.error('could not start the watched session; running claude unwatched', error);
+  return runPlain(plain);
+}
+
+function reportSpawnFailure(error: unknown, file: string): number {
+  const code = (error as NodeJS.ErrnoException).code;
+  process.stderr.write(`claudewatch: cannot run ${file}: ${describeError(error)}\n`);
+  return code === 'EACCES' ? 126 : 127;
+}
+
+function createRecorder(context: ConstructorParameters<typeof Recorder>[0], options: ConstructorParameters<typeof Recorder>[1]): Recorder | null {
+  try {
+    const recorder = new Recorder(context, options);
+    recorder.start();
+    return recorder;
+  } catch (error) {
+    options.logger.error('recorder failed to start; this session is not recorded', error);
+    return null;
+  }
+}
+
+/** An observer that throws is switched off for the rest of the session; the relay goes on. */
+function guardedObserver(observe: OutputObserver, logger: Logger): OutputObserver {
+  let enabled = true;
+  return (chunk, stream) => {
+    if (!enabled) return;
+    try {
+      observe(chunk, stream);
+    } catch (error) {
+      enabled = false;
+      logger.error('output observer failed; observing stopped for this session', error);
+    }
+  };
+}
+
+function guardedEmitter(recorder: () => Recorder | null, logger: Logger): (facts: Fact[]) => void {
+  let enabled = true;
+  return (facts) => {
+    if (!enabled) return;
+    try {
+      recorder()?.observe(facts);
+    } catch (error) {
+      enabled = false;
+      logger.error('recording failed; recording stopped for this session', error);
+    }
+  };
+}
+
+/**
+ * In print and pipe modes Claude shares our terminal's process group, so Ctrl+C already reached
+ * it: forwarding would deliver it twice. Signals sent to us alone are passed on.
+ */
+function forwardSignals(relay: Relay, mode: RunMode): () => void {
+  const sharesTerminal = mode !== 'interactive' && process.stdin.isTTY === true;
+  const handlers = FORWARDED_SIGNALS.map((signal) => {
+    const handler = (): void => {
+      if (sharesTerminal && (signal === 'SIGINT' || signal === 'SIGQUIT')) return;
+      relay.forwardSignal(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
+}
+
+/**
+ * A bug of ours must not take Claude down with it: it is logged and the relay continues. The
+ * terminal is still restored if the process does go down.
+ */
+function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode): () => void {
+  const onUncaught = (error: unknown): void => logger.error('unexpected error in claudewatch (claude keeps running)', error);
+  const onExit = (): void => {
+    if (mode === 'interactive') terminal.restore();
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  process.on('exit', onExit);
+  return () => {
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    process.off('exit', onExit);
+  };
+}
+
+function reportAfterExit(recorder: Recorder | null, logger: Logger, state: SessionState | null, verbose: boolean): void {
+  if (verbose && state) process.stderr.write(formatVerboseSummary(state, logger));
+  const problems = recorder?.problemSummary ?? [];
+  const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
+  if (first === null) return;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+  process.stderr.write(`claudewatch: ${first}${more}; see ${logger.file ?? 'the log'}\n`);
+}
+
+function formatVerboseSummary(state: SessionState, logger: Logger): string {
+  const cost = state.costUsd === null ? 'unknown' : `$${state.costUsd.toFixed(6)} (${state.costSource})`;
+  const lines = [
+    `claudewatch: session ${state.id} ${state.status} mode=${state.mode} exit=${state.exitCode ?? '?'}${state.signal ? ` signal=${state.signal}` : ''}`,
+    `claudewatch: claude session ${state.claudeSessionId ?? 'unknown'} model=${state.model ?? 'unknown'} turns=${state.numTurns} cost=${cost}`,
+    `claudewatch: tokens in=${state.tokens.inputTokens} out=${state.tokens.outputTokens} cache-write=${state.tokens.cacheCreationTokens} cache-read=${state.tokens.cacheReadTokens}`,
+  ];
+  if (state.rateLimit) {
+    const resets = state.rateLimit.resetsAt === null ? 'unknown' : new Date(state.rateLimit.resetsAt).toISOString();
+    lines.push(`claudewatch: rate limit ${state.rateLimit.kind} (${state.rateLimit.severity}) resets ${resets}`);
+  }
+  lines.push(`claudewatch: log ${logger.file ?? 'off'}`);
+  return `${lines.join('\n')}\n`;
+}
