@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { parseRunArgs, RUN_USAGE } from '../cli/run-args.js';
+import { runSession } from '../runner/run-session.js';
+import { UserError } from '../shared/errors.js';
+import { exitWhenFlushed } from './exit.js';
+
+async function main(): Promise<number> {
+  const args = parseRunArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  return runSession({
+    claudeArgs: args.claudeArgs,
+    sessionType: args.sessionType,
+    projectPath: args.projectPath,
+    stateFile: args.stateFile,
+    verbose: args.verbose,
+  });
+}
+
+main().then(exitWhenFlushed, (error: unknown) => {
+  if (error instanceof UserError) {
+    process.stderr.write(`${error.message}\n`);
+    exitWhenFlushed(error.exitCode);
+    return;
+  }
+  process.stderr.write(`cw-run: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitWhenFlushed(1);
+});

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { COMMANDS, usage } from '../cli/commands.js';
+import { UserError } from '../shared/errors.js';
+import { exitWhenFlushed } from './exit.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { readPackageVersion } = await import('../shared/package-info.js');
+    process.stdout.write(`${readPackageVersion()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) throw new UserError(`cw: unknown command "${name}". Run \`cw help\` for the list.`, 2);
+  const command = await entry.load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  if (error instanceof UserError) {
+    process.stderr.write(`${error.message}\n`);
+    exitWhenFlushed(error.exitCode);
+    return;
+  }
+  process.stderr.write(`cw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitWhenFlushed(1);
+});

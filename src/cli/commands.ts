@@ -1,0 +1,32 @@
+/** Every `cw` command, loaded only when it runs so one command never pays for another. */
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  status: { summary: 'live sessions on this machine and the current one', load: () => import('../commands/status.js') },
+  sessions: { summary: 'recorded sessions, newest first', load: () => import('../commands/sessions.js') },
+  which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },
+  doctor: { summary: 'explain which claude runs, through what, and what is wrong', load: () => import('../commands/doctor.js') },
+  'install-shim': { summary: 'put the claude shim ahead of the real claude on PATH', load: () => import('../commands/install-shim.js') },
+  'uninstall-shim': { summary: 'remove the claude shim', load: () => import('../commands/uninstall-shim.js') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return `Usage: cw <command> [options]
+
+ClaudeWatch: what Claude Code does and costs.
+
+Commands:
+${lines.join('\n')}
+
+Run \`cw <command> --help\` for a command's options. Run Claude through \`cw-run\` or the shim.
+`;
+}

@@ -1,0 +1,72 @@
+import { UserError } from '../shared/errors.js';
+
+export interface RunArgs {
+  sessionType: string | null;
+  projectPath: string | null;
+  stateFile: string | null;
+  verbose: boolean;
+  help: boolean;
+  claudeArgs: string[];
+}
+
+const VALUE_OPTIONS = {
+  '--session-type': 'sessionType',
+  '--project-path': 'projectPath',
+  '--state-file': 'stateFile',
+} as const;
+
+/**
+ * `cw-run [our options] [--] <claude arguments>`. Ours come first and stop at `--` or at the first
+ * argument that is not ours, so Claude's arguments always reach Claude. `--verbose` is Claude's
+ * flag too: it is taken as ours only when a `--` follows (or spelled `--cw-verbose`).
+ */
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, verbose: false, help: false, claudeArgs: [] };
+  const separator = argv.indexOf('--');
+  if (argv.length === 1 && argv[0] === '--help') return { ...result, help: true };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
+    if (name in VALUE_OPTIONS) {
+      const key = VALUE_OPTIONS[name as keyof typeof VALUE_OPTIONS];
+      const value = eq !== -1 && name !== arg ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UserError(`cw-run: ${name} needs a value.`, 2);
+      result[key] = value;
+      continue;
+    }
+    if (arg === '--cw-verbose' || (arg === '--verbose' && separator > i)) {
+      result.verbose = true;
+      continue;
+    }
+    if (arg === '--cw-help') {
+      result.help = true;
+      continue;
+    }
+    break;
+  }
+  result.claudeArgs = argv.slice(i);
+  return result;
+}
+
+export const RUN_USAGE = `Usage: cw-run [options] [--] [claude arguments...]
+
+Runs the real claude with everything passed through, and records the session.
+
+Options (before Claude's arguments):
+  --session-type <name>   label the session (e.g. debugging, review)
+  --project-path <dir>    run Claude in <dir> and record it as the project
+  --state-file <path>     where to write current_session.json for this run
+  --verbose               print a summary of the session after Claude exits
+                          (only before "--"; otherwise --verbose is Claude's)
+  --cw-help               this help (cw-run -- --help shows Claude's)
+
+Examples:
+  cw-run --session-type debugging --project-path ~/src/app -- -p "why does the build fail?"
+  cw-run ask "what changed?"        # passes: ask "what changed?" to claude
+`;

@@ -1,0 +1,131 @@
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { parseCommandArgs } from '../cli/parse.js';
+import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
+import { openDatabase } from '../store/database.js';
+import { loadConfig } from '../shared/config.js';
+import { describeError } from '../shared/errors.js';
+import { resolvePaths, type Paths } from '../shared/paths.js';
+import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
+import { createPainter } from '../ui/format.js';
+import { unlinkSync } from 'node:fs';
+
+export type CheckLevel = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  level: CheckLevel;
+  detail: string;
+}
+
+export async function diagnose(env = process.env): Promise<Check[]> {
+  const paths = resolvePaths(env);
+  const { config, problem } = loadConfig(paths.configFile);
+  const checks: Check[] = [];
+  checks.push(problem ? { name: 'config', level: 'warn', detail: `${problem}; defaults in use` } : { name: 'config', level: 'ok', detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (not created; defaults in use)` });
+  checks.push(await checkRealClaude(env, config.realClaude));
+  checks.push(checkPathClaude(env));
+  checks.push(checkNode());
+  checks.push(await checkPty());
+  checks.push(checkDatabase(paths));
+  checks.push(checkStateDir(paths));
+  checks.push(checkLog(paths));
+  if (env.CLAUDEWATCH_DISABLE === '1') checks.push({ name: 'disabled', level: 'warn', detail: 'CLAUDEWATCH_DISABLE=1: the shim passes everything through unrecorded' });
+  return checks;
+}
+
+async function checkRealClaude(env: NodeJS.ProcessEnv, configured: string | undefined): Promise<Check> {
+  try {
+    const found = findRealClaude({ env, configuredPath: configured, shimDirs: env.CLAUDEWATCH_SHIM_DIR ? [env.CLAUDEWATCH_SHIM_DIR] : [] });
+    const version = await execa(found.path, ['--version'], { timeout: 15_000, reject: false, env: { ...env, CLAUDEWATCH_DISABLE: '1' } });
+    const via = { env: 'CLAUDEWATCH_REAL_CLAUDE', config: 'realClaude in the config', path: 'PATH search' }[found.source];
+    const versionText = version.exitCode === 0 ? String(version.stdout).trim() : `--version failed (exit ${version.exitCode})`;
+    return { name: 'real claude', level: version.exitCode === 0 ? 'ok' : 'warn', detail: `${found.path} (found by ${via}): ${versionText}` };
+  } catch (error) {
+    return { name: 'real claude', level: 'fail', detail: describeError(error) };
+  }
+}
+
+/** What a user typing `claude` gets: the first `claude` on PATH. */
+function checkPathClaude(env: NodeJS.ProcessEnv): Check {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, 'claude');
+    if (!isExecutableFile(candidate)) continue;
+    return isShim(candidate)
+      ? { name: 'claude on PATH', level: 'ok', detail: `${candidate} is the ClaudeWatch shim: sessions are recorded` }
+      : { name: 'claude on PATH', level: 'warn', detail: `${candidate} is the real claude: sessions are not recorded (run \`cw install-shim\`)` };
+  }
+  return { name: 'claude on PATH', level: 'warn', detail: 'no `claude` on PATH' };
+}
+
+function checkNode(): Check {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= 20
+    ? { name: 'node', level: 'ok', detail: `${process.version} (${process.execPath})` }
+    : { name: 'node', level: 'fail', detail: `${process.version}: ClaudeWatch needs Node 20 or newer` };
+}
+
+async function checkPty(): Promise<Check> {
+  try {
+    await import('node-pty');
+    return { name: 'pseudo-terminal', level: 'ok', detail: 'node-pty loads: interactive sessions are observed' };
+  } catch (error) {
+    return { name: 'pseudo-terminal', level: 'warn', detail: `node-pty does not load (${describeError(error)}): interactive sessions run unobserved` };
+  }
+}
+
+function checkDatabase(paths: Paths): Check {
+  try {
+    const db = openDatabase(paths.databaseFile, { busyTimeoutMs: 2000 });
+    try {
+      const count = (db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+      return { name: 'database', level: 'ok', detail: `${paths.databaseFile} (${count} sessions)` };
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    return { name: 'database', level: 'fail', detail: `${paths.databaseFile}: ${describeError(error)}` };
+  }
+}
+
+function checkStateDir(paths: Paths): Check {
+  const probe = join(paths.stateDir, `.doctor-${process.pid}`);
+  try {
+    ensurePrivateDir(paths.stateDir);
+    writeFileAtomic(probe, 'ok');
+    unlinkSync(probe);
+    return { name: 'state files', level: 'ok', detail: `${paths.currentStateFile} (sessions in ${paths.sessionStateDir})` };
+  } catch (error) {
+    return { name: 'state files', level: 'fail', detail: `${paths.stateDir} is not writable: ${describeError(error)}` };
+  }
+}
+
+function checkLog(paths: Paths): Check {
+  let recent: string[] = [];
+  try {
+    recent = readFileSync(paths.logFile, 'utf8').split('\n').filter((line) => line.includes(' ERROR ')).slice(-3);
+  } catch {
+    return { name: 'log', level: 'ok', detail: `${paths.logFile} (empty)` };
+  }
+  if (recent.length === 0) return { name: 'log', level: 'ok', detail: `${paths.logFile} (no errors)` };
+  return { name: 'log', level: 'warn', detail: `${paths.logFile}; recent errors:\n    ${recent.map((line) => line.slice(0, 240)).join('\n    ')}` };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } });
+  if (values.help) {
+    process.stdout.write('Usage: cw doctor [--json]\n\nExplain which claude runs, through what, and what is wrong.\n');
+    return 0;
+  }
+  const checks = await diagnose();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+  } else {
+    const paint = createPainter();
+    const mark = { ok: paint.green('ok  '), warn: paint.yellow('warn'), fail: paint.red('FAIL') };
+    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${check.name}: ${check.detail}\n`);
+  }
+  return checks.some((check) => check.level === 'fail') ? 1 : 0;
+}

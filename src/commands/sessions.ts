@@ -1,0 +1,61 @@
+import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
+import type { SessionView } from '../core/session-view.js';
+import { openForReading } from '../store/reader.js';
+import { listSessions } from '../store/session-rows.js';
+import { createPainter, formatCost, formatDuration, formatLimit, formatTokens, renderTable, totalTokens } from '../ui/format.js';
+
+export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionView[] {
+  const { db } = openForReading(env, now);
+  try {
+    return listSessions(db, { limit });
+  } finally {
+    db.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('sessions', argv, { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' } });
+  if (values.help) {
+    process.stdout.write('Usage: cw sessions [--limit N] [--json]\n\nRecorded sessions, newest first (default 20).\n');
+    return 0;
+  }
+  const limit = parsePositiveInt('sessions', 'limit', values.limit, 20);
+  const now = Date.now();
+  const sessions = collectSessions(limit, process.env, now);
+  process.stdout.write(values.json ? `${JSON.stringify(sessions, null, 2)}\n` : renderSessions(sessions, now));
+  return 0;
+}
+
+function renderSessions(sessions: SessionView[], now: number): string {
+  if (sessions.length === 0) return 'No sessions recorded yet. Run claude through the shim or cw-run.\n';
+  const paint = createPainter();
+  const rows = sessions.map((session) => [
+    session.id.slice(0, 8),
+    session.startedAt.replace('T', ' ').slice(0, 19),
+    colourStatus(paint, session.status),
+    session.mode,
+    session.sessionType ?? '-',
+    session.projectPath ?? session.cwd,
+    formatDuration(session.durationMs ?? now - Date.parse(session.startedAt)),
+    String(session.exitCode ?? '-'),
+    formatCost(session.costUsd),
+    formatTokens(totalTokens(session)),
+    String(session.numTurns),
+    formatLimit(session, now),
+  ]);
+  return renderTable(['ID', 'STARTED (UTC)', 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
+}
+
+function colourStatus(paint: ReturnType<typeof createPainter>, status: string): string {
+  switch (status) {
+    case 'COMPLETED':
+      return paint.green(status);
+    case 'FAILED':
+    case 'RATE_LIMITED':
+      return paint.red(status);
+    case 'INTERRUPTED':
+      return paint.yellow(status);
+    default:
+      return paint.cyan(status);
+  }
+}

@@ -1,0 +1,57 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { SessionView } from '../core/session-view.js';
+
+/** Colour only for people: off for NO_COLOR, pipes and files. */
+export function createPainter(stream: NodeJS.WriteStream = process.stdout, env = process.env): ChalkInstance {
+  const enabled = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+export function formatCost(costUsd: number | null): string {
+  if (costUsd === null) return '-';
+  return `$${costUsd < 1 ? costUsd.toFixed(4) : costUsd.toFixed(2)}`;
+}
+
+export function formatTokens(count: number): string {
+  if (count < 1000) return String(count);
+  if (count < 1_000_000) return `${(count / 1000).toFixed(1)}k`;
+  return `${(count / 1_000_000).toFixed(2)}M`;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return '-';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function totalTokens(session: SessionView): number {
+  return session.inputTokens + session.outputTokens + session.cacheCreationTokens + session.cacheReadTokens;
+}
+
+export function formatLimit(session: SessionView, now: number): string {
+  const limit = session.rateLimit;
+  if (!limit) return '-';
+  if (limit.resetsAt === null) return `${limit.kind}`;
+  const left = Date.parse(limit.resetsAt) - now;
+  return left > 0 ? `${limit.kind} ${formatDuration(left)}` : `${limit.kind} (reset)`;
+}
+
+/** A plain text table: columns padded to their widest cell, the last one left ragged. */
+export function renderTable(headers: string[], rows: string[][], paint?: (header: string) => string): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - visibleLength(cell))))
+      .join('  ')
+      .trimEnd();
+  const head = line(headers);
+  return [paint ? paint(head) : head, ...rows.map(line)].join('\n') + '\n';
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
