@@ -1,0 +1,170 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createSandbox,
+  CW_RUN,
+  fakeScript,
+  installFakeClaude,
+  PUBLIC_FIXTURES,
+  runCw,
+  runProcess,
+  SHIM,
+  type Sandbox,
+} from '../support/sandbox.js';
+
+let sandbox: Sandbox;
+
+beforeEach(() => {
+  sandbox = createSandbox();
+  installFakeClaude(sandbox);
+});
+
+afterEach(() => sandbox.cleanup());
+
+// Real `claude -p --output-format stream-json` output of Claude Code 2.1.4 (see SOURCES.md):
+// three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
+const vecsumSuccess = readFileSync(join(PUBLIC_FIXTURES, 'headless', 'vecsum-stream-json-v2.1.4-success.jsonl'));
+
+async function sessions(): Promise<Array<Record<string, unknown>>> {
+  const result = await runCw(sandbox, ['sessions', '--json', '--limit', '200']);
+  expect(result.code, result.stderr.toString()).toBe(0);
+  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+}
+
+describe('print mode is recorded from the stream it passes through', () => {
+  it('records Claude’s own cost, turns, tokens by model and session id', async () => {
+    const result = await runProcess(SHIM, ['-p', 'check the tests', '--output-format', 'stream-json', '--verbose'], {
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.equals(vecsumSuccess)).toBe(true);
+    const [session] = await sessions();
+    // Token totals are the sums of modelUsage over the three models of the result event.
+    expect(session).toMatchObject({
+      status: 'COMPLETED',
+      mode: 'print',
+      claudeSessionId: 'd49d1efb-0239-4aa2-a2b0-f6c86b2320a6',
+      costUsd: 0.0745213,
+      costSource: 'claude',
+      numTurns: 3,
+      exitCode: 0,
+      inputTokens: 2 + 4 + 6,
+      outputTokens: 125 + 224 + 583,
+      cacheReadTokens: 14934 + 22959 + 42853,
+      cacheCreationTokens: 8982,
+      claudeVersion: '2.1.4',
+      rateLimit: null,
+    });
+    expect(session!.models).toEqual(
+      expect.arrayContaining(['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001', 'claude-opus-4-5-20251101']),
+    );
+    // Prompt text is never stored.
+    expect(JSON.stringify(session)).not.toContain('check the tests');
+    expect(session!.argv).toEqual(['-p', '<prompt:15 chars>', '--output-format', 'stream-json', '--verbose']);
+  });
+
+  it('counts malformed JSON lines without failing', async () => {
+    const lines = ['{"type":"system","subtype":"init","session_id":"s1","model":"claude-sonnet-4-5"}', '{not json', '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"total_cost_usd":0.5,"session_id":"s1"}', ''].join('\n');
+    const result = await runProcess(SHIM, ['-p', 'x', '--output-format', 'stream-json'], {
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: lines }]) },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr.toString()).toBe('');
+    const [session] = await sessions();
+    expect(session).toMatchObject({ rejectedLines: 1, costUsd: 0.5, numTurns: 1, claudeSessionId: 's1' });
+  });
+
+  it('cw-run records the session type and project path and runs Claude there', async () => {
+    const project = join(sandbox.root, 'project');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(project);
+    const record = join(sandbox.root, 'calls.jsonl');
+    const result = await runProcess(process.execPath, [CW_RUN, '--session-type', 'debugging', '--project-path', project, '--', 'ask', 'what changed?'], {
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: 'ok\n' }]), FAKE_CLAUDE_RECORD: record },
+    });
+    expect(result.code).toBe(0);
+    const call = JSON.parse(readFileSync(record, 'utf8').trim()) as { argv: string[]; cwd: string };
+    expect(call.argv).toEqual(['ask', 'what changed?']);
+    expect(call.cwd).toBe(project);
+    const [session] = await sessions();
+    expect(session).toMatchObject({ sessionType: 'debugging', projectPath: project, cwd: project, mode: 'pipe', status: 'COMPLETED' });
+  });
+});
+
+describe('state files', () => {
+  it('writes current_session.json and a per-session file, owner-only', async () => {
+    await runProcess(SHIM, ['-p', 'x', '--output-format', 'stream-json'], {
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+    });
+    const current = JSON.parse(readFileSync(join(sandbox.cwHome, 'state', 'current_session.json'), 'utf8')) as {
+      status: string;
+      data: { id: string; costUsd: number };
+      updatedAt: string;
+    };
+    expect(current.status).toBe('COMPLETED');
+    expect(current.data.costUsd).toBe(0.0745213);
+    expect(Number.isNaN(Date.parse(current.updatedAt))).toBe(false);
+    const perSession = join(sandbox.cwHome, 'state', 'sessions', `${current.data.id}.json`);
+    expect(JSON.parse(readFileSync(perSession, 'utf8')).status).toBe('COMPLETED');
+    for (const file of [join(sandbox.cwHome, 'state', 'current_session.json'), perSession, join(sandbox.cwHome, 'claudewatch.db')]) {
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    }
+    for (const dir of [sandbox.cwHome, join(sandbox.cwHome, 'state'), join(sandbox.cwHome, 'state', 'sessions')]) {
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+    }
+    expect(readdirSync(join(sandbox.cwHome, 'state', 'sessions')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('honours CLAUDE_SESSION_STATE_FILE and shows ACTIVE while Claude runs', async () => {
+    const stateFile = join(sandbox.root, 'custom', 'state.json');
+    const running = runProcess(SHIM, ['-p', 'x'], {
+      env: { ...sandbox.env, CLAUDE_SESSION_STATE_FILE: stateFile, FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 1500 }]) },
+    });
+    const seen = await pollFor(() => JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }, 5000);
+    expect(seen.status).toBe('ACTIVE');
+    await running;
+    expect((JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }).status).toBe('COMPLETED');
+  });
+});
+
+describe('many sessions at once', () => {
+  it('16 concurrent runs through the shim all land in the one database', async () => {
+    const runs = Array.from({ length: 16 }, (_, i) =>
+      runProcess(SHIM, ['-p', `run ${i}`, '--output-format', 'stream-json'], {
+        env: {
+          ...sandbox.env,
+          FAKE_CLAUDE_SCRIPT: fakeScript([
+            { out: `{"type":"system","subtype":"init","session_id":"s-${i}","model":"claude-sonnet-4-5"}\n` },
+            { sleep: 50 },
+            { out: `{"type":"result","subtype":"success","is_error":false,"num_turns":1,"total_cost_usd":${(i + 1) / 100},"session_id":"s-${i}"}\n` },
+          ]),
+        },
+        timeoutMs: 60_000,
+      }),
+    );
+    const results = await Promise.all(runs);
+    for (const result of results) {
+      expect(result.code).toBe(0);
+      expect(result.stderr.toString()).toBe('');
+    }
+    const recorded = await sessions();
+    expect(recorded).toHaveLength(16);
+    expect(new Set(recorded.map((session) => session.claudeSessionId)).size).toBe(16);
+    expect(recorded.every((session) => session.status === 'COMPLETED')).toBe(true);
+    const total = recorded.reduce((sum, session) => sum + Number(session.costUsd), 0);
+    expect(total).toBeCloseTo((16 * 17) / 2 / 100, 10);
+  });
+});
+
+async function pollFor<T>(read: () => T, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return read();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
