@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm run bench`: what ClaudeWatch costs Claude. Prints medians and ratios; exits non-zero only
+// when a measurement could not be taken, never because a number is slow (these are not tests).
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shim = join(root, 'shims', 'claude');
+const realClaude = join(root, 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe');
+const exampleClaude = join(root, 'examples', 'example-claude', 'claude');
+const runs = Number(process.env.BENCH_RUNS ?? 25);
+const work = mkdtempSync(join(tmpdir(), 'cw-bench-'));
+const baseEnv = { ...process.env, CLAUDEWATCH_HOME: join(work, 'cw'), HOME: join(work, 'home'), NO_COLOR: '1' };
+delete baseEnv.CLAUDEWATCH_PARENT_SESSION;
+delete baseEnv.CLAUDEWATCH_DISABLE;
+
+function timeCommand(command, args, env) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return ms;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Alternates the two commands so drift on a busy machine hits both alike. */
+function compare(label, direct, wrapped) {
+  const a = [];
+  const b = [];
+  timeCommand(...direct);
+  timeCommand(...wrapped);
+  for (let i = 0; i < runs; i++) {
+    a.push(timeCommand(...direct));
+    b.push(timeCommand(...wrapped));
+  }
+  const directMs = median(a);
+  const wrappedMs = median(b);
+  console.log(
+    `${label.padEnd(34)} direct ${directMs.toFixed(1).padStart(7)} ms   through shim ${wrappedMs.toFixed(1).padStart(7)} ms   ` +
+      `added ${(wrappedMs - directMs).toFixed(1).padStart(6)} ms   ratio ${(wrappedMs / directMs).toFixed(2)}`,
+  );
+  return { label, directMs, wrappedMs, addedMs: wrappedMs - directMs };
+}
+
+async function ptyThroughput(megabytes) {
+  const file = join(work, 'output.txt');
+  const line = `${'a'.repeat(99)}\n`;
+  const chunk = line.repeat(10_000);
+  const stream = createWriteStream(file);
+  for (let written = 0; written < megabytes * 1e6; written += chunk.length) {
+    if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
+  }
+  await new Promise((r) => stream.end(r));
+
+  const scriptRuns = [];
+  const relayRuns = [];
+  const { startPtyRelay } = await import(pathToFileURL(join(root, 'dist', 'runner', 'pty-relay.js')).href);
+  const { silentLogger } = await import(pathToFileURL(join(root, 'dist', 'shared', 'log.js')).href);
+  const terminal = { enterRaw() {}, restore() {} };
+  for (let i = 0; i < 3; i++) {
+    scriptRuns.push(await timeAsync(() => runToDevNull('script', ['-qc', `cat ${file}`, '/dev/null'])));
+    relayRuns.push(
+      await timeAsync(async () => {
+        const sink = createWriteStream('/dev/null');
+        sink.columns = 120;
+        sink.rows = 40;
+        const stdin = new (await import('node:stream')).PassThrough();
+        let bytes = 0;
+        const relay = await startPtyRelay({
+          file: 'cat',
+          args: [file],
+          cwd: work,
+          env: { PATH: process.env.PATH, TERM: 'xterm-256color' },
+          terminal,
+          logger: silentLogger,
+          stdin,
+          stdout: sink,
+          observe: (data) => {
+            bytes += data.length;
+          },
+        });
+        await relay.exited;
+        await new Promise((r) => sink.end(r));
+        if (bytes < megabytes * 1e6) throw new Error(`relay delivered ${bytes} bytes of ${megabytes} MB`);
+      }),
+    );
+  }
+  const scriptMs = median(scriptRuns);
+  const relayMs = median(relayRuns);
+  const mbps = (ms) => ((megabytes / ms) * 1000).toFixed(0);
+  console.log(
+    `pty relay, ${megabytes} MB of output`.padEnd(34) +
+      ` script -qc ${scriptMs.toFixed(0).padStart(6)} ms (${mbps(scriptMs)} MB/s)   ClaudeWatch relay ${relayMs.toFixed(0).padStart(6)} ms (${mbps(relayMs)} MB/s)   ratio ${(relayMs / scriptMs).toFixed(2)}`,
+  );
+  return { scriptMs, relayMs };
+}
+
+function runToDevNull(command, args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+async function timeAsync(action) {
+  const start = process.hrtime.bigint();
+  await action();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+try {
+  if (!existsSync(join(root, 'dist', 'bin', 'claude-shim.js'))) throw new Error('run `npm run build` first');
+  console.log(`ClaudeWatch benchmarks (median of ${runs} runs; node ${process.version})\n`);
+  const versionEnv = { ...baseEnv, CLAUDEWATCH_REAL_CLAUDE: realClaude };
+  compare('claude --version (pass-through)', [realClaude, ['--version'], versionEnv], [shim, ['--version'], versionEnv]);
+  const printEnv = { ...baseEnv, CLAUDEWATCH_REAL_CLAUDE: exampleClaude };
+  const printArgs = ['-p', 'hi', '--output-format', 'stream-json', '--verbose'];
+  compare('short print-mode run (recorded)', [exampleClaude, printArgs, printEnv], [shim, printArgs, printEnv]);
+  await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
+} catch (error) {
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
