@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunArgs } from '../../src/cli/run-args.js';
+
+describe('parseRunArgs', () => {
+  it('takes our options before -- and gives the rest to Claude untouched', () => {
+    expect(parseRunArgs(['--session-type', 'debugging', '--project-path', '/p', '--', '-p', 'hi'])).toMatchObject({
+      sessionType: 'debugging',
+      projectPath: '/p',
+      claudeArgs: ['-p', 'hi'],
+    });
+  });
+
+  it('stops at the first argument that is not ours', () => {
+    expect(parseRunArgs(['ask', '--session-type', 'x'])).toMatchObject({ sessionType: null, claudeArgs: ['ask', '--session-type', 'x'] });
+    expect(parseRunArgs(['-p', '--project-path', 'x'])).toMatchObject({ projectPath: null, claudeArgs: ['-p', '--project-path', 'x'] });
+  });
+
+  it('leaves --verbose to Claude unless a -- follows it', () => {
+    expect(parseRunArgs(['--verbose', '-p', 'x', '--output-format', 'stream-json'])).toMatchObject({
+      verbose: false,
+      claudeArgs: ['--verbose', '-p', 'x', '--output-format', 'stream-json'],
+    });
+    expect(parseRunArgs(['--verbose', '--', '--verbose', '-p', 'x'])).toMatchObject({ verbose: true, claudeArgs: ['--verbose', '-p', 'x'] });
+    expect(parseRunArgs(['--cw-verbose', '-p'])).toMatchObject({ verbose: true, claudeArgs: ['-p'] });
+  });
+
+  it('accepts --name=value and rejects a missing value', () => {
+    expect(parseRunArgs(['--state-file=/tmp/s.json', 'hi'])).toMatchObject({ stateFile: '/tmp/s.json', claudeArgs: ['hi'] });
+    expect(() => parseRunArgs(['--session-type'])).toThrow(/needs a value/);
+  });
+});
