@@ -2,7 +2,8 @@
 // `npm run bench`: what ClaudeWatch costs Claude. Prints medians and ratios; exits non-zero only
 // when a measurement could not be taken, never because a number is slow (these are not tests).
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -69,9 +70,8 @@ async function ptyThroughput(megabytes) {
     scriptRuns.push(await timeAsync(() => runToDevNull('script', ['-qc', `cat ${file}`, '/dev/null'])));
     relayRuns.push(
       await timeAsync(async () => {
-        const sink = createWriteStream('/dev/null');
-        sink.columns = 120;
-        sink.rows = 40;
+        // Node writes to a terminal or pipe synchronously on Linux; the sink does the same.
+        const sink = syncSink('/dev/null');
         const stdin = new (await import('node:stream')).PassThrough();
         let bytes = 0;
         const relay = await startPtyRelay({
@@ -88,7 +88,7 @@ async function ptyThroughput(megabytes) {
           },
         });
         await relay.exited;
-        await new Promise((r) => sink.end(r));
+        sink.end();
         if (bytes < megabytes * 1e6) throw new Error(`relay delivered ${bytes} bytes of ${megabytes} MB`);
       }),
     );
@@ -101,6 +101,23 @@ async function ptyThroughput(megabytes) {
       ` script -qc ${scriptMs.toFixed(0).padStart(6)} ms (${mbps(scriptMs)} MB/s)   ClaudeWatch relay ${relayMs.toFixed(0).padStart(6)} ms (${mbps(relayMs)} MB/s)   ratio ${(relayMs / scriptMs).toFixed(2)}`,
   );
   return { scriptMs, relayMs };
+}
+
+function syncSink(path) {
+  const fd = openSync(path, 'w');
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      writeSync(fd, chunk);
+      callback();
+    },
+    final(callback) {
+      closeSync(fd);
+      callback();
+    },
+  });
+  sink.columns = 120;
+  sink.rows = 40;
+  return sink;
 }
 
 function runToDevNull(command, args) {

@@ -9,14 +9,12 @@ import { loadConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
-import { Recorder } from '../store/recorder.js';
+import type { Recorder } from '../store/recorder.js';
 import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
 import { shellExitCode, type ChildExit } from './exit-code.js';
 import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claude.js';
 import { startInheritRelay } from './inherit-relay.js';
-import { startPipeRelay } from './pipe-relay.js';
 import { PrintObserver } from './print-observer.js';
-import { startPtyRelay } from './pty-relay.js';
 import type { OutputObserver, Relay, RelayRequest } from './relay.js';
 import { createTerminalGuard } from './terminal.js';
 
@@ -107,7 +105,10 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     return failToStart(error, plain, logger);
   }
 
+  // Loaded only now, so the database driver loads while Claude starts instead of before it.
+  const { Recorder: RecorderClass } = await import('../store/recorder.js');
   recorder = createRecorder(
+    RecorderClass,
     {
       id: sessionId,
       mode,
@@ -120,6 +121,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     },
     { paths, logger, clock, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
   );
+  emit.flushTo(recorder);
 
   const stopForwarding = forwardSignals(relay, mode);
   const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
@@ -166,6 +168,7 @@ async function startRelay(
   switch (mode) {
     case 'interactive':
       try {
+        const { startPtyRelay } = await import('./pty-relay.js');
         return await startPtyRelay({ ...request, observe, terminal, logger });
       } catch (error) {
         // node-pty missing or broken: Claude still runs, on the terminal itself.
@@ -173,8 +176,10 @@ async function startRelay(
         terminal.restore();
         return startInheritRelay(request);
       }
-    case 'print':
+    case 'print': {
+      const { startPipeRelay } = await import('./pipe-relay.js');
       return startPipeRelay({ ...request, observe });
+    }
     case 'pipe':
       return startInheritRelay(request);
   }
@@ -205,9 +210,13 @@ function reportSpawnFailure(error: unknown, file: string): number {
   return code === 'EACCES' ? 126 : 127;
 }
 
-function createRecorder(context: ConstructorParameters<typeof Recorder>[0], options: ConstructorParameters<typeof Recorder>[1]): Recorder | null {
+function createRecorder(
+  RecorderClass: typeof Recorder,
+  context: ConstructorParameters<typeof Recorder>[0],
+  options: ConstructorParameters<typeof Recorder>[1],
+): Recorder | null {
   try {
-    const recorder = new Recorder(context, options);
+    const recorder = new RecorderClass(context, options);
     recorder.start();
     return recorder;
   } catch (error) {
@@ -230,17 +239,38 @@ function guardedObserver(observe: OutputObserver, logger: Logger): OutputObserve
   };
 }
 
-function guardedEmitter(recorder: () => Recorder | null, logger: Logger): (facts: Fact[]) => void {
+interface Emitter {
+  (facts: Fact[]): void;
+  /** The recorder is ready: hand it what arrived while it was loading. */
+  flushTo(recorder: Recorder | null): void;
+}
+
+/** Facts wait in memory until the recorder exists; if recording fails, it stops for the session. */
+function guardedEmitter(recorder: () => Recorder | null, logger: Logger): Emitter {
   let enabled = true;
-  return (facts) => {
+  let waiting: Fact[] | null = [];
+  const deliver = (facts: Fact[]): void => {
     if (!enabled) return;
+    const target = recorder();
+    if (target === null) {
+      waiting?.push(...facts);
+      return;
+    }
     try {
-      recorder()?.observe(facts);
+      target.observe(facts);
     } catch (error) {
       enabled = false;
       logger.error('recording failed; recording stopped for this session', error);
     }
   };
+  return Object.assign(deliver, {
+    flushTo(target: Recorder | null) {
+      const facts = waiting ?? [];
+      waiting = null;
+      if (target === null) enabled = false;
+      else if (facts.length > 0) deliver(facts);
+    },
+  });
 }
 
 /**
