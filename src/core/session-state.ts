@@ -1,5 +1,6 @@
 import type { Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
 import { ZERO_USAGE } from './facts.js';
+import { addUsage } from './token-usage.js';
 
 export type SessionStatus = 'ACTIVE' | 'RATE_LIMITED' | 'COMPLETED' | 'FAILED' | 'INTERRUPTED';
 export type RunMode = 'interactive' | 'print' | 'pipe';
@@ -262,22 +263,6 @@ function withCost(state: SessionState): SessionState {
   if (state.reportedCostUsd !== null) return { ...state, costUsd: state.reportedCostUsd, costSource: 'claude' };
   const hasUsage = state.tokens.inputTokens + state.tokens.outputTokens + state.tokens.cacheCreationTokens + state.tokens.cacheReadTokens > 0;
   return hasUsage ? { ...state, costUsd: state.computedCostUsd, costSource: 'computed' } : state;
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  const sum: TokenUsage = {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-  };
-  if (a.cacheCreation5mTokens !== undefined || b.cacheCreation5mTokens !== undefined) {
-    sum.cacheCreation5mTokens = (a.cacheCreation5mTokens ?? 0) + (b.cacheCreation5mTokens ?? 0);
-  }
-  if (a.cacheCreation1hTokens !== undefined || b.cacheCreation1hTokens !== undefined) {
-    sum.cacheCreation1hTokens = (a.cacheCreation1hTokens ?? 0) + (b.cacheCreation1hTokens ?? 0);
-  }
-  return sum;
 }
 
 function addModel(models: string[], model: string): string[] {

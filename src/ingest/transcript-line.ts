@@ -10,6 +10,7 @@ import type {
 import { ZERO_USAGE } from '../core/facts.js';
 import { isRecord, usageFromApi } from '../core/print-events.js';
 import { limitKindFromRateLimitType, matchRateLimitText, RATE_LIMIT_TYPE_KINDS } from '../core/rate-limit-text.js';
+import { addUsage } from '../core/token-usage.js';
 
 /**
  * Reads Claude Code transcript lines (`~/.claude/projects/<encoded cwd>/<session>.jsonl`) into
@@ -550,18 +551,3 @@ export function summarizeTranscript(lines: Iterable<string>, ctx: { now: number;
   return summary;
 }
 
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  const sum: TokenUsage = {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-  };
-  if (a.cacheCreation5mTokens !== undefined || b.cacheCreation5mTokens !== undefined) {
-    sum.cacheCreation5mTokens = (a.cacheCreation5mTokens ?? 0) + (b.cacheCreation5mTokens ?? 0);
-  }
-  if (a.cacheCreation1hTokens !== undefined || b.cacheCreation1hTokens !== undefined) {
-    sum.cacheCreation1hTokens = (a.cacheCreation1hTokens ?? 0) + (b.cacheCreation1hTokens ?? 0);
-  }
-  return sum;
-}

@@ -16,3 +16,25 @@ export interface Relay {
 }
 
 export type OutputObserver = (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+
+/**
+ * A child_process child as a Relay. 'close' waits for the child's pipes to end, so with piped
+ * output every byte has been forwarded when `exited` resolves.
+ */
+export function relayOfChild(child: import('node:child_process').ChildProcess): Relay {
+  const exited = new Promise<ChildExit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ exitCode: code ?? 1, signal }));
+  });
+  return {
+    pid: child.pid ?? -1,
+    exited,
+    forwardSignal(signal) {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
