@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 /** The line every copy of our shim carries, so no copy is ever taken for the real claude. */
 export const SHIM_MARKER = 'CLAUDEWATCH_SHIM';
@@ -106,14 +106,5 @@ function canonicalDir(dir: string): string {
     return realpathSync(dir);
   } catch {
     return resolve(dir);
-  }
-}
-
-/** The directory of a file that may be reached through symlinks. */
-export function realDirOf(file: string): string {
-  try {
-    return dirname(realpathSync(file));
-  } catch {
-    return dirname(resolve(file));
   }
 }

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, realpathSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, realpathSync, unlinkSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { isShim } from './find-claude.js';
-import { chmodSync } from 'node:fs';
 
 export interface ShimInstallPlan {
   target: string;

@@ -126,6 +126,7 @@ export class Recorder {
     this.dirty = true;
     this.flush({ claimCurrent: false });
     if (this.pending.length > 0) this.report(`${this.pending.length} events could not be saved (database busy)`);
+    if (this.droppedFacts > 0) this.report(`${this.droppedFacts} events dropped while the database was busy`);
     this.close();
     return this.state;
   }
