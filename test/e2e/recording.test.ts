@@ -7,7 +7,7 @@ import {
   fakeScript,
   installFakeClaude,
   PUBLIC_FIXTURES,
-  runCw,
+  recordedSessions,
   runProcess,
   SHIM,
   type Sandbox,
@@ -26,12 +26,6 @@ afterEach(() => sandbox.cleanup());
 // three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
 const vecsumSuccess = readFileSync(join(PUBLIC_FIXTURES, 'headless', 'vecsum-stream-json-v2.1.4-success.jsonl'));
 
-async function sessions(): Promise<Array<Record<string, unknown>>> {
-  const result = await runCw(sandbox, ['sessions', '--json', '--limit', '200']);
-  expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
-}
-
 describe('print mode is recorded from the stream it passes through', () => {
   it('records Claude’s own cost, turns, tokens by model and session id', async () => {
     const result = await runProcess(SHIM, ['-p', 'check the tests', '--output-format', 'stream-json', '--verbose'], {
@@ -39,7 +33,7 @@ describe('print mode is recorded from the stream it passes through', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout.equals(vecsumSuccess)).toBe(true);
-    const [session] = await sessions();
+    const [session] = await recordedSessions(sandbox);
     // Token totals are the sums of modelUsage over the three models of the result event.
     expect(session).toMatchObject({
       status: 'COMPLETED',
@@ -71,7 +65,7 @@ describe('print mode is recorded from the stream it passes through', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr.toString()).toBe('');
-    const [session] = await sessions();
+    const [session] = await recordedSessions(sandbox);
     expect(session).toMatchObject({ rejectedLines: 1, costUsd: 0.5, numTurns: 1, claudeSessionId: 's1' });
   });
 
@@ -87,7 +81,7 @@ describe('print mode is recorded from the stream it passes through', () => {
     const call = JSON.parse(readFileSync(record, 'utf8').trim()) as { argv: string[]; cwd: string };
     expect(call.argv).toEqual(['ask', 'what changed?']);
     expect(call.cwd).toBe(project);
-    const [session] = await sessions();
+    const [session] = await recordedSessions(sandbox);
     expect(session).toMatchObject({ sessionType: 'debugging', projectPath: project, cwd: project, mode: 'pipe', status: 'COMPLETED' });
   });
 });
@@ -148,7 +142,7 @@ describe('many sessions at once', () => {
       expect(result.code).toBe(0);
       expect(result.stderr.toString()).toBe('');
     }
-    const recorded = await sessions();
+    const recorded = await recordedSessions(sandbox);
     expect(recorded).toHaveLength(16);
     expect(new Set(recorded.map((session) => session.claudeSessionId)).size).toBe(16);
     expect(recorded.every((session) => session.status === 'COMPLETED')).toBe(true);

@@ -5,7 +5,7 @@ import {
   createSandbox,
   fakeScript,
   installFakeClaude,
-  runCw,
+  recordedSessions,
   runProcess,
   SHIM,
   type FakeStep,
@@ -23,12 +23,6 @@ afterEach(() => sandbox.cleanup());
 
 function runShim(args: string[], steps: FakeStep[], extraEnv: Record<string, string> = {}, stdin?: string) {
   return runProcess(SHIM, args, { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript(steps), ...extraEnv }, stdin: stdin ?? '' });
-}
-
-async function recordedSessions(): Promise<Array<Record<string, unknown>>> {
-  const result = await runCw(sandbox, ['sessions', '--json', '--limit', '100']);
-  expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
 }
 
 // Bytes that a careless relay would damage: invalid UTF-8, a multi-byte character cut between
@@ -88,7 +82,7 @@ describe('the shim passes Claude through untouched', () => {
     const result = await runShim(['-p', 'x'], [{ out: 'partial' }, { signal: 'SIGTERM' }]);
     expect(result.code).toBe(143);
     expect(result.stdout.toString()).toBe('partial');
-    const [session] = await recordedSessions();
+    const [session] = await recordedSessions(sandbox);
     expect(session).toMatchObject({ status: 'INTERRUPTED', exitCode: 143, signal: 'SIGTERM' });
   });
 });
@@ -151,6 +145,6 @@ describe('finding the real claude', () => {
     expect(nested.stdout.toString()).toBe('nested\n');
     const calls = readFileSync(record, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { parent: string | null });
     expect(calls.map((call) => call.parent)).toEqual([parentId, parentId]);
-    expect(await recordedSessions()).toHaveLength(1);
+    expect(await recordedSessions(sandbox)).toHaveLength(1);
   });
 });

@@ -102,3 +102,10 @@ export function runProcess(
 export function runCw(sandbox: Sandbox, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   return runProcess(process.execPath, [CW, ...args], { env: { ...sandbox.env, ...env } });
 }
+
+/** The sessions `cw sessions --json` reports, newest first; fails the test if the command fails. */
+export async function recordedSessions(sandbox: Sandbox, limit = 200): Promise<Array<Record<string, unknown>>> {
+  const result = await runCw(sandbox, ['sessions', '--json', '--limit', String(limit)]);
+  if (result.code !== 0) throw new Error(`cw sessions failed (${result.code}): ${result.stderr.toString()}`);
+  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+}
