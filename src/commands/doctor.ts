@@ -2,8 +2,12 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parseCommandArgs } from '../cli/parse.js';
+import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
+import { resolveModelPrice } from '../core/pricing.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { openDatabase } from '../store/database.js';
+import { openReadOnly } from '../store/reader.js';
+import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
@@ -29,6 +33,7 @@ export async function diagnose(env = process.env): Promise<Check[]> {
   checks.push(checkNode());
   checks.push(await checkPty());
   checks.push(checkDatabase(paths));
+  checks.push(...checkPrices(paths, loadPriceTable(config)));
   checks.push(checkStateDir(paths));
   checks.push(checkLog(paths));
   if (env.CLAUDEWATCH_DISABLE === '1') checks.push({ name: 'disabled', level: 'warn', detail: 'CLAUDEWATCH_DISABLE=1: the shim passes everything through unrecorded' });
@@ -87,6 +92,49 @@ function checkDatabase(paths: Paths): Check {
     }
   } catch (error) {
     return { name: 'database', level: 'fail', detail: `${paths.databaseFile}: ${describeError(error)}` };
+  }
+}
+
+/** The table sessions are priced with, what config.json changes in it, and what it could not price. */
+function checkPrices(paths: Paths, prices: LoadedPriceTable): Check[] {
+  const { table, problems, fromConfig } = prices;
+  const overrides = fromConfig.length > 0 ? `from config.json: ${fromConfig.join(', ')}` : 'no overrides in config.json';
+  const checks: Check[] = [{ name: 'prices', level: 'ok', detail: `table ${table.version}, ${Object.keys(table.models).length} models; ${overrides} (see \`cw prices\`)` }];
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `${problem}\n      hint: fix or remove this entry in ${paths.configFile}; until then it is ignored`);
+    const entries = `${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}`;
+    checks.push({ name: 'price overrides', level: 'warn', detail: `${entries} ignored:\n    ${lines.join('\n    ')}` });
+  }
+  checks.push(checkUnpricedModels(paths, prices));
+  return checks;
+}
+
+function checkUnpricedModels(paths: Paths, { table }: LoadedPriceTable): Check {
+  let counts: UnpricedModelCount[];
+  try {
+    counts = readUnpricedModels(paths.databaseFile);
+  } catch (error) {
+    return { name: 'unpriced models', level: 'warn', detail: `cannot read ${paths.databaseFile}: ${describeError(error)}` };
+  }
+  if (counts.length === 0) return { name: 'unpriced models', level: 'ok', detail: 'every recorded session was priced' };
+  const lines = counts.map(({ model, sessions }) => {
+    const seen = `${model}: ${sessions} session${sessions === 1 ? '' : 's'}, priced at $0 by ClaudeWatch`;
+    // Recorded costs are not re-priced, so a price added later helps only new sessions.
+    const hint = resolveModelPrice(model, table)
+      ? 'it has a price now; sessions recorded before keep $0 for it'
+      : `add its rates under "prices" in ${paths.configFile} (see \`cw prices\`)`;
+    return `${seen}\n      hint: ${hint}`;
+  });
+  return { name: 'unpriced models', level: 'warn', detail: `seen in recorded sessions:\n    ${lines.join('\n    ')}` };
+}
+
+function readUnpricedModels(databaseFile: string): UnpricedModelCount[] {
+  const db = openReadOnly(databaseFile);
+  if (!db) return [];
+  try {
+    return countUnpricedModels(db);
+  } finally {
+    db.close();
   }
 }
 

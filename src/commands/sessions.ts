@@ -2,7 +2,7 @@ import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import type { SessionView } from '../core/session-view.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
-import { createPainter, formatCost, formatDuration, formatLimit, formatTokens, renderTable, totalTokens } from '../ui/format.js';
+import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
 export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionView[] {
   const { db } = openForReading(env, now);
@@ -38,12 +38,14 @@ function renderSessions(sessions: SessionView[], now: number): string {
     session.projectPath ?? session.cwd,
     formatDuration(session.durationMs ?? now - Date.parse(session.startedAt)),
     String(session.exitCode ?? '-'),
-    formatCost(session.costUsd),
+    formatSessionCost(session),
     formatTokens(totalTokens(session)),
     String(session.numTurns),
     formatLimit(session, now),
   ]);
-  return renderTable(['ID', 'STARTED (UTC)', 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
+  const table = renderTable(['ID', 'STARTED (UTC)', 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
+  const footnotes = unpricedFootnotes(sessions);
+  return footnotes.length === 0 ? table : `${table}\n${footnotes.map((line) => paint.yellow(line)).join('\n')}\n`;
 }
 
 function colourStatus(paint: ReturnType<typeof createPainter>, status: string): string {

@@ -3,7 +3,7 @@ import type { SessionView } from '../core/session-view.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
 import { readStateDocument, type StateDocument } from '../store/state-files.js';
-import { createPainter, formatCost, formatDuration, formatLimit, formatTokens, renderTable, totalTokens } from '../ui/format.js';
+import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
 export interface StatusData {
   current: StateDocument | null;
@@ -45,7 +45,7 @@ export function renderStatus(data: StatusData, now: number): string {
       session.mode,
       session.projectPath ?? session.cwd,
       formatDuration(now - Date.parse(session.startedAt)),
-      formatCost(session.costUsd),
+      formatSessionCost(session),
       formatTokens(totalTokens(session)),
       formatLimit(session, now),
     ]);
@@ -56,10 +56,11 @@ export function renderStatus(data: StatusData, now: number): string {
     const session = current.data;
     out.push('');
     out.push(
-      `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatCost(session.costUsd)} ` +
+      `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
         `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${current.updatedAt}`,
     );
-    if (session.unpricedModels.length > 0) out.push(paint.yellow(`Unpriced models (cost counted as 0): ${session.unpricedModels.join(', ')}`));
   }
+  const footnotes = unpricedFootnotes(current ? [...data.live, current.data] : data.live);
+  if (footnotes.length > 0) out.push('', ...footnotes.map((line) => paint.yellow(line)));
   return `${out.join('\n')}\n`;
 }

@@ -202,7 +202,9 @@ const RATE_FIELDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRe
 const REQUIRED_RATE_FIELDS = ['input', 'output', 'cacheWrite5m', 'cacheRead'] as const;
 const OVERRIDE_FIELDS: readonly string[] = [...RATE_FIELDS, 'longContext'];
 const LONG_CONTEXT_FIELDS: readonly string[] = [...RATE_FIELDS, 'aboveInputTokens'];
-const OVERRIDE_SOURCE = 'user config (modelPricing)';
+const OVERRIDE_SOURCE = 'config.json prices';
+/** The config.json key the overrides live under, so messages name what the user wrote. */
+const CONFIG_KEY = 'prices';
 
 export interface OverrideValidation {
   /** Keyed by the table key each entry resolved to (or the entry's own id for a new model). */
@@ -211,7 +213,7 @@ export interface OverrideValidation {
 }
 
 /**
- * Checks `modelPricing` from user config: model id → partial rates in USD per million tokens.
+ * Checks `prices` from config.json: model id → partial rates in USD per million tokens.
  * A bad entry is reported and left out; the others still apply.
  */
 export function validatePriceOverrides(table: PriceTable, raw: unknown): OverrideValidation {
@@ -219,7 +221,7 @@ export function validatePriceOverrides(table: PriceTable, raw: unknown): Overrid
   const result: OverrideValidation = { overrides: Object.create(null) as Record<string, RateOverride>, errors: [] };
   if (raw === undefined || raw === null) return result;
   if (!isPlainObject(raw)) {
-    result.errors.push('modelPricing must be an object of model id → prices, e.g. {"claude-sonnet-4-5": {"input": 3, "output": 15}}');
+    result.errors.push(`${CONFIG_KEY} must be an object of model id → rates, e.g. {"claude-sonnet-4-5": {"input": 3, "output": 15}}`);
     return result;
   }
   const firstKeyFor = new Map<string, string>();
@@ -227,11 +229,11 @@ export function validatePriceOverrides(table: PriceTable, raw: unknown): Overrid
     const errors: string[] = [];
     const override = readOverride(key, value, errors);
     const modelId = normalizeModelId(key) === '' ? null : (canonicalModelId(key, table) ?? normalizeModelId(key));
-    if (modelId === null) errors.push(`modelPricing: an empty model id is not allowed`);
+    if (modelId === null) errors.push(`${CONFIG_KEY}: an empty model id is not allowed`);
     // Completeness is judged only on an entry whose fields are all valid, so each problem is told once.
     if (override && modelId !== null && errors.length === 0) checkComplete(key, override, ownPrice(table, modelId), table.version, errors);
     const earlier = modelId === null ? undefined : firstKeyFor.get(modelId);
-    if (earlier !== undefined) errors.push(`modelPricing."${key}": names the same model as "${earlier}" (${modelId}); the first one is used`);
+    if (earlier !== undefined) errors.push(`${entryPath(key)}: names the same model as ${JSON.stringify(earlier)} (${modelId}); the first one is used`);
     if (errors.length > 0 || !override || modelId === null) {
       result.errors.push(...errors);
       continue;
@@ -253,7 +255,7 @@ export function mergePriceOverrides(table: PriceTable, raw: unknown): { table: P
     const price = override ? applyOverride(ownPrice(table, id), override) : null;
     if (price) models[id] = price;
   }
-  return { table: { ...table, version: `${table.version}+user`, models }, errors };
+  return { table: { ...table, version: `${table.version}+config`, models }, errors };
 }
 
 function applyOverride(base: ModelPrice | undefined, override: RateOverride): ModelPrice | null {
@@ -275,7 +277,7 @@ function applyOverride(base: ModelPrice | undefined, override: RateOverride): Mo
 }
 
 function readOverride(key: string, value: unknown, errors: string[]): RateOverride | null {
-  const where = `modelPricing."${key}"`;
+  const where = entryPath(key);
   if (!isPlainObject(value)) {
     errors.push(`${where}: expected an object of USD prices per million tokens, e.g. {"input": 3, "output": 15}`);
     return null;
@@ -327,7 +329,7 @@ function readRate(where: string, value: unknown, errors: string[]): number | nul
 }
 
 function checkComplete(key: string, override: RateOverride, base: ModelPrice | undefined, version: string, errors: string[]): void {
-  const where = `modelPricing."${key}"`;
+  const where = entryPath(key);
   if (!base) {
     const missing = REQUIRED_RATE_FIELDS.filter((field) => override[field] === undefined);
     if (missing.length > 0) {
@@ -340,6 +342,11 @@ function checkComplete(key: string, override: RateOverride, base: ModelPrice | u
     const missing = fields.filter((field) => longContext[field] === undefined && base?.longContext?.[field] === undefined);
     errors.push(`${where}.longContext: this model has no long-context rates to start from, so it needs ${missing.join(', ')}`);
   }
+}
+
+/** `prices["claude-foo"]`: JSON spelling, so odd ids (spaces, quotes) stay readable. */
+function entryPath(key: string): string {
+  return `${CONFIG_KEY}[${JSON.stringify(key)}]`;
 }
 
 function pickRates(override: RateOverride): Partial<TokenRates> {

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
+import type { PriceOverrides } from '../core/pricing.js';
 import { describeError } from './errors.js';
 
 /** The settings the runner needs at start-up. Unknown keys are kept for other commands. */
 export interface RunnerConfig {
   /** Absolute path of the real claude binary, used when CLAUDEWATCH_REAL_CLAUDE is not set. */
   realClaude?: string;
+  /**
+   * Model id → rates in USD per million tokens, over or beside the built-in price table. Kept as
+   * the user wrote it: loadPriceTable checks each entry and skips a broken one with a message.
+   */
+  prices?: PriceOverrides;
 }
 
 export interface LoadedConfig {

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from './database.js';
 import { recoverInterruptedSessions } from './recovery.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
@@ -12,4 +14,13 @@ export function openForReading(env = process.env, now = Date.now()): { db: Db; p
     // Recovery is best effort; reading goes on.
   }
   return { db, paths };
+}
+
+/**
+ * Opens the database without writing anything: no migration, no recovery. Null when no session
+ * was ever recorded. For checks that must not change what they look at.
+ */
+export function openReadOnly(file: string): Db | null {
+  if (!existsSync(file)) return null;
+  return new Database(file, { readonly: true, fileMustExist: true });
 }

@@ -58,6 +58,22 @@ export function getSession(db: Db, idOrPrefix: string): SessionRecord | null {
   return row ? recordFromRow(row) : null;
 }
 
+export interface UnpricedModelCount {
+  model: string;
+  sessions: number;
+}
+
+/** Every model some recorded session could not price, with how many sessions used it; most used first. */
+export function countUnpricedModels(db: Db): UnpricedModelCount[] {
+  return db
+    .prepare(
+      `SELECT model.value AS model, COUNT(DISTINCT sessions.id) AS sessions
+       FROM sessions, json_each(CASE WHEN json_valid(sessions.unpriced_models) THEN sessions.unpriced_models ELSE '[]' END) AS model
+       GROUP BY model.value ORDER BY sessions DESC, model.value`,
+    )
+    .all() as UnpricedModelCount[];
+}
+
 /** Mark sessions whose process is gone without a clean end; returns their ids. */
 export function markInterrupted(db: Db, ids: readonly string[], now: number): void {
   const update = db.prepare(

@@ -55,3 +55,28 @@ function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
+
+type PricedSession = Pick<SessionView, 'costUsd' | 'costSource' | 'unpricedModels'>;
+
+/** Marks a cost that leaves out, or cannot check, a model with no price: never a silent guess. */
+const UNPRICED_MARK = '!';
+
+export function formatSessionCost(session: PricedSession): string {
+  return formatCost(session.costUsd) + (session.unpricedModels.length > 0 ? UNPRICED_MARK : '');
+}
+
+/** The lines explaining UNPRICED_MARK for these sessions; none when every model had a price. */
+export function unpricedFootnotes(sessions: readonly PricedSession[]): string[] {
+  const hint = 'add a price in config.json (see `cw prices`)';
+  // Claude's own total covers every model, by its own rates; a computed cost counted them as 0.
+  const excluded = unpricedModelsOf(sessions.filter((session) => session.costSource !== 'claude'));
+  const unchecked = unpricedModelsOf(sessions.filter((session) => session.costSource === 'claude'));
+  const lines: string[] = [];
+  if (excluded.length > 0) lines.push(`${UNPRICED_MARK} cost excludes unpriced model(s): ${excluded.join(', ')} — ${hint}`);
+  if (unchecked.length > 0) lines.push(`${UNPRICED_MARK} cost as reported by Claude; no price to check it for: ${unchecked.join(', ')} — ${hint}`);
+  return lines;
+}
+
+function unpricedModelsOf(sessions: readonly PricedSession[]): string[] {
+  return [...new Set(sessions.flatMap((session) => session.unpricedModels))].sort();
+}

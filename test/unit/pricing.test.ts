@@ -276,11 +276,11 @@ describe('user overrides', () => {
   it('merges partial rates over the model an id resolves to', () => {
     const { table, errors } = mergePriceOverrides(PRICE_TABLE, { 'claude-sonnet-4-5-20250929': { input: 2, cacheRead: 0.2 } });
     expect(errors).toEqual([]);
-    expect(table.version).toBe(`${PRICE_TABLE_VERSION}+user`);
+    expect(table.version).toBe(`${PRICE_TABLE_VERSION}+config`);
     const price = resolveModelPrice('us.anthropic.claude-sonnet-4-5-20250929-v1:0', table)?.price;
     expect(price).toMatchObject({ input: 2, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.2 });
     expect(price?.longContext?.aboveInputTokens).toBe(200_000);
-    expect(price?.source).toMatch(/^user config/);
+    expect(price?.source).toMatch(/^config\.json prices over /);
     // The built-in table is left alone.
     expect(PRICE_TABLE.models['claude-sonnet-4-5']?.input).toBe(3);
   });
@@ -326,15 +326,15 @@ describe('user overrides', () => {
       'claude-opus-5-5[1m]': { output: 30 },
     });
     expect(errors).toEqual([
-      'modelPricing."claude-haiku-4-5".input: expected a number ≥ 0 (USD per million tokens), got "cheap"',
-      'modelPricing."claude-opus-4-7".outptu: unknown field; the fields are input, output, cacheWrite5m, cacheWrite1h, cacheRead, longContext',
-      'modelPricing."claude-sonnet-5".output: expected a number ≥ 0 (USD per million tokens), got -1',
-      `modelPricing."claude-opus-9": not a model in the price table (version ${PRICE_TABLE_VERSION}), so it needs output, cacheWrite5m, cacheRead as well`,
-      'modelPricing."claude-opus-4-8": expected an object of USD prices per million tokens, e.g. {"input": 3, "output": 15}',
-      'modelPricing."claude-sonnet-4-6".longContext: this model has no long-context rates to start from, so it needs aboveInputTokens, output, cacheWrite5m, cacheRead',
-      'modelPricing."claude-opus-5".longContext.aboveInputTokens: expected a whole number of tokens above 0, got 1.5',
-      'modelPricing: an empty model id is not allowed',
-      'modelPricing."claude-opus-5-5[1m]": names the same model as "claude-opus-5-5" (claude-opus-5-5); the first one is used',
+      'prices["claude-haiku-4-5"].input: expected a number ≥ 0 (USD per million tokens), got "cheap"',
+      'prices["claude-opus-4-7"].outptu: unknown field; the fields are input, output, cacheWrite5m, cacheWrite1h, cacheRead, longContext',
+      'prices["claude-sonnet-5"].output: expected a number ≥ 0 (USD per million tokens), got -1',
+      `prices["claude-opus-9"]: not a model in the price table (version ${PRICE_TABLE_VERSION}), so it needs output, cacheWrite5m, cacheRead as well`,
+      'prices["claude-opus-4-8"]: expected an object of USD prices per million tokens, e.g. {"input": 3, "output": 15}',
+      'prices["claude-sonnet-4-6"].longContext: this model has no long-context rates to start from, so it needs aboveInputTokens, output, cacheWrite5m, cacheRead',
+      'prices["claude-opus-5"].longContext.aboveInputTokens: expected a whole number of tokens above 0, got 1.5',
+      'prices: an empty model id is not allowed',
+      'prices["claude-opus-5-5[1m]"]: names the same model as "claude-opus-5-5" (claude-opus-5-5); the first one is used',
     ]);
     expect(table.models['claude-opus-5-5']?.output).toBe(25);
     expect(table.models['claude-haiku-4-5']?.input).toBe(1);
@@ -344,7 +344,7 @@ describe('user overrides', () => {
   it('keeps keys such as __proto__ and constructor plain keys', () => {
     const raw = JSON.parse('{"__proto__": {"input": 1}, "constructor": {"input": 1, "output": 2, "cacheWrite5m": 1.25, "cacheRead": 0.1}}') as unknown;
     const { table, errors } = mergePriceOverrides(PRICE_TABLE, raw);
-    expect(errors).toEqual([`modelPricing."__proto__": not a model in the price table (version ${PRICE_TABLE_VERSION}), so it needs output, cacheWrite5m, cacheRead as well`]);
+    expect(errors).toEqual([`prices["__proto__"]: not a model in the price table (version ${PRICE_TABLE_VERSION}), so it needs output, cacheWrite5m, cacheRead as well`]);
     expect(resolveModelPrice('constructor', table)?.price).toMatchObject({ input: 1, output: 2 });
     expect(resolveModelPrice('constructor', PRICE_TABLE)).toBeNull();
     expect(resolveModelPrice('toString', table)).toBeNull();
@@ -352,7 +352,7 @@ describe('user overrides', () => {
 
   it('rejects a config value that is not an object, and accepts none at all', () => {
     expect(mergePriceOverrides(PRICE_TABLE, [1, 2]).errors).toEqual([
-      'modelPricing must be an object of model id → prices, e.g. {"claude-sonnet-4-5": {"input": 3, "output": 15}}',
+      'prices must be an object of model id → rates, e.g. {"claude-sonnet-4-5": {"input": 3, "output": 15}}',
     ]);
     expect(mergePriceOverrides(PRICE_TABLE, undefined)).toEqual({ table: PRICE_TABLE, errors: [] });
     expect(mergePriceOverrides(PRICE_TABLE, null)).toEqual({ table: PRICE_TABLE, errors: [] });
