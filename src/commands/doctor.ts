@@ -4,7 +4,10 @@ import { delimiter, join } from 'node:path';
 import { parseCommandArgs } from '../cli/parse.js';
 import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
 import { resolveModelPrice } from '../core/pricing.js';
+import { inspectClaudeArgs } from '../core/claude-args.js';
+import type { WatchPlan } from '../core/watch-plan.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
+import { prepareWatch } from '../runner/watch-setup.js';
 import { openDatabase } from '../store/database.js';
 import { openReadOnly } from '../store/reader.js';
 import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
@@ -30,6 +33,7 @@ export async function diagnose(env = process.env): Promise<Check[]> {
   checks.push(problem ? { name: 'config', level: 'warn', detail: `${problem}; defaults in use` } : { name: 'config', level: 'ok', detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (not created; defaults in use)` });
   checks.push(await checkRealClaude(env, config.realClaude));
   checks.push(checkPathClaude(env));
+  checks.push(checkIdentification(env, paths, config));
   checks.push(checkNode());
   checks.push(await checkPty());
   checks.push(checkDatabase(paths));
@@ -63,6 +67,33 @@ function checkPathClaude(env: NodeJS.ProcessEnv): Check {
       : { name: 'claude on PATH', level: 'warn', detail: `${candidate} is the real claude: sessions are not recorded (run \`cw install-shim\`)` };
   }
   return { name: 'claude on PATH', level: 'warn', detail: 'no `claude` on PATH' };
+}
+
+function describeMethod(plan: WatchPlan): string {
+  switch (plan.method) {
+    case 'stream':
+      return 'from print mode’s JSON events';
+    case 'hooks':
+      return `from hooks added through --settings (${plan.hookEvents.join(', ')})`;
+    case 'session-id':
+      return 'from the session id ClaudeWatch chooses (--session-id)';
+    case 'transcript-scan':
+      return 'by the newest transcript in the project folder (two sessions started at once in one folder may be confused)';
+  }
+}
+
+/** How an interactive session started here would find its transcript, and why not a better way. */
+function checkIdentification(env: NodeJS.ProcessEnv, paths: Paths, config: Record<string, unknown>): Check {
+  const name = 'transcript';
+  try {
+    const realClaude = findRealClaude({ env, configuredPath: config.realClaude as string | undefined, shimDirs: env.CLAUDEWATCH_SHIM_DIR ? [env.CLAUDEWATCH_SHIM_DIR] : [] }).path;
+    const { plan, claude } = prepareWatch({ args: [], info: inspectClaudeArgs([]), env, cwd: process.cwd(), config, realClaude, paths, sessionId: 'doctor' });
+    const version = claude.version === null ? 'version unknown' : `Claude Code ${claude.version}`;
+    const why = plan.method === 'hooks' ? '' : `; not hooks because ${plan.reason}`;
+    return { name, level: plan.method === 'transcript-scan' ? 'warn' : 'ok', detail: `${version}: sessions are identified ${describeMethod(plan)}${why}` };
+  } catch (error) {
+    return { name, level: 'warn', detail: `cannot tell how sessions find their transcript: ${describeError(error)}` };
+  }
 }
 
 function checkNode(): Check {

@@ -40,6 +40,9 @@ const OPTIONS_WITH_VALUE = new Set([
 /** Options whose value is free text a user typed: stored as a placeholder. */
 const TEXT_OPTIONS = new Set(['--system-prompt', '--append-system-prompt', '--json-schema', '--agents']);
 
+/** Options whose value may be inline JSON holding secrets (`env`, `apiKeyHelper`): a file path is kept, JSON is not. */
+const JSON_OPTIONS = new Set(['--settings', '--mcp-config']);
+
 /** Subcommands that manage Claude rather than run a conversation: passed through, not recorded. */
 const MANAGEMENT_SUBCOMMANDS = new Set([
   'mcp',
@@ -72,6 +75,11 @@ export interface ClaudeArgsInfo {
   infoOnly: boolean;
   /** Values given to `--settings`, so settings we add can be merged with them. */
   settingsArgs: string[];
+  /** `--resume`, `--continue` or `--session-id`: Claude's session id is not ours to choose. */
+  resumes: boolean;
+  sessionIdGiven: boolean;
+  /** `--bare` (2.1.x) skips hooks from settings. */
+  bare: boolean;
 }
 
 export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
@@ -82,6 +90,9 @@ export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
   let infoOnly = false;
   let sawPositional = false;
   const settingsArgs: string[] = [];
+  let resumes = false;
+  let sessionIdGiven = false;
+  let bare = false;
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -91,8 +102,17 @@ export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
       print = true;
       continue;
     }
-    if (isShortCluster(arg) && arg.includes('p')) {
-      print = true;
+    if (name === '-c' || name === '--continue') {
+      resumes = true;
+      continue;
+    }
+    if (name === '--bare') {
+      bare = true;
+      continue;
+    }
+    if (isShortCluster(arg)) {
+      if (arg.includes('p')) print = true;
+      if (arg.includes('c')) resumes = true;
       continue;
     }
     if (INFO_FLAGS.has(name)) {
@@ -102,6 +122,8 @@ export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
     if (OPTIONS_WITH_VALUE.has(name)) {
       const value = inlineValue ?? args[i + 1];
       if (inlineValue === undefined) i++;
+      if (name === '--resume' || name === '-r') resumes = true;
+      if (name === '--session-id') sessionIdGiven = true;
       if (value === undefined) continue;
       if (name === '--output-format' && isOutputFormat(value)) outputFormat = value;
       if (name === '--input-format' && (value === 'text' || value === 'stream-json')) inputFormat = value;
@@ -113,7 +135,7 @@ export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
       if (MANAGEMENT_SUBCOMMANDS.has(arg)) subcommand = arg;
     }
   }
-  return { print, outputFormat, inputFormat, subcommand, infoOnly, settingsArgs };
+  return { print, outputFormat, inputFormat, subcommand, infoOnly, settingsArgs, resumes, sessionIdGiven, bare };
 }
 
 /**
@@ -136,14 +158,15 @@ export function redactClaudeArgs(args: readonly string[]): string[] {
     }
     const [name, inlineValue] = splitInline(arg);
     if (OPTIONS_WITH_VALUE.has(name)) {
-      const isText = TEXT_OPTIONS.has(name);
+      const hidden = (value: string): string =>
+        TEXT_OPTIONS.has(name) ? placeholder('text', value) : JSON_OPTIONS.has(name) && value.trimStart().startsWith('{') ? placeholder('json', value) : value;
       if (inlineValue !== undefined) {
-        out.push(isText ? `${name}=${placeholder('text', inlineValue)}` : arg);
+        out.push(`${name}=${hidden(inlineValue)}`);
       } else {
         out.push(arg);
         const value = args[i + 1];
         if (value !== undefined) {
-          out.push(isText ? placeholder('text', value) : value);
+          out.push(hidden(value));
           i++;
         }
       }

@@ -79,6 +79,11 @@ export interface CostReportedFact {
   source: FactSource;
   /** Claude's own figure for the whole process so far (cumulative, never a delta). */
   costUsd: number;
+  /**
+   * What the figure is cumulative over, when one wrapped process can hold several (each transcript
+   * after `/clear` counts from zero). Figures of different scopes add up; one scope's replace.
+   */
+  scope?: string;
 }
 
 export interface ResultReportedFact {
@@ -134,6 +139,33 @@ export interface LineRejectedFact {
   reason: string;
 }
 
+/** A hook Claude ran for the session (SessionStart, UserPromptSubmit, Stop, StopFailure, SessionEnd). */
+export interface HookFact {
+  kind: 'hook';
+  source: FactSource;
+  event: string;
+  /** SessionEnd's reason, when given. */
+  detail?: string;
+  at: number;
+}
+
+/** A limit another session of the same account saw, still in force. */
+export interface AccountLimit {
+  kind: LimitKind;
+  resetsAt: number | null;
+  text: string | null;
+  observedAt: number;
+  /** The wrapped session that saw it. */
+  sessionId: string;
+}
+
+/** What the shared history says is in force for this session's account now (replaces the last report). */
+export interface AccountLimitsFact {
+  kind: 'account-limits';
+  source: 'runner';
+  limits: AccountLimit[];
+}
+
 export interface ChildExitedFact {
   kind: 'child-exited';
   source: 'runner';
@@ -151,6 +183,8 @@ export type Fact =
   | ApiRetryFact
   | TurnCompletedFact
   | LineRejectedFact
+  | HookFact
+  | AccountLimitsFact
   | ChildExitedFact;
 
 export type FactKind = Fact['kind'];

@@ -1,4 +1,4 @@
-import type { Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
+import type { AccountLimit, Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
 import { ZERO_USAGE } from './facts.js';
 import { addUsage } from './token-usage.js';
 
@@ -28,6 +28,10 @@ export interface SessionContext {
   argv: string[];
   pid: number;
   startedAt: number;
+  /** Claude's config directory: sessions sharing it share an account and its limits. */
+  account: string | null;
+  /** How the session learns its Claude session and transcript (see watch-plan.ts). */
+  identifyMethod: string | null;
 }
 
 export interface SessionState extends SessionContext {
@@ -47,6 +51,8 @@ export interface SessionState extends SessionContext {
   costSource: CostSource | null;
   /** Claude's reported figure and ours, kept side by side so they can be compared. */
   reportedCostUsd: number | null;
+  /** Claude's cumulative figures by scope (see CostReportedFact); `reportedCostUsd` is their sum. */
+  reportedCosts: Record<string, number>;
   computedCostUsd: number;
   unpricedModels: string[];
   numTurns: number;
@@ -55,6 +61,10 @@ export interface SessionState extends SessionContext {
   tokensSource: 'messages' | 'result';
   rateLimit: RateLimitState | null;
   rateLimitEvents: number;
+  /** Limits other sessions of the account saw that are still in force. */
+  accountLimits: AccountLimit[];
+  /** When Claude last answered (a message with output), from the message's own time. */
+  lastAnswerAt: number | null;
   apiRetries: number;
   rejectedLines: number;
   resultSubtype: string | null;
@@ -86,6 +96,7 @@ export function createSessionState(context: SessionContext): SessionState {
     costUsd: null,
     costSource: null,
     reportedCostUsd: null,
+    reportedCosts: {},
     computedCostUsd: 0,
     unpricedModels: [],
     numTurns: 0,
@@ -93,6 +104,8 @@ export function createSessionState(context: SessionContext): SessionState {
     tokensSource: 'messages',
     rateLimit: null,
     rateLimitEvents: 0,
+    accountLimits: [],
+    lastAnswerAt: null,
     apiRetries: 0,
     rejectedLines: 0,
     resultSubtype: null,
@@ -104,6 +117,9 @@ export function createSessionState(context: SessionContext): SessionState {
     reportedTotals: null,
   };
 }
+
+/** Claude's figures that are not tied to one transcript: the `result` of a print run. */
+const PROCESS_SCOPE = 'process';
 
 const FINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['COMPLETED', 'FAILED', 'INTERRUPTED']);
 
@@ -135,11 +151,16 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       const messages = { ...state.messages, [fact.messageKey]: { model: fact.model, usage: fact.usage } };
       const withUsage = { ...state, messages, models: addModel(state.models, fact.model) };
       // Claude answering again means a limit no longer holds it back.
-      const status = state.status === 'RATE_LIMITED' && fact.usage.outputTokens > 0 ? 'ACTIVE' : state.status;
-      return recomputeTotals({ ...withUsage, status }, priceUsage);
+      const answered = fact.usage.outputTokens > 0;
+      const status = state.status === 'RATE_LIMITED' && answered ? 'ACTIVE' : state.status;
+      const lastAnswerAt = answered ? Math.max(state.lastAnswerAt ?? 0, fact.at ?? now) : state.lastAnswerAt;
+      return recomputeTotals({ ...withUsage, status, lastAnswerAt }, priceUsage);
     }
-    case 'cost-reported':
-      return withCost({ ...state, reportedCostUsd: fact.costUsd });
+    case 'cost-reported': {
+      const reportedCosts = { ...state.reportedCosts, [fact.scope ?? PROCESS_SCOPE]: fact.costUsd };
+      const reportedCostUsd = Object.values(reportedCosts).reduce((sum, cost) => sum + cost, 0);
+      return withCost({ ...state, reportedCosts, reportedCostUsd });
+    }
     case 'result': {
       const withResult: SessionState = {
         ...state,
@@ -165,8 +186,13 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         utilization: fact.utilization ?? null,
       };
       const status = !isFinalStatus(state.status) && fact.severity === 'limit' ? 'RATE_LIMITED' : state.status;
-      return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed), status, rateLimitEvents: state.rateLimitEvents + 1 };
+      const limitHolds = state.status === 'RATE_LIMITED' || isFinalStatus(state.status);
+      return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed, limitHolds), status, rateLimitEvents: state.rateLimitEvents + 1 };
     }
+    case 'hook':
+      return state;
+    case 'account-limits':
+      return sameLimits(state.accountLimits, fact.limits) ? state : { ...state, accountLimits: fact.limits };
     case 'api-retry':
       return { ...state, apiRetries: state.apiRetries + 1 };
     case 'turn-completed':
@@ -200,23 +226,37 @@ export function isInForce(limit: RateLimitState | null, now: number): boolean {
 }
 
 /**
- * The session keeps the limit that mattered most: a limit outranks a warning. For the same limit,
- * a structured report (no text) is trusted for the window and the reset instant, and the words
- * Claude showed are kept beside it.
+ * The session shows the limit that matters now. A limit in force outranks any warning; once
+ * Claude answers again it is over and a newer warning may take its place. Several sources
+ * often report one event (the transcript, a hook, the screen): a report that says less (no
+ * window, no reset time) does not replace one that said more a moment ago; it adds only what
+ * was missing, such as the words Claude showed.
  */
-function chooseRateLimit(current: RateLimitState | null, observed: RateLimitState): RateLimitState {
+function chooseRateLimit(current: RateLimitState | null, observed: RateLimitState, limitHolds: boolean): RateLimitState {
   if (current === null) return observed;
-  if (current.severity === 'limit' && observed.severity === 'warning') return current;
-  if (current.severity !== observed.severity) return observed;
-  const currentStructured = current.text === null;
-  const observedStructured = observed.text === null;
-  if (currentStructured && !observedStructured && (observed.kind === current.kind || observed.kind === 'subscription')) {
-    return { ...current, text: observed.text };
-  }
-  if (observedStructured && !currentStructured && (current.kind === observed.kind || current.kind === 'subscription')) {
-    return { ...observed, text: current.text };
-  }
-  return observed;
+  if (current.severity === 'limit' && observed.severity === 'warning' && limitHolds) return current;
+  const sameEvent = current.severity === observed.severity && observed.observedAt - current.observedAt <= SAME_EVENT_MS;
+  if (!sameEvent) return observed;
+  const [better, other] = detail(observed) >= detail(current) ? [observed, current] : [current, observed];
+  const sameWindow = other.kind === better.kind || other.kind === 'subscription';
+  return {
+    ...better,
+    text: better.text ?? other.text,
+    resetsAt: better.resetsAt ?? (sameWindow ? other.resetsAt : null),
+    utilization: better.utilization ?? (sameWindow ? other.utilization : null),
+    observedAt: Math.max(current.observedAt, observed.observedAt),
+  };
+}
+
+/** Reports of one event arrive within seconds of each other; a later one is a new event. */
+const SAME_EVENT_MS = 60_000;
+
+/** How much a report says: its window, then its reset time, then how it was learnt. */
+function detail(limit: RateLimitState): number {
+  const specificWindow = limit.kind !== 'subscription' ? 4 : 0;
+  const reset = limit.resetsAt !== null ? 2 : 0;
+  const structured = limit.source !== 'screen' && limit.source !== 'print-text' ? 1 : 0;
+  return specificWindow + reset + structured;
 }
 
 function finalStatus(exitCode: number, signal: string | null): SessionStatus {
@@ -263,6 +303,10 @@ function withCost(state: SessionState): SessionState {
   if (state.reportedCostUsd !== null) return { ...state, costUsd: state.reportedCostUsd, costSource: 'claude' };
   const hasUsage = state.tokens.inputTokens + state.tokens.outputTokens + state.tokens.cacheCreationTokens + state.tokens.cacheReadTokens > 0;
   return hasUsage ? { ...state, costUsd: state.computedCostUsd, costSource: 'computed' } : state;
+}
+
+function sameLimits(a: readonly AccountLimit[], b: readonly AccountLimit[]): boolean {
+  return a.length === b.length && a.every((limit, i) => JSON.stringify(limit) === JSON.stringify(b[i]));
 }
 
 function addModel(models: string[], model: string): string[] {

@@ -13,6 +13,8 @@ export interface SessionView {
   pid: number | null;
   host: string | null;
   claudeVersion: string | null;
+  transcriptPath: string | null;
+  identifyMethod: string | null;
   model: string | null;
   models: string[];
   startedAt: string;
@@ -33,6 +35,8 @@ export interface SessionView {
   cacheReadTokens: number;
   rateLimit: RateLimitView | null;
   rateLimitEvents: number;
+  /** Limits other sessions of the same account saw, in force now: this session will meet them too. */
+  accountLimits: AccountLimitView[];
   apiRetries: number;
   rejectedLines: number;
   isError: boolean;
@@ -49,6 +53,14 @@ export interface RateLimitView {
   source: string;
 }
 
+export interface AccountLimitView {
+  kind: string;
+  resetsAt: string | null;
+  text: string | null;
+  observedAt: string;
+  sessionId: string;
+}
+
 export function viewOfSession(state: SessionState, extra: { host: string | null; heartbeatAt: number | null }): SessionView {
   return {
     id: state.id,
@@ -62,6 +74,8 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     pid: state.pid,
     host: extra.host,
     claudeVersion: state.claudeVersion,
+    transcriptPath: state.transcriptPath,
+    identifyMethod: state.identifyMethod,
     model: state.model,
     models: state.models,
     startedAt: isoTime(state.startedAt),
@@ -90,6 +104,13 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
         }
       : null,
     rateLimitEvents: state.rateLimitEvents,
+    accountLimits: state.accountLimits.map((limit) => ({
+      kind: limit.kind,
+      resetsAt: limit.resetsAt === null ? null : isoTime(limit.resetsAt),
+      text: limit.text,
+      observedAt: isoTime(limit.observedAt),
+      sessionId: limit.sessionId,
+    })),
     apiRetries: state.apiRetries,
     rejectedLines: state.rejectedLines,
     isError: state.isError,

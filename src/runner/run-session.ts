@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
-import type { RunMode, SessionState } from '../core/session-state.js';
+import { claudeConfigDir } from '../shared/claude-paths.js';
+import type { PriceUsage, RunMode, SessionState } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
@@ -16,7 +17,9 @@ import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claud
 import { startInheritRelay } from './inherit-relay.js';
 import { PrintObserver } from './print-observer.js';
 import type { OutputObserver, Relay, RelayRequest } from './relay.js';
+import type { SessionWatch } from './session-watch.js';
 import { createTerminalGuard } from './terminal.js';
+import { prepareWatch, type WatchSetup } from './watch-setup.js';
 
 export interface RunRequest {
   claudeArgs: string[];
@@ -62,7 +65,7 @@ export async function runSession(request: RunRequest): Promise<number> {
 
   const progress = { started: false };
   try {
-    return await runWatched(request, { env, paths, logger, realClaude, cwd, info, plain }, progress);
+    return await runWatched(request, { env, paths, logger, realClaude, cwd, info, plain, config }, progress);
   } catch (error) {
     // Our bug before Claude started: run Claude plainly. After it started, never run it twice.
     if (progress.started) throw error;
@@ -79,6 +82,7 @@ interface Prepared {
   cwd: string;
   info: ReturnType<typeof inspectClaudeArgs>;
   plain: RelayRequest;
+  config: Record<string, unknown>;
 }
 
 async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<number> {
@@ -86,8 +90,9 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   const clock = request.clock ?? systemClock;
   const mode: RunMode = info.print ? 'print' : process.stdin.isTTY && process.stdout.isTTY ? 'interactive' : 'pipe';
   const sessionId = randomUUID();
-  const relayRequest: RelayRequest = { ...plain, env: childEnvironment(env, sessionId, realClaude) };
   const timeZone = env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const setup = planSessionWatch(prepared, sessionId, logger);
+  const relayRequest: RelayRequest = { ...plain, args: setup?.plan.args ?? plain.args, env: childEnvironment(env, sessionId, realClaude) };
 
   // Facts reach the recorder through this slot; until it exists (or if it failed) they are dropped.
   let recorder: Recorder | null = null;
@@ -105,8 +110,12 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     return failToStart(error, plain, logger);
   }
 
+  const startedAt = clock.now();
+  const sessionWatch = setup ? await startSessionWatch(setup, { ...prepared, startedAt, clock, timeZone, emit, sessionId }) : null;
+
   // Loaded only now, so the database driver loads while Claude starts instead of before it.
   const { Recorder: RecorderClass } = await import('../store/recorder.js');
+  const priceUsage = await loadPricing(prepared.config, logger);
   recorder = createRecorder(
     RecorderClass,
     {
@@ -117,9 +126,11 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       cwd,
       argv: redactClaudeArgs(request.claudeArgs),
       pid: relay.pid,
-      startedAt: clock.now(),
+      startedAt,
+      account: claudeConfigDir(env),
+      identifyMethod: setup?.plan.method ?? null,
     },
-    { paths, logger, clock, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
+    { paths, logger, clock, priceUsage, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
   );
   emit.flushTo(recorder);
 
@@ -135,6 +146,11 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
 
   let finalState: SessionState | null = null;
   try {
+    sessionWatch?.stop();
+  } catch (error) {
+    logger.error('session watch failed at end of session', error);
+  }
+  try {
     printObserver?.end(code !== 0);
   } catch (error) {
     logger.error('print observer failed at end of output', error);
@@ -147,6 +163,68 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   stopCrashGuard();
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   return code;
+}
+
+/**
+ * Decides how the session finds its transcript and what that adds to Claude's arguments. Print
+ * runs with JSON output need nothing. A failure here costs only the watching, never the run.
+ */
+function planSessionWatch(prepared: Prepared, sessionId: string, logger: Logger): WatchSetup | null {
+  const { info } = prepared;
+  if (info.print && info.outputFormat !== 'text') return null;
+  try {
+    const setup = prepareWatch({
+      args: prepared.plain.args,
+      info,
+      env: prepared.env,
+      cwd: prepared.cwd,
+      config: prepared.config,
+      realClaude: prepared.realClaude,
+      paths: prepared.paths,
+      sessionId,
+    });
+    logger.debug(`claude ${setup.claude.version ?? 'version unknown'} (${setup.claude.source}); transcript by ${setup.plan.method}: ${setup.plan.reason}`);
+    return setup;
+  } catch (error) {
+    logger.error('could not plan how to find the transcript; claude runs with its own arguments', error);
+    return null;
+  }
+}
+
+async function startSessionWatch(
+  setup: WatchSetup,
+  context: Prepared & { startedAt: number; clock: Clock; timeZone: string; emit: (facts: Fact[]) => void; sessionId: string },
+): Promise<SessionWatch | null> {
+  try {
+    const { SessionWatch: SessionWatchClass } = await import('./session-watch.js');
+    const { claimedTranscripts } = await import('../store/state-files.js');
+    const watch = new SessionWatchClass({
+      plan: setup.plan,
+      project: setup.project,
+      inboxFile: setup.inboxFile,
+      cwd: context.cwd,
+      env: context.env,
+      startedAt: context.startedAt,
+      now: () => context.clock.now(),
+      timeZone: context.timeZone,
+      emit: context.emit,
+      logger: context.logger,
+      claimedElsewhere: () => claimedTranscripts(context.paths.sessionStateDir, context.sessionId, context.clock.now()),
+    });
+    watch.start();
+    return watch;
+  } catch (error) {
+    context.logger.error('could not follow the transcript; this session records no usage', error);
+    return null;
+  }
+}
+
+/** The built-in prices with the user's corrections from config.json; a broken entry is logged and skipped. */
+async function loadPricing(config: Record<string, unknown>, logger: Logger): Promise<PriceUsage> {
+  const [{ loadPriceTable }, { computeCostUsd }] = await Promise.all([import('../core/price-config.js'), import('../core/pricing.js')]);
+  const { table, problems } = loadPriceTable(config);
+  for (const problem of problems) logger.warn(problem);
+  return (model, usage, options) => computeCostUsd(model, usage, table, options);
 }
 
 function resolveWorkingDirectory(projectPath: string | null): string {

@@ -76,4 +76,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_limits_by_time ON rate_limits (observed_at DESC);
   `,
+  // Limits are shared by every session of one account (Claude's config directory); a limit
+  // that a later answer proved over is marked cleared.
+  `
+  ALTER TABLE sessions ADD COLUMN account TEXT;
+  ALTER TABLE sessions ADD COLUMN identify_method TEXT;
+  ALTER TABLE rate_limits ADD COLUMN account TEXT;
+  ALTER TABLE rate_limits ADD COLUMN cleared_at INTEGER;
+  CREATE INDEX rate_limits_by_account ON rate_limits (account, severity, observed_at DESC);
+  `,
 ];

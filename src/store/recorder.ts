@@ -15,6 +15,7 @@ import { describeError } from '../shared/errors.js';
 import { machineName } from '../shared/identity.js';
 import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
+import { clearAnsweredLimits, limitsInForce } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
 import { appendEvents, upsertSession } from './session-rows.js';
 import {
@@ -38,6 +39,8 @@ export interface RecorderOptions {
   liveBusyTimeoutMs?: number;
   /** After Claude exits we can afford to wait longer so nothing is lost. */
   finalBusyTimeoutMs?: number;
+  /** How often the limits other sessions saw are looked up. */
+  accountLimitsPollMs?: number;
 }
 
 const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
@@ -62,6 +65,9 @@ export class Recorder {
   private lastWriteAt = 0;
   private writeTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private limitsTimer: NodeJS.Timeout | null = null;
+  /** The last answer whose proof that earlier limits are over was written. */
+  private clearedUpTo = 0;
   private finished = false;
   private readonly problems = new Set<string>();
   private readonly currentFile: string;
@@ -99,6 +105,9 @@ export class Recorder {
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
     this.heartbeatTimer = setInterval(() => this.heartbeat(), heartbeatMs);
     this.heartbeatTimer.unref();
+    this.limitsTimer = setInterval(() => this.readAccountLimits(), this.options.accountLimitsPollMs ?? 1000);
+    this.limitsTimer.unref();
+    this.readAccountLimits();
   }
 
   observe(facts: readonly Fact[]): void {
@@ -147,6 +156,23 @@ export class Recorder {
     this.flush({ claimCurrent: false });
   }
 
+  /** Limits of the account in force now, whichever session saw them; shown in this session's state file. */
+  private readAccountLimits(): void {
+    const db = this.db;
+    if (!db || this.dbDisabled || this.finished) return;
+    try {
+      const now = this.options.clock.now();
+      const next = reduceSession(this.state, { kind: 'account-limits', source: 'runner', limits: limitsInForce(db, this.state.account, now) }, now);
+      if (next === this.state) return;
+      this.state = next;
+      this.dirty = true;
+      this.scheduleWrite();
+    } catch (error) {
+      // A busy or broken database shows up in the writes; here it only delays what others saw.
+      this.options.logger.debug('account limits not read', describeError(error));
+    }
+  }
+
   private queue(fact: Fact, at: number): void {
     if (this.dbDisabled) return;
     if (this.pending.length >= MAX_PENDING_FACTS) {
@@ -183,7 +209,12 @@ export class Recorder {
     try {
       db.transaction(() => {
         upsertSession(db, this.state, now);
-        appendEvents(db, this.state.id, batch);
+        appendEvents(db, this.state.id, this.state.account, batch);
+        const answeredAt = this.state.lastAnswerAt;
+        if (answeredAt !== null && answeredAt > this.clearedUpTo) {
+          clearAnsweredLimits(db, this.state.account, this.state.model, answeredAt, now);
+          this.clearedUpTo = answeredAt;
+        }
       }).immediate();
       this.pending = this.pending.slice(batch.length);
     } catch (error) {
@@ -241,8 +272,10 @@ export class Recorder {
   private stopTimers(): void {
     if (this.writeTimer) clearTimeout(this.writeTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.limitsTimer) clearInterval(this.limitsTimer);
     this.writeTimer = null;
     this.heartbeatTimer = null;
+    this.limitsTimer = null;
   }
 
   private close(): void {

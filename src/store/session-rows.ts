@@ -11,7 +11,7 @@ const COLUMNS = `id, claude_session_id, status, mode, session_type, project_path
   signal, cost_usd, cost_source, reported_cost_usd, computed_cost_usd, unpriced_models, num_turns, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   tokens_source, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
-  heartbeat_at, updated_at`;
+  heartbeat_at, updated_at, account, identify_method`;
 
 const PARAMS = COLUMNS.split(',').map((column) => `@${column.trim()}`).join(', ');
 const UPDATES = COLUMNS.split(',')
@@ -28,16 +28,17 @@ export function upsertSession(db: Db, state: SessionState, heartbeatAt: number):
   );
 }
 
-export function appendEvents(db: Db, sessionId: string, facts: readonly { fact: Fact; at: number }[]): void {
+export function appendEvents(db: Db, sessionId: string, account: string | null, facts: readonly { fact: Fact; at: number }[]): void {
   if (facts.length === 0) return;
   const insertEvent = db.prepare('INSERT INTO events (session_id, at, kind, source, data) VALUES (?, ?, ?, ?, ?)');
   const insertLimit = db.prepare(
-    'INSERT INTO rate_limits (session_id, observed_at, kind, severity, resets_at, text, source, utilization) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO rate_limits (session_id, account, observed_at, kind, severity, resets_at, text, source, utilization)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const { fact, at } of facts) {
     insertEvent.run(sessionId, at, fact.kind, fact.source, JSON.stringify(fact));
     if (fact.kind === 'rate-limit') {
-      insertLimit.run(sessionId, fact.at, fact.limitKind, fact.severity, fact.resetsAt, fact.text ?? null, fact.source, fact.utilization ?? null);
+      insertLimit.run(sessionId, account, fact.at, fact.limitKind, fact.severity, fact.resetsAt, fact.text ?? null, fact.source, fact.utilization ?? null);
     }
   }
 }
@@ -131,6 +132,8 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     api_error: state.apiError,
     heartbeat_at: heartbeatAt,
     updated_at: state.updatedAt,
+    account: state.account,
+    identify_method: state.identifyMethod,
   };
 }
 
@@ -148,6 +151,8 @@ function recordFromRow(row: Row): SessionRecord {
     pid: num(row.pid),
     host: str(row.host),
     claudeVersion: str(row.claude_version),
+    transcriptPath: str(row.transcript_path),
+    identifyMethod: str(row.identify_method),
     model: str(row.model),
     models: parseList(row.models),
     startedAt: iso(Number(row.started_at)),
@@ -176,6 +181,8 @@ function recordFromRow(row: Row): SessionRecord {
         }
       : null,
     rateLimitEvents: Number(row.rate_limit_events ?? 0),
+    // Live state of the account, not history: readers ask the rate_limits table for it.
+    accountLimits: [],
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
     isError: Number(row.is_error ?? 0) === 1,

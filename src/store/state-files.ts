@@ -70,6 +70,15 @@ export function listSessionDocuments(sessionStateDir: string): StateDocument[] {
   return documents;
 }
 
+/** Transcripts that other live sessions follow: a session looking for its own must not take them. */
+export function claimedTranscripts(sessionStateDir: string, ownId: string, now: number): Set<string> {
+  const claimed = new Set<string>();
+  for (const document of listSessionDocuments(sessionStateDir)) {
+    if (document.data.id !== ownId && document.data.transcriptPath && isLiveDocument(document, now)) claimed.add(document.data.transcriptPath);
+  }
+  return claimed;
+}
+
 /** Remove files of sessions that ended a while ago, and temp files left by a crash. */
 export function pruneSessionDocuments(sessionStateDir: string, now: number): void {
   let names: string[];

@@ -130,7 +130,7 @@ describe('finding the real claude', () => {
 
   it('runs --version straight through without recording a session', async () => {
     const result = await runShim(['--version'], []);
-    expect(result.stdout.toString()).toBe('9.9.9 (Fake Claude)\n');
+    expect(result.stdout.toString()).toBe('0.0.0 (Fake Claude)\n');
     expect(existsSync(join(sandbox.cwHome, 'claudewatch.db'))).toBe(false);
   });
 

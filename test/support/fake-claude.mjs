@@ -7,10 +7,17 @@
 //   {"echoStdin": true}                           copy stdin to stdout until it ends
 //   {"env": "NAME"}                               print the variable's value and a newline
 //   {"exit": code} / {"signal": "SIGTERM"}        end (default: exit 0)
-// FAKE_CLAUDE_RECORD, when set, names a file that gets one JSON line per call (argv, cwd, env marks).
+// FAKE_CLAUDE_RECORD, when set, names a file that gets one JSON line per call (argv, cwd, env marks);
+// `--version` calls are answered first and not recorded.
 import { appendFileSync, readFileSync } from 'node:fs';
 
 const script = JSON.parse(process.env.FAKE_CLAUDE_SCRIPT ?? '[]');
+// Asked before a watched run to learn what may be added to the arguments. 0.0.0 (the default)
+// means nothing may; FAKE_CLAUDE_VERSION=2.1.330 makes the runner add its hooks as for the real one.
+if (process.argv.includes('--version')) {
+  process.stdout.write(`${process.env.FAKE_CLAUDE_VERSION ?? '0.0.0'} (Fake Claude)\n`);
+  process.exit(0);
+}
 if (process.env.FAKE_CLAUDE_RECORD) {
   appendFileSync(
     process.env.FAKE_CLAUDE_RECORD,
@@ -22,10 +29,6 @@ if (process.env.FAKE_CLAUDE_RECORD) {
       stdoutIsTTY: Boolean(process.stdout.isTTY),
     }) + '\n',
   );
-}
-if (process.argv.includes('--version')) {
-  process.stdout.write('9.9.9 (Fake Claude)\n');
-  process.exit(0);
 }
 
 const write = (stream, data) => new Promise((resolve) => (stream.write(data) ? resolve() : stream.once('drain', resolve)));

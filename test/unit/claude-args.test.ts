@@ -17,6 +17,14 @@ describe('inspectClaudeArgs', () => {
     expect(inspectClaudeArgs(['explain', 'mcp'])).toMatchObject({ subcommand: null });
   });
 
+  it('sees what decides how the session is identified: resumes, a given id, --bare, --settings', () => {
+    expect(inspectClaudeArgs(['-c'])).toMatchObject({ resumes: true, sessionIdGiven: false, bare: false });
+    expect(inspectClaudeArgs(['--resume', 'abc'])).toMatchObject({ resumes: true });
+    expect(inspectClaudeArgs(['-pc', 'hi'])).toMatchObject({ resumes: true, print: true });
+    expect(inspectClaudeArgs(['--session-id', 'x', 'hi'])).toMatchObject({ sessionIdGiven: true, resumes: false });
+    expect(inspectClaudeArgs(['--bare', '--settings', 'a.json', '--settings={"x":1}'])).toMatchObject({ bare: true, settingsArgs: ['a.json', '{"x":1}'] });
+  });
+
   it('stops at --', () => {
     expect(inspectClaudeArgs(['--', '-p'])).toMatchObject({ print: false, infoOnly: false });
     expect(inspectClaudeArgs(['--version'])).toMatchObject({ infoOnly: true });
@@ -35,5 +43,16 @@ describe('redactClaudeArgs', () => {
       '--settings=x.json',
     ]);
     expect(redactClaudeArgs(['--system-prompt=secret plan', '--', '-x'])).toEqual(['--system-prompt=<text:11 chars>', '--', '<prompt:2 chars>']);
+  });
+
+  it('does not store inline JSON settings, which may hold keys, but keeps a settings file’s path', () => {
+    const json = '{"env":{"ANTHROPIC_API_KEY":"sk-secret"}}';
+    expect(redactClaudeArgs(['--settings', json, '--mcp-config=' + json, '--settings', 'team.json'])).toEqual([
+      '--settings',
+      `<json:${json.length} chars>`,
+      `--mcp-config=<json:${json.length} chars>`,
+      '--settings',
+      'team.json',
+    ]);
   });
 });

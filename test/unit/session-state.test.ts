@@ -5,7 +5,7 @@ import { createSessionState, reduceSession, refreshSession, type SessionState } 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 function start(): SessionState {
-  return createSessionState({ id: 'ours', mode: 'print', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0 });
+  return createSessionState({ id: 'ours', mode: 'print', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: null, identifyMethod: null });
 }
 
 function fold(facts: Fact[], state = start(), now = T0 + 1000): SessionState {
@@ -97,5 +97,41 @@ describe('reduceSession', () => {
       { kind: 'api-retry', source: 'stream-json', attempt: 1, at: T0 },
     ]);
     expect(state).toMatchObject({ rejectedLines: 2, apiRetries: 1 });
+  });
+  it('does not let a vaguer report of the same limit replace one that named the window and the reset', () => {
+    const resetsAt = T0 + 3 * 3_600_000;
+    const state = fold([
+      { kind: 'rate-limit', source: 'transcript', severity: 'limit', limitKind: 'five_hour', resetsAt, text: "You've hit your 5-hour limit · resets 3pm (UTC)", at: T0 },
+      { kind: 'rate-limit', source: 'hook', severity: 'limit', limitKind: 'subscription', resetsAt: null, at: T0 + 100 },
+      { kind: 'rate-limit', source: 'transcript', severity: 'limit', limitKind: 'subscription', resetsAt: resetsAt - 8000, text: 'Usage limit reached · set to continue automatically at 3pm', at: T0 + 200 },
+    ]);
+    expect(state.rateLimit).toMatchObject({ kind: 'five_hour', resetsAt, text: "You've hit your 5-hour limit · resets 3pm (UTC)", observedAt: T0 + 200 });
+    expect(state.rateLimitEvents).toBe(3);
+  });
+
+  it('lets a newer warning replace a limit once Claude answered again', () => {
+    let state = fold([{ kind: 'rate-limit', source: 'transcript', severity: 'limit', limitKind: 'five_hour', resetsAt: T0 + 3_600_000, at: T0 }]);
+    state = fold([usage('m2', 10), { kind: 'rate-limit', source: 'screen', severity: 'warning', limitKind: 'seven_day', resetsAt: T0 + 86_400_000, utilization: 0.8, text: "You've used 80% of your weekly limit", at: T0 + 5000 }], state);
+    expect(state.status).toBe('ACTIVE');
+    expect(state.rateLimit).toMatchObject({ kind: 'seven_day', severity: 'warning', utilization: 0.8 });
+    expect(state.lastAnswerAt).toBe(T0 + 1000);
+  });
+
+  it('adds up cost figures of different transcripts and replaces those of the same one', () => {
+    const state = fold([
+      { kind: 'cost-reported', source: 'transcript', costUsd: 0.1, scope: '/t/a.jsonl' },
+      { kind: 'cost-reported', source: 'transcript', costUsd: 0.3, scope: '/t/a.jsonl' },
+      { kind: 'cost-reported', source: 'transcript', costUsd: 0.05, scope: '/t/b.jsonl' },
+    ]);
+    expect(state.reportedCostUsd).toBeCloseTo(0.35, 12);
+    expect(state.costSource).toBe('claude');
+  });
+
+  it('shows the limits other sessions of the account saw, changing state only when they change', () => {
+    const limits = [{ kind: 'five_hour' as const, resetsAt: T0 + 60_000, text: null, observedAt: T0, sessionId: 'other' }];
+    const state = fold([{ kind: 'account-limits', source: 'runner', limits }]);
+    expect(state.accountLimits).toEqual(limits);
+    expect(state.status).toBe('ACTIVE');
+    expect(reduceSession(state, { kind: 'account-limits', source: 'runner', limits: [...limits] }, T0 + 2000)).toBe(state);
   });
 });

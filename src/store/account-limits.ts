@@ -1,0 +1,85 @@
+import type { AccountLimit, LimitKind } from '../core/facts.js';
+import type { Db } from './database.js';
+
+/**
+ * Limits are per account, not per session: once one session meets the 5-hour limit, every other
+ * session of that account will too. The rate_limits table is where all sessions see it. A limit
+ * is in force until its reset time, or until a later answer proves it over; one that came
+ * without a reset time is trusted for a bounded while only.
+ */
+
+/** How long a limit without a reset time is assumed to hold. */
+const UNTIMED_HOLD_MS: Partial<Record<LimitKind, number>> = {
+  api_rate_limit: 60_000,
+  server_rate_limit: 60_000,
+};
+const DEFAULT_UNTIMED_HOLD_MS = 5 * 60 * 60_000;
+
+interface LimitRow {
+  session_id: string;
+  kind: string;
+  resets_at: number | null;
+  text: string | null;
+  observed_at: number;
+}
+
+/** The newest limit of each kind in force for `account` now, soonest reset first. */
+export function limitsInForce(db: Db, account: string | null, now: number): AccountLimit[] {
+  const oldest = now - DEFAULT_UNTIMED_HOLD_MS;
+  const rows = db
+    .prepare(
+      `SELECT session_id, kind, resets_at, text, observed_at FROM rate_limits
+       WHERE account IS ? AND severity = 'limit' AND cleared_at IS NULL
+         AND (resets_at > ? OR (resets_at IS NULL AND observed_at > ?))
+       ORDER BY observed_at DESC LIMIT 100`,
+    )
+    .all(account, now, oldest) as LimitRow[];
+  const live = rows.filter((row) => row.resets_at !== null || now - row.observed_at <= (UNTIMED_HOLD_MS[row.kind as LimitKind] ?? DEFAULT_UNTIMED_HOLD_MS));
+  const newest = new Map<string, AccountLimit>();
+  for (const row of live) {
+    const kind = row.kind as LimitKind;
+    if (newest.has(kind) || isEchoOfNamedLimit(row, live)) continue;
+    newest.set(kind, { kind, resetsAt: row.resets_at, text: row.text, observedAt: row.observed_at, sessionId: row.session_id });
+  }
+  return [...newest.values()].sort((a, b) => (a.resetsAt ?? Infinity) - (b.resetsAt ?? Infinity));
+}
+
+/** Sources report one event several times; a report that names no window echoes a nearby one that does. */
+function isEchoOfNamedLimit(row: LimitRow, rows: readonly LimitRow[]): boolean {
+  if (row.kind !== 'subscription') return false;
+  return rows.some((other) => other.kind !== 'subscription' && other.kind !== 'api_rate_limit' && Math.abs(other.observed_at - row.observed_at) <= SAME_EVENT_MS);
+}
+
+const SAME_EVENT_MS = 60_000;
+
+/** Every live limit of every account, for `cw status`. */
+export function allLimitsInForce(db: Db, now: number): (AccountLimit & { account: string | null })[] {
+  const accounts = db.prepare(`SELECT DISTINCT account FROM rate_limits WHERE severity = 'limit' AND observed_at > ?`).all(now - 8 * 24 * 60 * 60_000) as {
+    account: string | null;
+  }[];
+  return accounts.flatMap(({ account }) => limitsInForce(db, account, now).map((limit) => ({ ...limit, account })));
+}
+
+/**
+ * Claude answered with `model` at `answeredAt`: the limits seen before then that would have
+ * stopped that answer are over. A weekly Opus limit is not lifted by a Sonnet answer.
+ */
+export function clearAnsweredLimits(db: Db, account: string | null, model: string | null, answeredAt: number, now: number): number {
+  const kinds = kindsLiftedBy(model);
+  const placeholders = kinds.map(() => '?').join(', ');
+  const result = db
+    .prepare(
+      `UPDATE rate_limits SET cleared_at = ?
+       WHERE account IS ? AND severity = 'limit' AND cleared_at IS NULL AND observed_at < ? AND kind IN (${placeholders})`,
+    )
+    .run(now, account, answeredAt, ...kinds);
+  return result.changes;
+}
+
+function kindsLiftedBy(model: string | null): LimitKind[] {
+  const kinds: LimitKind[] = ['five_hour', 'seven_day', 'overage', 'subscription', 'api_rate_limit', 'server_rate_limit', 'credits'];
+  const name = (model ?? '').toLowerCase();
+  if (name.includes('opus')) kinds.push('seven_day_opus');
+  if (name.includes('sonnet')) kinds.push('seven_day_sonnet');
+  return kinds;
+}
