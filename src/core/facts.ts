@@ -139,6 +139,17 @@ export interface LineRejectedFact {
   reason: string;
 }
 
+/** How much of a limit window is used, as the statusline input reports it for subscribers. */
+export interface LimitWindowFact {
+  kind: 'limit-window';
+  source: FactSource;
+  window: LimitKind;
+  /** 0..1 (and above 1 once the window is spent). */
+  utilization: number;
+  resetsAt: number | null;
+  at: number;
+}
+
 /** A hook Claude ran for the session (SessionStart, UserPromptSubmit, Stop, StopFailure, SessionEnd). */
 export interface HookFact {
   kind: 'hook';
@@ -184,6 +195,7 @@ export type Fact =
   | TurnCompletedFact
   | LineRejectedFact
   | HookFact
+  | LimitWindowFact
   | AccountLimitsFact
   | ChildExitedFact;
 

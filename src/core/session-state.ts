@@ -6,6 +6,12 @@ export type SessionStatus = 'ACTIVE' | 'RATE_LIMITED' | 'COMPLETED' | 'FAILED' |
 export type RunMode = 'interactive' | 'print' | 'pipe';
 export type CostSource = 'claude' | 'computed';
 
+export interface LimitWindowState {
+  utilization: number;
+  resetsAt: number | null;
+  observedAt: number;
+}
+
 export interface RateLimitState {
   kind: LimitKind;
   severity: LimitSeverity;
@@ -63,6 +69,8 @@ export interface SessionState extends SessionContext {
   rateLimitEvents: number;
   /** Limits other sessions of the account saw that are still in force. */
   accountLimits: AccountLimit[];
+  /** The latest reading of each limit window's use (statusline), by window. */
+  limitWindows: Partial<Record<LimitKind, LimitWindowState>>;
   /** When Claude last answered (a message with output), from the message's own time. */
   lastAnswerAt: number | null;
   apiRetries: number;
@@ -105,6 +113,7 @@ export function createSessionState(context: SessionContext): SessionState {
     rateLimit: null,
     rateLimitEvents: 0,
     accountLimits: [],
+    limitWindows: {},
     lastAnswerAt: null,
     apiRetries: 0,
     rejectedLines: 0,
@@ -191,6 +200,11 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
     }
     case 'hook':
       return state;
+    case 'limit-window': {
+      const previous = state.limitWindows[fact.window];
+      if (previous && previous.utilization === fact.utilization && previous.resetsAt === fact.resetsAt) return state;
+      return { ...state, limitWindows: { ...state.limitWindows, [fact.window]: { utilization: fact.utilization, resetsAt: fact.resetsAt, observedAt: fact.at } } };
+    }
     case 'account-limits':
       return sameLimits(state.accountLimits, fact.limits) ? state : { ...state, accountLimits: fact.limits };
     case 'api-retry':

@@ -37,6 +37,8 @@ export interface SessionView {
   rateLimitEvents: number;
   /** Limits other sessions of the same account saw, in force now: this session will meet them too. */
   accountLimits: AccountLimitView[];
+  /** How much of each limit window is used (0..1), where Claude reported it. */
+  limitWindows: Record<string, { utilization: number; resetsAt: string | null }>;
   apiRetries: number;
   rejectedLines: number;
   isError: boolean;
@@ -111,6 +113,12 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
       observedAt: isoTime(limit.observedAt),
       sessionId: limit.sessionId,
     })),
+    limitWindows: Object.fromEntries(
+      Object.entries(state.limitWindows).map(([window, reading]) => [
+        window,
+        { utilization: reading.utilization, resetsAt: reading.resetsAt === null ? null : isoTime(reading.resetsAt) },
+      ]),
+    ),
     apiRetries: state.apiRetries,
     rejectedLines: state.rejectedLines,
     isError: state.isError,

@@ -183,6 +183,7 @@ function recordFromRow(row: Row): SessionRecord {
     rateLimitEvents: Number(row.rate_limit_events ?? 0),
     // Live state of the account, not history: readers ask the rate_limits table for it.
     accountLimits: [],
+    limitWindows: {},
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
     isError: Number(row.is_error ?? 0) === 1,
