@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Recording fixtures from the real CLI rewrites them: only on request (npm run capture:screens).
+    exclude: [...configDefaults.exclude, ...(process.env.CW_CAPTURE_SCREENS === '1' ? [] : ['test/fixtures/**'])],
     environment: 'node',
     // End-to-end tests start real processes; each file gets its own fork so a crash stays local.
     pool: 'forks',

@@ -2,7 +2,7 @@
 // `npm run bench`: what ClaudeWatch costs Claude. Prints medians and ratios; exits non-zero only
 // when a measurement could not be taken, never because a number is slow (these are not tests).
 import { spawnSync, spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -103,6 +103,40 @@ async function ptyThroughput(megabytes) {
   return { scriptMs, relayMs };
 }
 
+/**
+ * The screen watcher's cost: a real recorded screen of Claude Code 2.1.330 (a limit being hit)
+ * replayed through it many times at the watcher's real settings. What counts is the CPU time it
+ * takes per MB of screen output: Claude paints a few KB a second.
+ */
+async function screenWatcherCost(repeats) {
+  const fixture = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'screens', 'five-hour-limit.json'), 'utf8'));
+  const bytes = Buffer.from(fixture.raw, 'base64');
+  const { createScreenWatcher } = await import(pathToFileURL(join(root, 'dist', 'runner', 'screen-watcher.js')).href);
+  const samples = [];
+  let facts = 0;
+  for (let run = 0; run < 3; run++) {
+    const watcher = createScreenWatcher({ cols: fixture.cols, rows: fixture.rows, timeZone: 'UTC', now: () => fixture.capturedAt, emit: (found) => (facts += found.length) });
+    const before = process.cpuUsage();
+    for (let i = 0; i < repeats; i++) {
+      // In the chunk sizes a pty delivers, with a turn of the event loop between passes as in life.
+      for (let at = 0; at < bytes.length; at += 4096) watcher.write(bytes.subarray(at, at + 4096));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Long enough for the emulator to parse everything and the last scan to run.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const used = process.cpuUsage(before);
+    watcher.dispose();
+    samples.push((used.user + used.system) / 1000);
+  }
+  const cpuMs = median(samples);
+  const megabytes = (bytes.length * repeats) / 1e6;
+  console.log(
+    `screen watcher, real screen x${repeats}`.padEnd(34) +
+      ` ${megabytes.toFixed(2)} MB cost ${cpuMs.toFixed(0)} ms CPU (${(cpuMs / megabytes).toFixed(0)} ms per MB)   limit found ${facts > 0 ? 'yes' : 'NO'}`,
+  );
+  return { cpuMs, megabytes };
+}
+
 function syncSink(path) {
   const fd = openSync(path, 'w');
   const sink = new Writable({
@@ -143,6 +177,7 @@ try {
   const printArgs = ['-p', 'hi', '--output-format', 'stream-json', '--verbose'];
   compare('short print-mode run (recorded)', [exampleClaude, printArgs, printEnv], [shim, printArgs, printEnv]);
   await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
+  await screenWatcherCost(Number(process.env.BENCH_SCREEN_REPEATS ?? 200));
 } catch (error) {
   console.error(`bench: ${error.message}`);
   process.exitCode = 1;

@@ -17,6 +17,7 @@ import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claud
 import { startInheritRelay } from './inherit-relay.js';
 import { PrintObserver } from './print-observer.js';
 import type { OutputObserver, Relay, RelayRequest } from './relay.js';
+import type { ScreenWatcher, ScreenWatcherOptions } from './screen-watcher.js';
 import type { SessionWatch } from './session-watch.js';
 import { createTerminalGuard } from './terminal.js';
 import { prepareWatch, type WatchSetup } from './watch-setup.js';
@@ -98,7 +99,11 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   let recorder: Recorder | null = null;
   const emit = guardedEmitter(() => recorder, logger);
   const printObserver = mode === 'print' ? new PrintObserver({ outputFormat: info.outputFormat, now: () => clock.now(), timeZone, emit }) : null;
-  const observe: OutputObserver = guardedObserver((chunk, stream) => printObserver?.push(chunk, stream), logger);
+  const screen = mode === 'interactive' ? new ScreenFeed() : null;
+  const observe: OutputObserver = guardedObserver((chunk, stream) => {
+    printObserver?.push(chunk, stream);
+    screen?.write(chunk);
+  }, logger);
 
   let relay: Relay;
   const terminal = createTerminalGuard();
@@ -112,6 +117,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
 
   const startedAt = clock.now();
   const sessionWatch = setup ? await startSessionWatch(setup, { ...prepared, startedAt, clock, timeZone, emit, sessionId }) : null;
+  if (screen) await screen.attach({ timeZone, now: () => clock.now(), emit }, logger);
 
   // Loaded only now, so the database driver loads while Claude starts instead of before it.
   const { Recorder: RecorderClass } = await import('../store/recorder.js');
@@ -145,6 +151,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   const code = shellExitCode(exit);
 
   let finalState: SessionState | null = null;
+  screen?.dispose();
   try {
     sessionWatch?.stop();
   } catch (error) {
@@ -300,6 +307,48 @@ function createRecorder(
   } catch (error) {
     options.logger.error('recorder failed to start; this session is not recorded', error);
     return null;
+  }
+}
+
+/** Early output is kept this far while the emulator loads: Claude's first screen, never a limit. */
+const SCREEN_EARLY_BYTES = 256 * 1024;
+
+/**
+ * Claude's screen as a headless terminal sees it, for the limit messages only the screen shows.
+ * The emulator loads after Claude has started; output from before is replayed into it.
+ */
+class ScreenFeed {
+  private watcher: ScreenWatcher | null = null;
+  private early: Buffer[] | null = [];
+  private earlyBytes = 0;
+  private readonly onResize = (): void => this.watcher?.resize(process.stdout.columns || 80, process.stdout.rows || 24);
+
+  write(chunk: Buffer): void {
+    if (this.watcher) return this.watcher.write(chunk);
+    if (this.early === null || this.earlyBytes + chunk.length > SCREEN_EARLY_BYTES) return;
+    this.early.push(Buffer.from(chunk));
+    this.earlyBytes += chunk.length;
+  }
+
+  async attach(options: Pick<ScreenWatcherOptions, 'timeZone' | 'now' | 'emit'>, logger: Logger): Promise<void> {
+    try {
+      const { createScreenWatcher } = await import('./screen-watcher.js');
+      const watcher = createScreenWatcher({ ...options, cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+      for (const chunk of this.early ?? []) watcher.write(chunk);
+      this.early = null;
+      this.watcher = watcher;
+      process.stdout.on('resize', this.onResize);
+    } catch (error) {
+      this.early = null;
+      logger.error('screen watcher unavailable; limits are read from the transcript and hooks only', error);
+    }
+  }
+
+  dispose(): void {
+    process.stdout.off('resize', this.onResize);
+    this.watcher?.dispose();
+    this.watcher = null;
+    this.early = null;
   }
 }
 
