@@ -1,20 +1,40 @@
 import { parseCommandArgs } from '../cli/parse.js';
 import type { SessionView } from '../core/session-view.js';
+import { allLimitsInForce } from '../store/account-limits.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
 import { readStateDocument, type StateDocument } from '../store/state-files.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
+/** A limit some session met that still holds for its account (Claude's config directory). */
+export interface LimitInForce {
+  account: string | null;
+  kind: string;
+  resetsAt: string | null;
+  text: string | null;
+  observedAt: string;
+  sessionId: string;
+}
+
 export interface StatusData {
   current: StateDocument | null;
   live: SessionView[];
+  limits: LimitInForce[];
 }
 
 export function collectStatus(env = process.env, now = Date.now()): StatusData {
   const { db, paths } = openForReading(env, now);
   try {
     const live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
-    return { current: readStateDocument(paths.currentStateFile), live };
+    const limits = allLimitsInForce(db, now).map((limit) => ({
+      account: limit.account,
+      kind: limit.kind,
+      resetsAt: limit.resetsAt === null ? null : new Date(limit.resetsAt).toISOString(),
+      text: limit.text,
+      observedAt: new Date(limit.observedAt).toISOString(),
+      sessionId: limit.sessionId,
+    }));
+    return { current: readStateDocument(paths.currentStateFile), live, limits };
   } finally {
     db.close();
   }
@@ -30,6 +50,12 @@ export async function run(argv: string[]): Promise<number> {
   const data = collectStatus(process.env, now);
   process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now));
   return 0;
+}
+
+function formatLimitInForce(limit: LimitInForce, now: number): string {
+  const until = limit.resetsAt === null ? 'reset time unknown' : `until ${limit.resetsAt} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
+  const account = limit.account === null ? '' : `, account ${limit.account}`;
+  return `${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`;
 }
 
 export function renderStatus(data: StatusData, now: number): string {
@@ -50,6 +76,10 @@ export function renderStatus(data: StatusData, now: number): string {
       formatLimit(session, now),
     ]);
     out.push(renderTable(['ID', 'STATUS', 'MODE', 'PROJECT', 'DURATION', 'COST', 'TOKENS', 'LIMIT'], rows).trimEnd());
+  }
+  if (data.limits.length > 0) {
+    out.push('', paint.bold('Limits in force'));
+    for (const limit of data.limits) out.push(`  ${paint.red(formatLimitInForce(limit, now))}`);
   }
   const current = data.current;
   if (current) {

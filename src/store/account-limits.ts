@@ -21,6 +21,7 @@ interface LimitRow {
   resets_at: number | null;
   text: string | null;
   observed_at: number;
+  source: string;
 }
 
 /** The newest limit of each kind in force for `account` now, soonest reset first. */
@@ -28,20 +29,28 @@ export function limitsInForce(db: Db, account: string | null, now: number): Acco
   const oldest = now - DEFAULT_UNTIMED_HOLD_MS;
   const rows = db
     .prepare(
-      `SELECT session_id, kind, resets_at, text, observed_at FROM rate_limits
+      `SELECT session_id, kind, resets_at, text, observed_at, source FROM rate_limits
        WHERE account IS ? AND severity = 'limit' AND cleared_at IS NULL
          AND (resets_at > ? OR (resets_at IS NULL AND observed_at > ?))
        ORDER BY observed_at DESC LIMIT 100`,
     )
     .all(account, now, oldest) as LimitRow[];
   const live = rows.filter((row) => row.resets_at !== null || now - row.observed_at <= (UNTIMED_HOLD_MS[row.kind as LimitKind] ?? DEFAULT_UNTIMED_HOLD_MS));
-  const newest = new Map<string, AccountLimit>();
+  const byKind = new Map<string, LimitRow>();
   for (const row of live) {
-    const kind = row.kind as LimitKind;
-    if (newest.has(kind) || isEchoOfNamedLimit(row, live)) continue;
-    newest.set(kind, { kind, resetsAt: row.resets_at, text: row.text, observedAt: row.observed_at, sessionId: row.session_id });
+    if (byKind.has(row.kind) || isEchoOfNamedLimit(row, live)) continue;
+    // Rows are newest first: this one starts the latest event of its kind; its best report stands for it.
+    const reports = live.filter((other) => other.kind === row.kind && row.observed_at - other.observed_at <= SAME_EVENT_MS);
+    byKind.set(row.kind, reports.reduce((best, other) => (detail(other) > detail(best) ? other : best)));
   }
-  return [...newest.values()].sort((a, b) => (a.resetsAt ?? Infinity) - (b.resetsAt ?? Infinity));
+  return [...byKind.values()]
+    .map((row) => ({ kind: row.kind as LimitKind, resetsAt: row.resets_at, text: row.text, observedAt: row.observed_at, sessionId: row.session_id }))
+    .sort((a, b) => (a.resetsAt ?? Infinity) - (b.resetsAt ?? Infinity));
+}
+
+/** A reset time beats none, and a structured source beats words read off the screen (minutes only). */
+function detail(row: LimitRow): number {
+  return (row.resets_at !== null ? 2 : 0) + (row.source !== 'screen' && row.source !== 'print-text' ? 1 : 0);
 }
 
 /** Sources report one event several times; a report that names no window echoes a nearby one that does. */

@@ -54,6 +54,14 @@ describe('limitsInForce', () => {
     ]);
   });
 
+  it('stands for one event with its most exact report, not the latest', () => {
+    appendEvents(db, 's1', ACCOUNT, [
+      limit('five_hour', T0, T0 + 3_600_017),
+      { fact: { kind: 'rate-limit', source: 'screen', severity: 'limit', limitKind: 'five_hour', resetsAt: T0 + 3_600_000, text: "You've hit your 5-hour limit · resets 10am", at: T0 + 300 }, at: T0 + 300 },
+    ]);
+    expect(limitsInForce(db, ACCOUNT, T0 + 1000)).toEqual([{ kind: 'five_hour', resetsAt: T0 + 3_600_017, text: null, observedAt: T0, sessionId: 's1' }]);
+  });
+
   it('trusts a limit without a reset time for a bounded while, and warnings never', () => {
     appendEvents(db, 's1', ACCOUNT, [
       limit('api_rate_limit', T0, null),
