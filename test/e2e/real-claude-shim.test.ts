@@ -177,7 +177,20 @@ describe('the interactive screen through the shim (real pty)', () => {
         }
         expect(readFileSync(after, 'utf8')).toBe(readFileSync(before, 'utf8'));
         const session = await lastSession(world);
-        expect(session).toMatchObject({ status: 'COMPLETED', mode: 'interactive', exitCode: 0 });
+        expect(session).toMatchObject({
+          status: 'COMPLETED',
+          mode: 'interactive',
+          exitCode: 0,
+          // 2.1.330 takes our hooks; 1.0.60 has no --settings, so we choose its session id.
+          identifyMethod: version.name === 'current' ? 'hooks' : 'session-id',
+          numTurns: 1,
+          inputTokens: USAGE.input_tokens,
+          outputTokens: USAGE.output_tokens,
+          cacheCreationTokens: USAGE.cache_creation_input_tokens,
+          cacheReadTokens: USAGE.cache_read_input_tokens,
+        });
+        expect(session.transcriptPath).toBe(join(world.home.transcriptDir, `${String(session.claudeSessionId)}.jsonl`));
+        expect(Number(session.costUsd)).toBeGreaterThan(0);
       });
     });
   }
