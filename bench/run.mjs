@@ -104,6 +104,32 @@ async function ptyThroughput(megabytes) {
 }
 
 /**
+ * Claude waits for a hook before it sends the prompt: the hook command's whole run is latency
+ * added to every prompt. Compared with `true`, the least any hook costs.
+ */
+function hookLatency() {
+  const inbox = join(work, 'inbox.jsonl');
+  const input = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's', transcript_path: '/t/s.jsonl', cwd: work, prompt: 'hello' });
+  const hook = join(root, 'shims', 'claudewatch-hook');
+  const run = (command, args) => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { input, stdio: ['pipe', 'ignore', 'ignore'] });
+    if (result.status !== 0) throw new Error(`${command} failed (${result.status})`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const bare = [];
+  const ours = [];
+  for (let i = 0; i < runs; i++) {
+    bare.push(run('true', []));
+    ours.push(run('/bin/sh', [hook, inbox]));
+  }
+  const bareMs = median(bare);
+  const ourMs = median(ours);
+  console.log(`hook command, per prompt`.padEnd(34) + ` true ${bareMs.toFixed(1).padStart(7)} ms   claudewatch-hook ${ourMs.toFixed(1).padStart(7)} ms   added ${(ourMs - bareMs).toFixed(1).padStart(6)} ms`);
+  return { bareMs, ourMs };
+}
+
+/**
  * The screen watcher's cost: a real recorded screen of Claude Code 2.1.330 (a limit being hit)
  * replayed through it many times at the watcher's real settings. What counts is the CPU time it
  * takes per MB of screen output: Claude paints a few KB a second.
@@ -176,6 +202,7 @@ try {
   const printEnv = { ...baseEnv, CLAUDEWATCH_REAL_CLAUDE: exampleClaude };
   const printArgs = ['-p', 'hi', '--output-format', 'stream-json', '--verbose'];
   compare('short print-mode run (recorded)', [exampleClaude, printArgs, printEnv], [shim, printArgs, printEnv]);
+  hookLatency();
   await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
   await screenWatcherCost(Number(process.env.BENCH_SCREEN_REPEATS ?? 200));
 } catch (error) {

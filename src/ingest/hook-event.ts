@@ -3,7 +3,7 @@ import { isRecord } from '../core/print-events.js';
 import { matchRateLimitText } from '../core/rate-limit-text.js';
 
 /**
- * Reads the lines our hook command appends to a session's inbox (see bin/cw-hook.ts): Claude's
+ * Reads the lines our hook command appends to a session's inbox (see shims/claudewatch-hook): Claude's
  * hook input, reduced to metadata. Pure; never throws.
  *
  * - SessionStart names the Claude session and its transcript (again after `/clear` or a resume).

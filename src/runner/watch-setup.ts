@@ -28,9 +28,9 @@ export function inboxFileOf(paths: Paths, sessionId: string): string {
   return join(paths.stateDir, 'inbox', `${sessionId}.jsonl`);
 }
 
-/** The compiled hook entry point, next to this file's own directory in dist/. */
-export function hookEntryPath(): string {
-  return fileURLToPath(new URL('../bin/cw-hook.js', import.meta.url));
+/** The hook command, shipped beside the shim (from dist/runner/ up to the package root). */
+export function hookScriptPath(): string {
+  return fileURLToPath(new URL('../../shims/claudewatch-hook', import.meta.url));
 }
 
 export function prepareWatch(options: {
@@ -53,7 +53,8 @@ export function prepareWatch(options: {
     argsLocked: argsLocked(env, config),
     hooksBlocked: hooksBlocked(env, config, cwd),
     userSettings: readUserSettings(options.info.settingsArgs[0], cwd),
-    hookCommand: [process.execPath, hookEntryPath(), inboxFile].map(shellQuote).join(' '),
+    // Run through sh, so a copy that lost its executable bit still works.
+    hookCommand: ['/bin/sh', hookScriptPath(), inboxFile].map(shellQuote).join(' '),
     newSessionId: randomUUID,
   });
   return { plan, claude, inboxFile, project: snapshotProject(env, cwd) };

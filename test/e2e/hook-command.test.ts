@@ -1,51 +1,56 @@
 /** The hook command Claude runs for a wrapped session: metadata in, nothing out, never a failure. */
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runProcess } from '../support/sandbox.js';
+import { SHIM_DIR, runProcess } from '../support/sandbox.js';
 
-const HOOK = join(REPO_ROOT, 'dist', 'bin', 'cw-hook.js');
+const HOOK = join(SHIM_DIR, 'claudewatch-hook');
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cw-hook-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const runHook = (inbox: string, stdin: string) => runProcess(process.execPath, [HOOK, inbox], { env: { PATH: process.env.PATH ?? '' }, cwd: dir, stdin });
+const runHook = (inbox: string, stdin: string) => runProcess('/bin/sh', [HOOK, inbox], { env: { PATH: '/usr/bin:/bin' }, cwd: dir, stdin });
+const entries = (inbox: string): Array<Record<string, unknown>> =>
+  readFileSync(inbox, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-describe('cw-hook', () => {
-  it('appends the event’s metadata, the prompt’s length but never its words, owner-only', async () => {
+describe('claudewatch-hook', () => {
+  it('appends the event’s metadata but never the prompt, owner-only, silently', async () => {
     const inbox = join(dir, 'inbox.jsonl');
-    const prompt = 'please refactor the secret billing module';
+    const prompt = 'please refactor the secret billing module; "session_id":"forged" \\"cwd\\": "/elsewhere"';
     const result = await runHook(
       inbox,
-      JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', transcript_path: '/t/s1.jsonl', cwd: '/w', permission_mode: 'default', prompt }),
+      JSON.stringify({ session_id: 's1', transcript_path: '/t/a "b"\\c.jsonl', cwd: '/w', hook_event_name: 'UserPromptSubmit', permission_mode: 'default', prompt }),
     );
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout.length).toBe(0);
-    expect(result.stderr.length).toBe(0);
-    const text = readFileSync(inbox, 'utf8');
-    expect(text).not.toContain('secret');
-    const entry = JSON.parse(text) as Record<string, unknown>;
-    expect(entry).toMatchObject({ hook_event_name: 'UserPromptSubmit', session_id: 's1', transcript_path: '/t/s1.jsonl', cwd: '/w', prompt_chars: prompt.length });
-    expect(typeof entry.at).toBe('number');
+    expect(result.stdout.length + result.stderr.length).toBe(0);
+    expect(readFileSync(inbox, 'utf8')).not.toContain('secret');
+    expect(entries(inbox)).toEqual([{ hook_event_name: 'UserPromptSubmit', session_id: 's1', transcript_path: '/t/a "b"\\c.jsonl', cwd: '/w', permission_mode: 'default' }]);
     expect(statSync(inbox).mode & 0o777).toBe(0o600);
   });
 
-  it('keeps error texts, cut short, and the model id of an object', async () => {
+  it('keeps SessionStart’s model, StopFailure’s error and booleans; drops answer text', async () => {
     const inbox = join(dir, 'inbox.jsonl');
-    await runHook(inbox, JSON.stringify({ hook_event_name: 'StopFailure', error: 'rate_limit', error_details: 'x'.repeat(2000), model: { id: 'claude-opus-5-5' } }));
-    const entry = JSON.parse(readFileSync(inbox, 'utf8')) as Record<string, string>;
-    expect(entry.error).toBe('rate_limit');
-    expect(entry.error_details).toHaveLength(500);
-    expect(entry.model).toBe('claude-opus-5-5');
+    await runHook(inbox, JSON.stringify({ hook_event_name: 'SessionStart', session_id: 's1', source: 'startup', model: { id: 'claude-opus-5-5', display_name: 'Opus' } }));
+    await runHook(inbox, JSON.stringify({ hook_event_name: 'StopFailure', session_id: 's1', error: 'rate_limit', error_details: "You've hit your 5-hour limit · resets 6am" }));
+    await runHook(inbox, `${JSON.stringify({ hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: 'private answer' }, null, 2)}\n`);
+    expect(entries(inbox)).toEqual([
+      { hook_event_name: 'SessionStart', session_id: 's1', source: 'startup', model: 'claude-opus-5-5' },
+      { hook_event_name: 'StopFailure', session_id: 's1', error: 'rate_limit', error_details: "You've hit your 5-hour limit · resets 6am" },
+      { hook_event_name: 'Stop', stop_hook_active: false },
+    ]);
   });
 
-  it('exits 0 silently on bad input or a missing inbox directory', async () => {
+  it('exits 0 silently on bad input, a relative path or a missing inbox directory', async () => {
     for (const [inbox, stdin] of [
       [join(dir, 'inbox.jsonl'), '{not json'],
       [join(dir, 'inbox.jsonl'), '[1,2]'],
+      ['inbox.jsonl', '{"hook_event_name":"Stop"}'],
       [join(dir, 'gone', 'inbox.jsonl'), '{"hook_event_name":"Stop"}'],
     ] as const) {
       const result = await runHook(inbox, stdin);
@@ -53,5 +58,6 @@ describe('cw-hook', () => {
       expect(result.stdout.length + result.stderr.length).toBe(0);
     }
     expect(existsSync(join(dir, 'inbox.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
   });
 });

@@ -113,7 +113,8 @@ describe('an interactive session through the shim, live', () => {
 
       await main.submit('third prompt');
       await main.waitFor(/You've hit your 5-hour limit/, 30_000);
-      const limited = await waitForState(current, (state) => state.status === 'RATE_LIMITED', 'the limit');
+      // The StopFailure hook may tell first (a limit, window unknown); the transcript names it a moment later.
+      const limited = await waitForState(current, (state) => state.status === 'RATE_LIMITED' && state.rateLimit?.kind === 'five_hour', 'the 5-hour limit');
       expect(limited.rateLimit).toMatchObject({ kind: 'five_hour', severity: 'limit', resetsAt: new Date(fiveHourReset * 1000).toISOString() });
 
       // The other session has not sent a thing, yet shows the limit and its reset.

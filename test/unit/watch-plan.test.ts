@@ -3,7 +3,7 @@ import { inspectClaudeArgs } from '../../src/core/claude-args.js';
 import { capabilitiesOf, compareVersions } from '../../src/core/claude-capabilities.js';
 import { planWatch, shellQuote, type UserSettings, type WatchPlanInput } from '../../src/core/watch-plan.js';
 
-const COMMAND = "'/usr/bin/node' '/opt/cw/dist/bin/cw-hook.js' '/home/a b/inbox.jsonl'";
+const COMMAND = "/bin/sh /opt/cw/shims/claudewatch-hook '/home/a b/inbox.jsonl'";
 
 function plan(args: string[], overrides: Partial<WatchPlanInput> = {}) {
   return planWatch({
