@@ -143,6 +143,28 @@ for (const version of VERSIONS) {
       });
     });
 
+    it('text mode: the answer untouched; tokens, turns and cost come from the transcript', async () => {
+      await withWorld(version.name, 'api-key', async (world) => {
+        world.mock.enqueue({ type: 'text', text: ANSWER, usage: USAGE });
+        const run = await runProcess(SHIM, ['-p', 'say hi'], { env: world.env, cwd: world.home.cwd, timeoutMs: 60_000 });
+        expect(run.code, run.stderr.toString()).toBe(0);
+        expect(run.stdout.toString()).toBe(`${ANSWER}\n`);
+        expect(run.stderr.toString()).toBe('');
+        const session = await lastSession(world);
+        expect(session).toMatchObject({
+          status: 'COMPLETED',
+          mode: 'print',
+          identifyMethod: version.name === 'current' ? 'hooks' : 'session-id',
+          numTurns: 1,
+          inputTokens: USAGE.input_tokens,
+          outputTokens: USAGE.output_tokens,
+          cacheCreationTokens: USAGE.cache_creation_input_tokens,
+          cacheReadTokens: USAGE.cache_read_input_tokens,
+        });
+        expect(Number(session.costUsd)).toBeGreaterThan(0);
+      });
+    });
+
     it('text mode: the legacy limit text with its epoch is matched when the run fails', async () => {
       await withWorld(version.name, 'oauth', async (world) => {
         const resetAt = Math.floor(Date.now() / 60_000) * 60 + 3600;
