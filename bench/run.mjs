@@ -202,6 +202,8 @@ try {
   const printEnv = { ...baseEnv, CLAUDEWATCH_REAL_CLAUDE: exampleClaude };
   const printArgs = ['-p', 'hi', '--output-format', 'stream-json', '--verbose'];
   compare('short print-mode run (recorded)', [exampleClaude, printArgs, printEnv], [shim, printArgs, printEnv]);
+  // Text output: the runner also plans hooks and follows the transcript.
+  compare('short print run, text output', [exampleClaude, ['-p', 'hi'], printEnv], [shim, ['-p', 'hi'], printEnv]);
   hookLatency();
   await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
   await screenWatcherCost(Number(process.env.BENCH_SCREEN_REPEATS ?? 200));

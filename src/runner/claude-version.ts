@@ -26,7 +26,7 @@ interface CacheEntry {
   version: string;
 }
 
-export function detectClaudeVersion(file: string, options: { cacheFile: string; probe?: boolean }): ClaudeVersion {
+export function detectClaudeVersion(file: string, options: { cacheFile: string; env?: Record<string, string | undefined> }): ClaudeVersion {
   let real: string;
   let identity: { size: number; mtimeMs: number };
   try {
@@ -44,8 +44,7 @@ export function detectClaudeVersion(file: string, options: { cacheFile: string; 
   const cache = readCache(options.cacheFile);
   const cached = cache[real];
   if (cached && cached.size === identity.size && cached.mtimeMs === identity.mtimeMs) return { version: cached.version, source: 'binary' };
-  if (options.probe === false) return { version: null, source: 'unknown' };
-  const probed = probeVersion(real);
+  const probed = probeVersion(real, options.env ?? process.env);
   if (!probed) return { version: null, source: 'unknown' };
   try {
     writeCache(options.cacheFile, { ...cache, [real]: { ...identity, version: probed } });
@@ -83,14 +82,14 @@ function versionFromFileName(file: string): string | null {
   return match?.[1] ?? null;
 }
 
-function probeVersion(file: string): string | null {
+function probeVersion(file: string, env: Record<string, string | undefined>): string | null {
   try {
     const output = execFileSync(file, ['--version'], {
       encoding: 'utf8',
       timeout: PROBE_TIMEOUT_MS,
       stdio: ['ignore', 'pipe', 'ignore'],
       // Our shim must not answer for the real binary, and nested runs pass straight through.
-      env: { ...process.env, CLAUDEWATCH_DISABLE: '1' },
+      env: { ...env, CLAUDEWATCH_DISABLE: '1' },
     });
     return VERSION.exec(output)?.[1] ?? null;
   } catch {

@@ -45,7 +45,7 @@ export function prepareWatch(options: {
 }): WatchSetup {
   const { env, cwd, config, paths } = options;
   const inboxFile = inboxFileOf(paths, options.sessionId);
-  const claude = detectClaudeVersion(options.realClaude, { cacheFile: join(paths.stateDir, 'claude-versions.json') });
+  const claude = detectClaudeVersion(options.realClaude, { cacheFile: join(paths.stateDir, 'claude-versions.json'), env });
   const plan = planWatch({
     args: options.args,
     info: options.info,
