@@ -54,6 +54,8 @@ export interface SessionIdentifiedFact {
   cwd?: string;
   claudeVersion?: string;
   transcriptPath?: string;
+  /** Where in the transcript this session's own lines begin (a resumed transcript holds earlier ones). */
+  transcriptOffset?: number;
 }
 
 export interface UsageObservedFact {

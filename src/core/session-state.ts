@@ -45,6 +45,7 @@ export interface SessionState extends SessionContext {
   claudeSessionId: string | null;
   claudeVersion: string | null;
   transcriptPath: string | null;
+  transcriptOffset: number | null;
   model: string | null;
   models: string[];
   endedAt: number | null;
@@ -94,6 +95,7 @@ export function createSessionState(context: SessionContext): SessionState {
     claudeSessionId: null,
     claudeVersion: null,
     transcriptPath: null,
+    transcriptOffset: null,
     model: null,
     models: [],
     endedAt: null,
@@ -153,6 +155,7 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         claudeSessionId: fact.claudeSessionId,
         claudeVersion: fact.claudeVersion ?? state.claudeVersion,
         transcriptPath: fact.transcriptPath ?? state.transcriptPath,
+        transcriptOffset: fact.transcriptPath !== undefined ? (fact.transcriptOffset ?? state.transcriptOffset) : state.transcriptOffset,
         model: fact.model ?? state.model,
         models: fact.model ? addModel(state.models, fact.model) : state.models,
       };

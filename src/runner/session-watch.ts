@@ -123,7 +123,7 @@ export class SessionWatch {
     };
     this.transcript = followed;
     const sessionId = claudeSessionId ?? basename(file, '.jsonl');
-    this.options.emit([{ kind: 'session-identified', source: 'transcript', claudeSessionId: sessionId, transcriptPath: file }]);
+    this.options.emit([{ kind: 'session-identified', source: 'transcript', claudeSessionId: sessionId, transcriptPath: file, transcriptOffset: startOffset }]);
     this.options.logger.debug(`following transcript ${file} from byte ${startOffset}`);
   }
 

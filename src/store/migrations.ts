@@ -85,4 +85,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE rate_limits ADD COLUMN cleared_at INTEGER;
   CREATE INDEX rate_limits_by_account ON rate_limits (account, severity, observed_at DESC);
   `,
+  // Where the session's own part of its transcript begins, so a session that died can be
+  // completed from it.
+  `
+  ALTER TABLE sessions ADD COLUMN transcript_offset INTEGER;
+  `,
 ];

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from './database.js';
 import { recoverInterruptedSessions } from './recovery.js';
+import { loadPriceTable } from '../core/price-config.js';
+import { computeCostUsd } from '../core/pricing.js';
+import { loadConfig } from '../shared/config.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 
 /** Opens the database for a reading command, after settling sessions whose process died. */
@@ -9,7 +12,9 @@ export function openForReading(env = process.env, now = Date.now()): { db: Db; p
   const paths = resolvePaths(env);
   const db = openDatabase(paths.databaseFile);
   try {
-    recoverInterruptedSessions(db, paths.sessionStateDir, now);
+    // A session completed from its transcript is priced as the runner would have priced it.
+    const { table } = loadPriceTable(loadConfig(paths.configFile).config);
+    recoverInterruptedSessions(db, paths.sessionStateDir, now, { priceUsage: (model, usage, options) => computeCostUsd(model, usage, table, options) });
   } catch {
     // Recovery is best effort; reading goes on.
   }

@@ -11,7 +11,7 @@ const COLUMNS = `id, claude_session_id, status, mode, session_type, project_path
   signal, cost_usd, cost_source, reported_cost_usd, computed_cost_usd, unpriced_models, num_turns, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   tokens_source, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
-  heartbeat_at, updated_at, account, identify_method`;
+  heartbeat_at, updated_at, account, identify_method, transcript_offset`;
 
 const PARAMS = COLUMNS.split(',').map((column) => `@${column.trim()}`).join(', ');
 const UPDATES = COLUMNS.split(',')
@@ -134,6 +134,7 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     updated_at: state.updatedAt,
     account: state.account,
     identify_method: state.identifyMethod,
+    transcript_offset: state.transcriptOffset,
   };
 }
 

@@ -221,7 +221,7 @@ describe('SessionWatch', () => {
     writeFileSync(join(folder, 'chosen-id.jsonl'), prompt('hi') + assistant('m1', 'r1', 5));
     watch.tick();
     watch.stop();
-    expect(facts[0]).toEqual({ kind: 'session-identified', source: 'transcript', claudeSessionId: 'chosen-id', transcriptPath: join(folder, 'chosen-id.jsonl') });
+    expect(facts[0]).toEqual({ kind: 'session-identified', source: 'transcript', claudeSessionId: 'chosen-id', transcriptPath: join(folder, 'chosen-id.jsonl'), transcriptOffset: 0 });
     expect(facts.some((fact) => fact.kind === 'usage')).toBe(true);
     // The end of the file ends the last answered turn.
     expect(facts.filter((fact) => fact.kind === 'turn-completed')).toHaveLength(1);
