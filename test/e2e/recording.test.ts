@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -123,32 +124,48 @@ describe('state files', () => {
 });
 
 describe('many sessions at once', () => {
-  it('16 concurrent runs through the shim all land in the one database', async () => {
-    const runs = Array.from({ length: 16 }, (_, i) =>
-      runProcess(SHIM, ['-p', `run ${i}`, '--output-format', 'stream-json'], {
+  it('32 concurrent runs through the shim all land in the one database, every event kept', async () => {
+    const RUNS = 32;
+    // Each run writes a burst of messages while the others write theirs: lock contention on purpose.
+    const MESSAGES = 20;
+    const runs = Array.from({ length: RUNS }, (_, i) =>
+      runProcess(SHIM, ['-p', `run ${i}`, '--output-format', 'stream-json', '--verbose'], {
         env: {
           ...sandbox.env,
           FAKE_CLAUDE_SCRIPT: fakeScript([
             { out: `{"type":"system","subtype":"init","session_id":"s-${i}","model":"claude-sonnet-4-5"}\n` },
-            { sleep: 50 },
+            ...Array.from({ length: MESSAGES }, (_, m) => [
+              { out: `{"type":"assistant","message":{"id":"m-${i}-${m}","model":"claude-sonnet-4-5","usage":{"input_tokens":10,"output_tokens":${m + 1}}},"session_id":"s-${i}"}\n` },
+              { sleep: 5 },
+            ]).flat(),
             { out: `{"type":"result","subtype":"success","is_error":false,"num_turns":1,"total_cost_usd":${(i + 1) / 100},"session_id":"s-${i}"}\n` },
           ]),
         },
-        timeoutMs: 60_000,
+        timeoutMs: 90_000,
       }),
     );
     const results = await Promise.all(runs);
     for (const result of results) {
       expect(result.code).toBe(0);
+      // Nothing to report: no lock error, nothing dropped.
       expect(result.stderr.toString()).toBe('');
     }
     const recorded = await recordedSessions(sandbox);
-    expect(recorded).toHaveLength(16);
-    expect(new Set(recorded.map((session) => session.claudeSessionId)).size).toBe(16);
+    expect(recorded).toHaveLength(RUNS);
+    expect(new Set(recorded.map((session) => session.claudeSessionId)).size).toBe(RUNS);
     expect(recorded.every((session) => session.status === 'COMPLETED')).toBe(true);
     const total = recorded.reduce((sum, session) => sum + Number(session.costUsd), 0);
-    expect(total).toBeCloseTo((16 * 17) / 2 / 100, 10);
-  });
+    expect(total).toBeCloseTo((RUNS * (RUNS + 1)) / 2 / 100, 10);
+    expect(recorded.every((session) => session.outputTokens === (MESSAGES * (MESSAGES + 1)) / 2)).toBe(true);
+    const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
+    try {
+      const perSession = db.prepare(`SELECT session_id, COUNT(*) AS n FROM events WHERE kind = 'usage' GROUP BY session_id`).all() as { n: number }[];
+      expect(perSession).toHaveLength(RUNS);
+      expect(perSession.every((row) => row.n === MESSAGES)).toBe(true);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
 });
 
 async function pollFor<T>(read: () => T, timeoutMs: number): Promise<T> {
