@@ -15,6 +15,7 @@ async function main(): Promise<number> {
     sessionType: args.sessionType,
     projectPath: args.projectPath,
     stateFile: args.stateFile,
+    isolation: args.isolation,
     verbose: args.verbose,
   });
 }

@@ -1,9 +1,11 @@
+import { ISOLATION_LEVELS, parseIsolation, type Isolation } from '../core/isolation.js';
 import { UserError } from '../shared/errors.js';
 
 export interface RunArgs {
   sessionType: string | null;
   projectPath: string | null;
   stateFile: string | null;
+  isolation: Isolation | null;
   verbose: boolean;
   help: boolean;
   claudeArgs: string[];
@@ -13,6 +15,7 @@ const VALUE_OPTIONS = {
   '--session-type': 'sessionType',
   '--project-path': 'projectPath',
   '--state-file': 'stateFile',
+  '--isolation': 'isolation',
 } as const;
 
 /**
@@ -21,7 +24,7 @@ const VALUE_OPTIONS = {
  * flag too: it is taken as ours only when a `--` follows (or spelled `--cw-verbose`).
  */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, verbose: false, help: false, claudeArgs: [] };
+  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, isolation: null, verbose: false, help: false, claudeArgs: [] };
   const separator = argv.indexOf('--');
   if (argv.length === 1 && argv[0] === '--help') return { ...result, help: true };
   let i = 0;
@@ -37,7 +40,16 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       const key = VALUE_OPTIONS[name as keyof typeof VALUE_OPTIONS];
       const value = eq !== -1 && name !== arg ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UserError(`cw-run: ${name} needs a value.`, 2);
-      result[key] = value;
+      if (key === 'isolation') {
+        result.isolation = parseIsolation(value);
+        if (result.isolation === null) throw new UserError(`cw-run: --isolation must be one of ${ISOLATION_LEVELS.join(', ')}; got "${value}".`, 2);
+      } else {
+        result[key] = value;
+      }
+      continue;
+    }
+    if (arg === '--no-coordination') {
+      result.isolation = 'complete';
       continue;
     }
     if (arg === '--cw-verbose' || (arg === '--verbose' && separator > i)) {
@@ -62,6 +74,10 @@ Options (before Claude's arguments):
   --session-type <name>   label the session (e.g. debugging, review)
   --project-path <dir>    run Claude in <dir> and record it as the project
   --state-file <path>     where to write current_session.json for this run
+  --isolation <level>     what this session shares with the account's other sessions:
+                          complete (nothing), shared-learning (limits; the default),
+                          unified (limits, and its state file lists the others)
+  --no-coordination       the same as --isolation complete
   --verbose               print a summary of the session after Claude exits
                           (only before "--"; otherwise --verbose is Claude's)
   --cw-help               this help (cw-run -- --help shows Claude's)

@@ -159,6 +159,8 @@ export interface HookFact {
   event: string;
   /** SessionEnd's reason, when given. */
   detail?: string;
+  /** The prompt's words: only when the user turned prompt capture on. */
+  text?: string;
   at: number;
 }
 
@@ -172,11 +174,22 @@ export interface AccountLimit {
   sessionId: string;
 }
 
+/** Another live session of the same account, as a unified session lists it. */
+export interface AccountPeer {
+  id: string;
+  status: string;
+  project: string;
+  costUsd: number | null;
+  startedAt: number;
+}
+
 /** What the shared history says is in force for this session's account now (replaces the last report). */
 export interface AccountLimitsFact {
   kind: 'account-limits';
   source: 'runner';
   limits: AccountLimit[];
+  /** The account's other live sessions, read only for `unified` isolation. */
+  peers?: AccountPeer[];
 }
 
 export interface ChildExitedFact {

@@ -1,4 +1,5 @@
-import type { AccountLimit, Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
+import type { AccountLimit, AccountPeer, Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
+import type { Isolation } from './isolation.js';
 import { ZERO_USAGE } from './facts.js';
 import { addUsage } from './token-usage.js';
 
@@ -38,6 +39,7 @@ export interface SessionContext {
   account: string | null;
   /** How the session learns its Claude session and transcript (see watch-plan.ts). */
   identifyMethod: string | null;
+  isolation: Isolation;
 }
 
 export interface SessionState extends SessionContext {
@@ -70,6 +72,8 @@ export interface SessionState extends SessionContext {
   rateLimitEvents: number;
   /** Limits other sessions of the account saw that are still in force. */
   accountLimits: AccountLimit[];
+  /** The account's other live sessions (unified isolation only). */
+  accountPeers: AccountPeer[];
   /** The latest reading of each limit window's use (statusline), by window. */
   limitWindows: Partial<Record<LimitKind, LimitWindowState>>;
   /** When Claude last answered (a message with output), from the message's own time. */
@@ -115,6 +119,7 @@ export function createSessionState(context: SessionContext): SessionState {
     rateLimit: null,
     rateLimitEvents: 0,
     accountLimits: [],
+    accountPeers: [],
     limitWindows: {},
     lastAnswerAt: null,
     apiRetries: 0,
@@ -208,8 +213,11 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       if (previous && previous.utilization === fact.utilization && previous.resetsAt === fact.resetsAt) return state;
       return { ...state, limitWindows: { ...state.limitWindows, [fact.window]: { utilization: fact.utilization, resetsAt: fact.resetsAt, observedAt: fact.at } } };
     }
-    case 'account-limits':
-      return sameLimits(state.accountLimits, fact.limits) ? state : { ...state, accountLimits: fact.limits };
+    case 'account-limits': {
+      const peers = fact.peers ?? [];
+      if (sameJson(state.accountLimits, fact.limits) && sameJson(state.accountPeers, peers)) return state;
+      return { ...state, accountLimits: fact.limits, accountPeers: peers };
+    }
     case 'api-retry':
       return { ...state, apiRetries: state.apiRetries + 1 };
     case 'turn-completed':
@@ -322,8 +330,8 @@ function withCost(state: SessionState): SessionState {
   return hasUsage ? { ...state, costUsd: state.computedCostUsd, costSource: 'computed' } : state;
 }
 
-function sameLimits(a: readonly AccountLimit[], b: readonly AccountLimit[]): boolean {
-  return a.length === b.length && a.every((limit, i) => JSON.stringify(limit) === JSON.stringify(b[i]));
+function sameJson<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => JSON.stringify(item) === JSON.stringify(b[i]));
 }
 
 function addModel(models: string[], model: string): string[] {

@@ -37,6 +37,9 @@ export interface SessionView {
   rateLimitEvents: number;
   /** Limits other sessions of the same account saw, in force now: this session will meet them too. */
   accountLimits: AccountLimitView[];
+  isolation: string;
+  /** The account's other live sessions; listed only by a session with `unified` isolation. */
+  accountPeers: Array<{ id: string; status: string; project: string; costUsd: number | null; startedAt: string }>;
   /** How much of each limit window is used (0..1), where Claude reported it. */
   limitWindows: Record<string, { utilization: number; resetsAt: string | null }>;
   apiRetries: number;
@@ -113,6 +116,8 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
       observedAt: isoTime(limit.observedAt),
       sessionId: limit.sessionId,
     })),
+    isolation: state.isolation,
+    accountPeers: state.accountPeers.map((peer) => ({ ...peer, startedAt: isoTime(peer.startedAt) })),
     limitWindows: Object.fromEntries(
       Object.entries(state.limitWindows).map(([window, reading]) => [
         window,

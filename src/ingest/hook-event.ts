@@ -34,7 +34,16 @@ export function parseHookLine(line: string, ctx: { now: number; timeZone: string
     claudeSessionId: text(entry.session_id),
     transcriptPath: text(entry.transcript_path),
   };
-  const facts: Fact[] = [{ kind: 'hook', source: 'hook', event: hook.event, at, ...(text(entry.reason) ? { detail: text(entry.reason)! } : {}) }];
+  const facts: Fact[] = [
+    {
+      kind: 'hook',
+      source: 'hook',
+      event: hook.event,
+      at,
+      ...(text(entry.reason) ? { detail: text(entry.reason)! } : {}),
+      ...(hook.event === 'UserPromptSubmit' && text(entry.prompt) ? { text: text(entry.prompt)! } : {}),
+    },
+  ];
   if (hook.event === 'SessionStart' && hook.claudeSessionId !== null) {
     facts.push({
       kind: 'session-identified',

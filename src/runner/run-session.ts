@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
+import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type Isolation } from '../core/isolation.js';
 import { claudeConfigDir } from '../shared/claude-paths.js';
 import type { PriceUsage, RunMode, SessionState } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -32,6 +33,8 @@ export interface RunRequest {
   env?: Record<string, string | undefined>;
   /** Directories holding our shim, never taken for the real claude. */
   shimDirs?: string[];
+  /** What the session shares with the account's other sessions; else CLAUDEWATCH_ISOLATION, config, the default. */
+  isolation?: Isolation | null;
   clock?: Clock;
 }
 
@@ -115,6 +118,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     return failToStart(error, plain, logger);
   }
 
+  const isolation = chooseIsolation(request.isolation ?? null, env, prepared.config, logger);
   const startedAt = clock.now();
   const sessionWatch = setup ? await startSessionWatch(setup, { ...prepared, startedAt, clock, timeZone, emit, sessionId }) : null;
   if (screen) await screen.attach({ timeZone, now: () => clock.now(), emit }, logger);
@@ -133,8 +137,10 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       argv: redactClaudeArgs(request.claudeArgs),
       pid: relay.pid,
       startedAt,
-      account: claudeConfigDir(env),
+      // An isolated session's limits carry no account, so no other session reads them.
+      account: sharesLimits(isolation) ? claudeConfigDir(env) : null,
       identifyMethod: setup?.plan.method ?? null,
+      isolation,
     },
     { paths, logger, clock, priceUsage, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
   );
@@ -224,6 +230,20 @@ async function startSessionWatch(
     context.logger.error('could not follow the transcript; this session records no usage', error);
     return null;
   }
+}
+
+function chooseIsolation(requested: Isolation | null, env: Record<string, string | undefined>, config: Record<string, unknown>, logger: Logger): Isolation {
+  if (requested !== null) return requested;
+  for (const [value, where] of [
+    [env.CLAUDEWATCH_ISOLATION, 'CLAUDEWATCH_ISOLATION'],
+    [config.isolation, 'config.json "isolation"'],
+  ] as const) {
+    if (value === undefined) continue;
+    const parsed = parseIsolation(value);
+    if (parsed !== null) return parsed;
+    logger.warn(`${where} must be one of ${ISOLATION_LEVELS.join(', ')}; using ${DEFAULT_ISOLATION}`);
+  }
+  return DEFAULT_ISOLATION;
 }
 
 /** The built-in prices with the user's corrections from config.json; a broken entry is logged and skipped. */

@@ -54,7 +54,7 @@ export function prepareWatch(options: {
     hooksBlocked: hooksBlocked(env, config, cwd),
     userSettings: readUserSettings(options.info.settingsArgs[0], cwd),
     // Run through sh, so a copy that lost its executable bit still works.
-    hookCommand: ['/bin/sh', hookScriptPath(), inboxFile].map(shellQuote).join(' '),
+    hookCommand: ['/bin/sh', hookScriptPath(), inboxFile, ...(config.capturePrompts === true ? ['--keep-prompt'] : [])].map(shellQuote).join(' '),
     newSessionId: randomUUID,
   });
   return { plan, claude, inboxFile, project: snapshotProject(env, cwd) };

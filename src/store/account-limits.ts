@@ -1,4 +1,4 @@
-import type { AccountLimit, LimitKind } from '../core/facts.js';
+import type { AccountLimit, AccountPeer, LimitKind } from '../core/facts.js';
 import type { Db } from './database.js';
 
 /**
@@ -26,11 +26,12 @@ interface LimitRow {
 
 /** The newest limit of each kind in force for `account` now, soonest reset first. */
 export function limitsInForce(db: Db, account: string | null, now: number): AccountLimit[] {
+  if (account === null) return [];
   const oldest = now - DEFAULT_UNTIMED_HOLD_MS;
   const rows = db
     .prepare(
       `SELECT session_id, kind, resets_at, text, observed_at, source FROM rate_limits
-       WHERE account IS ? AND severity = 'limit' AND cleared_at IS NULL
+       WHERE account = ? AND severity = 'limit' AND cleared_at IS NULL
          AND (resets_at > ? OR (resets_at IS NULL AND observed_at > ?))
        ORDER BY observed_at DESC LIMIT 100`,
     )
@@ -61,11 +62,24 @@ function isEchoOfNamedLimit(row: LimitRow, rows: readonly LimitRow[]): boolean {
 
 const SAME_EVENT_MS = 60_000;
 
+/** The account's other live sessions, newest first. */
+export function livePeers(db: Db, account: string | null, ownId: string): AccountPeer[] {
+  if (account === null) return [];
+  const rows = db
+    .prepare(
+      `SELECT id, status, COALESCE(project_path, cwd) AS project, cost_usd, started_at FROM sessions
+       WHERE account = ? AND id != ? AND status IN ('ACTIVE', 'RATE_LIMITED') ORDER BY started_at DESC LIMIT 50`,
+    )
+    .all(account, ownId) as { id: string; status: string; project: string; cost_usd: number | null; started_at: number }[];
+  return rows.map((row) => ({ id: row.id, status: row.status, project: row.project, costUsd: row.cost_usd, startedAt: row.started_at }));
+}
+
 /** Every live limit of every account, for `cw status`. */
 export function allLimitsInForce(db: Db, now: number): (AccountLimit & { account: string | null })[] {
-  const accounts = db.prepare(`SELECT DISTINCT account FROM rate_limits WHERE severity = 'limit' AND observed_at > ?`).all(now - 8 * 24 * 60 * 60_000) as {
-    account: string | null;
-  }[];
+  // Limits without an account belong to isolated sessions: kept to themselves.
+  const accounts = db
+    .prepare(`SELECT DISTINCT account FROM rate_limits WHERE account IS NOT NULL AND severity = 'limit' AND observed_at > ?`)
+    .all(now - 8 * 24 * 60 * 60_000) as { account: string }[];
   return accounts.flatMap(({ account }) => limitsInForce(db, account, now).map((limit) => ({ ...limit, account })));
 }
 
@@ -74,12 +88,13 @@ export function allLimitsInForce(db: Db, now: number): (AccountLimit & { account
  * stopped that answer are over. A weekly Opus limit is not lifted by a Sonnet answer.
  */
 export function clearAnsweredLimits(db: Db, account: string | null, model: string | null, answeredAt: number, now: number): number {
+  if (account === null) return 0;
   const kinds = kindsLiftedBy(model);
   const placeholders = kinds.map(() => '?').join(', ');
   const result = db
     .prepare(
       `UPDATE rate_limits SET cleared_at = ?
-       WHERE account IS ? AND severity = 'limit' AND cleared_at IS NULL AND observed_at < ? AND kind IN (${placeholders})`,
+       WHERE account = ? AND severity = 'limit' AND cleared_at IS NULL AND observed_at < ? AND kind IN (${placeholders})`,
     )
     .run(now, account, answeredAt, ...kinds);
   return result.changes;

@@ -15,7 +15,8 @@ import { describeError } from '../shared/errors.js';
 import { machineName } from '../shared/identity.js';
 import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
-import { clearAnsweredLimits, limitsInForce } from './account-limits.js';
+import { sharesLimits } from '../core/isolation.js';
+import { clearAnsweredLimits, limitsInForce, livePeers } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
 import { appendEvents, upsertSession } from './session-rows.js';
 import {
@@ -101,10 +102,12 @@ export class Recorder {
       });
     });
     this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
-    this.flush({ claimCurrent: true });
+    // An isolated session does not take current_session.json over from a live one.
+    this.flush({ claimCurrent: sharesLimits(this.state.isolation) });
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
     this.heartbeatTimer = setInterval(() => this.heartbeat(), heartbeatMs);
     this.heartbeatTimer.unref();
+    if (!sharesLimits(this.state.isolation)) return;
     this.limitsTimer = setInterval(() => this.readAccountLimits(), this.options.accountLimitsPollMs ?? 1000);
     this.limitsTimer.unref();
     this.readAccountLimits();
@@ -162,7 +165,10 @@ export class Recorder {
     if (!db || this.dbDisabled || this.finished) return;
     try {
       const now = this.options.clock.now();
-      const next = reduceSession(this.state, { kind: 'account-limits', source: 'runner', limits: limitsInForce(db, this.state.account, now) }, now);
+      const { account, isolation, id } = this.state;
+      const peers = isolation === 'unified' ? livePeers(db, account, id) : undefined;
+      const fact: Fact = { kind: 'account-limits', source: 'runner', limits: limitsInForce(db, account, now), ...(peers ? { peers } : {}) };
+      const next = reduceSession(this.state, fact, now);
       if (next === this.state) return;
       this.state = next;
       this.dirty = true;

@@ -59,6 +59,18 @@ export function getSession(db: Db, idOrPrefix: string): SessionRecord | null {
   return row ? recordFromRow(row) : null;
 }
 
+/** Every fact recorded for a session, in the order it was observed. */
+export function readFacts(db: Db, sessionId: string): { at: number; fact: Fact }[] {
+  const rows = db.prepare('SELECT at, data FROM events WHERE session_id = ? ORDER BY id').all(sessionId) as { at: number; data: string }[];
+  return rows.flatMap((row) => {
+    try {
+      return [{ at: row.at, fact: JSON.parse(row.data) as Fact }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 export interface UnpricedModelCount {
   model: string;
   sessions: number;
@@ -184,6 +196,8 @@ function recordFromRow(row: Row): SessionRecord {
     rateLimitEvents: Number(row.rate_limit_events ?? 0),
     // Live state of the account, not history: readers ask the rate_limits table for it.
     accountLimits: [],
+    accountPeers: [],
+    isolation: row.account === null ? 'complete' : 'shared-learning',
     limitWindows: {},
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),

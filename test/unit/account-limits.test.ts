@@ -18,7 +18,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cw-limits-'));
   db = openDatabase(join(dir, 'claudewatch.db'));
   for (const id of ['s1', 's2']) {
-    upsertSession(db, createSessionState({ id, mode: 'interactive', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: ACCOUNT, identifyMethod: 'hooks' }), T0);
+    upsertSession(db, createSessionState({ id, mode: 'interactive', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: ACCOUNT, identifyMethod: 'hooks', isolation: 'shared-learning' }), T0);
   }
 });
 afterEach(() => {

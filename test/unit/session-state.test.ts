@@ -5,7 +5,7 @@ import { createSessionState, reduceSession, refreshSession, type SessionState } 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
 function start(): SessionState {
-  return createSessionState({ id: 'ours', mode: 'print', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: null, identifyMethod: null });
+  return createSessionState({ id: 'ours', mode: 'print', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: null, identifyMethod: null, isolation: 'shared-learning' });
 }
 
 function fold(facts: Fact[], state = start(), now = T0 + 1000): SessionState {

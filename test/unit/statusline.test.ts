@@ -29,7 +29,7 @@ describe('factsFromStatusline', () => {
   });
 
   it('folds into the session: the last cost of one transcript wins, windows are kept by name', () => {
-    const start = createSessionState({ id: 'ours', mode: 'interactive', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: null, identifyMethod: 'hooks' });
+    const start = createSessionState({ id: 'ours', mode: 'interactive', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: T0, account: null, identifyMethod: 'hooks', isolation: 'shared-learning' });
     const state = inputs.flatMap((input) => factsFromStatusline(input, T0)).reduce((current, fact) => reduceSession(current, fact, T0), start);
     expect(state.reportedCostUsd).toBe(206.45300340000009);
     expect(state.limitWindows).toEqual({
