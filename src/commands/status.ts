@@ -1,6 +1,7 @@
-import { parseCommandArgs } from '../cli/parse.js';
+import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import type { SessionView } from '../core/session-view.js';
 import { allLimitsInForce } from '../store/account-limits.js';
+import { findClaudeProcesses } from '../runner/process-table.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
 import { readStateDocument, type StateDocument } from '../store/state-files.js';
@@ -16,17 +17,36 @@ export interface LimitInForce {
   sessionId: string;
 }
 
+/** A Claude Code process running without our shim: its usage is not recorded. */
+export interface UnwrappedClaude {
+  pid: number;
+  cwd: string | null;
+  startedAt: string;
+}
+
 export interface StatusData {
   current: StateDocument | null;
   live: SessionView[];
   limits: LimitInForce[];
+  unwrapped: UnwrappedClaude[];
+  /** Projects that more than one live session works in, with those sessions' ids. */
+  sharedProjects: Array<{ project: string; sessions: string[] }>;
 }
 
-export function collectStatus(env = process.env, now = Date.now()): StatusData {
+export interface StatusOptions {
+  /** Show only the current session (current_session.json) and its account's limits. */
+  singleSession?: boolean;
+}
+
+export function collectStatus(env = process.env, now = Date.now(), options: StatusOptions = {}): StatusData {
   const { db, paths } = openForReading(env, now);
+  let current: StateDocument | null;
+  let live: SessionView[];
+  let limits: LimitInForce[];
   try {
-    const live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
-    const limits = allLimitsInForce(db, now).map((limit) => ({
+    current = readStateDocument(paths.currentStateFile);
+    live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
+    limits = allLimitsInForce(db, now).map((limit) => ({
       account: limit.account,
       kind: limit.kind,
       resetsAt: limit.resetsAt === null ? null : new Date(limit.resetsAt).toISOString(),
@@ -34,22 +54,81 @@ export function collectStatus(env = process.env, now = Date.now()): StatusData {
       observedAt: new Date(limit.observedAt).toISOString(),
       sessionId: limit.sessionId,
     }));
-    return { current: readStateDocument(paths.currentStateFile), live, limits };
   } finally {
     db.close();
   }
+  if (options.singleSession) {
+    // The current session and the limits its own state file shows: those of its account.
+    const own = current?.data;
+    live = live.filter((session) => session.id === own?.id);
+    limits = limits.filter((limit) => own?.accountLimits.some((shown) => shown.kind === limit.kind && shown.sessionId === limit.sessionId) === true);
+  }
+  return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects: sharedProjects(live) };
+}
+
+function unwrappedClaudes(): UnwrappedClaude[] {
+  return findClaudeProcesses()
+    .filter((found) => !found.wrapped)
+    .map((found) => ({ pid: found.pid, cwd: found.cwd, startedAt: new Date(found.startedAt).toISOString() }));
+}
+
+function sharedProjects(live: readonly SessionView[]): StatusData['sharedProjects'] {
+  const byProject = new Map<string, string[]>();
+  for (const session of live) {
+    const project = session.projectPath ?? session.cwd;
+    byProject.set(project, [...(byProject.get(project) ?? []), session.id]);
+  }
+  return [...byProject].filter(([, sessions]) => sessions.length > 1).map(([project, sessions]) => ({ project, sessions }));
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('status', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('status', argv, {
+    json: { type: 'boolean' },
+    watch: { type: 'boolean', short: 'w' },
+    interval: { type: 'string' },
+    'single-session': { type: 'boolean' },
+  });
   if (values.help) {
-    process.stdout.write('Usage: cw status [--json]\n\nLive sessions on this machine, and the current session.\n');
+    process.stdout.write(
+      'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session]\n\n' +
+        'Live sessions on this machine (wrapped or not), limits in force, and the current session.\n' +
+        '  --watch            redraw every --interval seconds (default 2) until Ctrl+C\n' +
+        '  --single-session   only the current session and its limits\n',
+    );
     return 0;
   }
-  const now = Date.now();
-  const data = collectStatus(process.env, now);
-  process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now));
-  return 0;
+  const options: StatusOptions = { singleSession: values['single-session'] === true };
+  const show = (): void => {
+    const now = Date.now();
+    const data = collectStatus(process.env, now, options);
+    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now));
+  };
+  if (!values.watch) {
+    show();
+    return 0;
+  }
+  const seconds = parsePositiveInt('status', 'interval', values.interval, 2);
+  return watch(show, seconds * 1000);
+}
+
+/** Redraws in place on a terminal; elsewhere each refresh follows the last, so a log keeps them all. */
+async function watch(show: () => void, intervalMs: number): Promise<number> {
+  const clear = process.stdout.isTTY ? '\x1b[H\x1b[2J' : '\n';
+  return new Promise((resolve) => {
+    const draw = (): void => {
+      process.stdout.write(clear);
+      show();
+    };
+    const timer = setInterval(draw, intervalMs);
+    const stop = (): void => {
+      clearInterval(timer);
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
+    show();
+  });
 }
 
 function formatLimitInForce(limit: LimitInForce, now: number): string {
@@ -61,21 +140,31 @@ function formatLimitInForce(limit: LimitInForce, now: number): string {
 export function renderStatus(data: StatusData, now: number): string {
   const paint = createPainter();
   const out: string[] = [];
+  const shared = new Set(data.sharedProjects.map((entry) => entry.project));
   if (data.live.length === 0) {
     out.push('No live sessions.');
   } else {
     out.push(paint.bold(`${data.live.length} live session${data.live.length === 1 ? '' : 's'}`));
-    const rows = data.live.map((session) => [
-      session.id.slice(0, 8),
-      session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status),
-      session.mode,
-      session.projectPath ?? session.cwd,
-      formatDuration(now - Date.parse(session.startedAt)),
-      formatSessionCost(session),
-      formatTokens(totalTokens(session)),
-      formatLimit(session, now),
-    ]);
-    out.push(renderTable(['ID', 'STATUS', 'MODE', 'PROJECT', 'DURATION', 'COST', 'TOKENS', 'LIMIT'], rows).trimEnd());
+    const rows = data.live.map((session) => {
+      const project = session.projectPath ?? session.cwd;
+      return [
+        session.isolationKey ?? session.id.slice(0, 8),
+        session.placeKind ?? session.mode,
+        shared.has(project) ? `${project} ${paint.yellow('*')}` : project,
+        session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status),
+        formatDuration(now - Date.parse(session.startedAt)),
+        formatSessionCost(session),
+        formatTokens(totalTokens(session)),
+        formatLimit(session, now),
+      ];
+    });
+    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'DURATION', 'COST', 'TOKENS', 'LIMIT'], rows).trimEnd());
+    if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
+  }
+  if (data.unwrapped.length > 0) {
+    out.push('', paint.bold('Claude running without ClaudeWatch (unwrapped, not recorded)'));
+    const rows = data.unwrapped.map((found) => [String(found.pid), found.cwd ?? '?', formatDuration(now - Date.parse(found.startedAt))]);
+    out.push(renderTable(['PID', 'DIRECTORY', 'RUNNING'], rows).trimEnd());
   }
   if (data.limits.length > 0) {
     out.push('', paint.bold('Limits in force'));

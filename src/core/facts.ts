@@ -1,3 +1,5 @@
+import type { RunContext } from './run-context.js';
+
 /**
  * Facts are what observers learn from Claude's output. They are plain data: observers emit
  * them, the session reducer folds them into state, and the recorder stores them as history.
@@ -192,6 +194,42 @@ export interface AccountLimitsFact {
   peers?: AccountPeer[];
 }
 
+/** Where and how the session runs, recorded once when it starts. */
+export interface SessionStartedFact {
+  kind: 'session-started';
+  source: 'runner';
+  at: number;
+  mode: string;
+  cwd: string;
+  /** The branch checked out in the project when the session started. */
+  gitBranch: string | null;
+  /** Null when the place could not be told. */
+  place: RunContext | null;
+}
+
+export interface GitCommit {
+  hash: string;
+  subject: string;
+  at: number;
+}
+
+/** Commits made in the project while the session ran, read when it ends. */
+export interface GitCommitsFact {
+  kind: 'git-commits';
+  source: 'runner';
+  at: number;
+  commits: GitCommit[];
+}
+
+/** What Claude's process tree has cost so far: CPU time of every process seen, peak memory. */
+export interface ProcessStatsFact {
+  kind: 'process-stats';
+  source: 'runner';
+  cpuMs: number;
+  peakRssBytes: number;
+  processes: number;
+}
+
 export interface ChildExitedFact {
   kind: 'child-exited';
   source: 'runner';
@@ -212,6 +250,9 @@ export type Fact =
   | HookFact
   | LimitWindowFact
   | AccountLimitsFact
+  | SessionStartedFact
+  | GitCommitsFact
+  | ProcessStatsFact
   | ChildExitedFact;
 
 export type FactKind = Fact['kind'];

@@ -1,5 +1,6 @@
 import type { AccountLimit, AccountPeer, Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
 import type { Isolation } from './isolation.js';
+import type { RunContext } from './run-context.js';
 import { ZERO_USAGE } from './facts.js';
 import { addUsage } from './token-usage.js';
 
@@ -74,6 +75,12 @@ export interface SessionState extends SessionContext {
   accountLimits: AccountLimit[];
   /** The account's other live sessions (unified isolation only). */
   accountPeers: AccountPeer[];
+  /** Where the session runs: terminal, SSH, editor, container; its isolation key. */
+  place: RunContext | null;
+  gitBranch: string | null;
+  /** CPU time of Claude's process tree so far, and its peak resident memory. */
+  cpuMs: number | null;
+  peakRssBytes: number | null;
   /** The latest reading of each limit window's use (statusline), by window. */
   limitWindows: Partial<Record<LimitKind, LimitWindowState>>;
   /** When Claude last answered (a message with output), from the message's own time. */
@@ -120,6 +127,10 @@ export function createSessionState(context: SessionContext): SessionState {
     rateLimitEvents: 0,
     accountLimits: [],
     accountPeers: [],
+    place: null,
+    gitBranch: null,
+    cpuMs: null,
+    peakRssBytes: null,
     limitWindows: {},
     lastAnswerAt: null,
     apiRetries: 0,
@@ -207,7 +218,13 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed, limitHolds), status, rateLimitEvents: state.rateLimitEvents + 1 };
     }
     case 'hook':
+    case 'git-commits':
       return state;
+    case 'session-started':
+      return { ...state, place: fact.place, gitBranch: fact.gitBranch };
+    case 'process-stats':
+      if (fact.cpuMs === state.cpuMs && fact.peakRssBytes === state.peakRssBytes) return state;
+      return { ...state, cpuMs: fact.cpuMs, peakRssBytes: fact.peakRssBytes };
     case 'limit-window': {
       const previous = state.limitWindows[fact.window];
       if (previous && previous.utilization === fact.utilization && previous.resetsAt === fact.resetsAt) return state;

@@ -1,3 +1,4 @@
+import type { RunContext } from './run-context.js';
 import type { SessionState, SessionStatus } from './session-state.js';
 
 /** A session as readers see it: the shape of state files' `data` and of `cw sessions --json`. */
@@ -38,6 +39,15 @@ export interface SessionView {
   /** Limits other sessions of the same account saw, in force now: this session will meet them too. */
   accountLimits: AccountLimitView[];
   isolation: string;
+  /** `<tty or kind>:<transport>:<user>:<host>:<pid>`; null for sessions recorded before it was kept. */
+  isolationKey: string | null;
+  /** Where the session runs: local, ssh, vscode, jupyter, container or script. */
+  placeKind: string | null;
+  /** The whole place: tty, SSH client, multiplexer, container, editor, pid, parent pid, user, host. */
+  place: RunContext | null;
+  gitBranch: string | null;
+  cpuMs: number | null;
+  peakRssBytes: number | null;
   /** The account's other live sessions; listed only by a session with `unified` isolation. */
   accountPeers: Array<{ id: string; status: string; project: string; costUsd: number | null; startedAt: string }>;
   /** How much of each limit window is used (0..1), where Claude reported it. */
@@ -117,6 +127,12 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
       sessionId: limit.sessionId,
     })),
     isolation: state.isolation,
+    isolationKey: state.place?.isolationKey ?? null,
+    placeKind: state.place?.kind ?? null,
+    place: state.place,
+    gitBranch: state.gitBranch,
+    cpuMs: state.cpuMs,
+    peakRssBytes: state.peakRssBytes,
     accountPeers: state.accountPeers.map((peer) => ({ ...peer, startedAt: isoTime(peer.startedAt) })),
     limitWindows: Object.fromEntries(
       Object.entries(state.limitWindows).map(([window, reading]) => [

@@ -19,6 +19,7 @@ import { startInheritRelay } from './inherit-relay.js';
 import { PrintObserver } from './print-observer.js';
 import type { OutputObserver, Relay, RelayRequest } from './relay.js';
 import type { ScreenWatcher, ScreenWatcherOptions } from './screen-watcher.js';
+import type { SessionExtras, SessionExtrasOptions } from './session-extras.js';
 import type { SessionWatch } from './session-watch.js';
 import { createTerminalGuard } from './terminal.js';
 import { prepareWatch, type WatchSetup } from './watch-setup.js';
@@ -122,6 +123,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   const startedAt = clock.now();
   const sessionWatch = setup ? await startSessionWatch(setup, { ...prepared, startedAt, clock, timeZone, emit, sessionId }) : null;
   if (screen) await screen.attach({ timeZone, now: () => clock.now(), emit }, logger);
+  const extras = await startExtras({ claudePid: relay.pid, mode, cwd, env, config: prepared.config, startedAt, now: () => clock.now(), emit, logger });
 
   // Loaded only now, so the database driver loads while Claude starts instead of before it.
   const { Recorder: RecorderClass } = await import('../store/recorder.js');
@@ -142,7 +144,14 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       identifyMethod: setup?.plan.method ?? null,
       isolation,
     },
-    { paths, logger, clock, priceUsage, ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}) },
+    {
+      paths,
+      logger,
+      clock,
+      priceUsage,
+      ...(extras ? { onStatusChange: extras.onStatusChange } : {}),
+      ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}),
+    },
   );
   emit.flushTo(recorder);
 
@@ -168,14 +177,27 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   } catch (error) {
     logger.error('print observer failed at end of output', error);
   }
+  await extras?.end();
   try {
     finalState = recorder?.finish({ kind: 'child-exited', source: 'runner', exitCode: code, signal: exit.signal, at: clock.now() }) ?? null;
   } catch (error) {
     logger.error('recorder failed at session end', error);
   }
+  // Callbacks of the last transitions, bounded by their time limit.
+  await extras?.drain();
   stopCrashGuard();
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   return code;
+}
+
+async function startExtras(options: SessionExtrasOptions): Promise<SessionExtras | null> {
+  try {
+    const { SessionExtras: SessionExtrasClass } = await import('./session-extras.js');
+    return new SessionExtrasClass(options);
+  } catch (error) {
+    options.logger.error('session context, process stats and callbacks unavailable for this session', error);
+    return null;
+  }
 }
 
 /**

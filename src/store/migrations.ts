@@ -90,4 +90,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN transcript_offset INTEGER;
   `,
+  // Where a session runs (terminal, SSH, editor, container), what it shares, what its processes
+  // cost, and the branch it started on.
+  `
+  ALTER TABLE sessions ADD COLUMN isolation TEXT;
+  ALTER TABLE sessions ADD COLUMN isolation_key TEXT;
+  ALTER TABLE sessions ADD COLUMN place_kind TEXT;
+  ALTER TABLE sessions ADD COLUMN place TEXT;
+  ALTER TABLE sessions ADD COLUMN git_branch TEXT;
+  ALTER TABLE sessions ADD COLUMN cpu_ms REAL;
+  ALTER TABLE sessions ADD COLUMN peak_rss_bytes INTEGER;
+  CREATE INDEX sessions_by_project ON sessions (project_path, cwd);
+  `,
 ];

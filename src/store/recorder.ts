@@ -6,6 +6,7 @@ import {
   type PriceUsage,
   type SessionContext,
   type SessionState,
+  type SessionStatus,
 } from '../core/session-state.js';
 import { viewOfSession } from '../core/session-view.js';
 import { computeCostUsd } from '../core/pricing.js';
@@ -42,6 +43,8 @@ export interface RecorderOptions {
   finalBusyTimeoutMs?: number;
   /** How often the limits other sessions saw are looked up. */
   accountLimitsPollMs?: number;
+  /** Told each time the session's status changes, with the state document just written. */
+  onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
 }
 
 const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
@@ -69,6 +72,8 @@ export class Recorder {
   private limitsTimer: NodeJS.Timeout | null = null;
   /** The last answer whose proof that earlier limits are over was written. */
   private clearedUpTo = 0;
+  /** The status last announced to `onStatusChange`; null before the first write. */
+  private announcedStatus: SessionStatus | null = null;
   private finished = false;
   private readonly problems = new Set<string>();
   private readonly currentFile: string;
@@ -119,12 +124,20 @@ export class Recorder {
     for (const fact of facts) {
       const next = reduceSession(this.state, fact, now, this.priceUsage);
       this.queue(fact, now);
-      if (next !== this.state) {
-        this.state = next;
-        this.dirty = true;
-      }
+      if (next === this.state) continue;
+      const statusChanged = next.status !== this.state.status;
+      this.state = next;
+      this.dirty = true;
+      // Each status is written (and announced) as it happens, never folded into the next one.
+      if (statusChanged) this.flushNow();
     }
     this.scheduleWrite();
+  }
+
+  private flushNow(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    this.flush({ claimCurrent: false });
   }
 
   /** Claude exited: record the end, write everything, release every resource. */
@@ -180,7 +193,8 @@ export class Recorder {
   }
 
   private queue(fact: Fact, at: number): void {
-    if (this.dbDisabled) return;
+    // Samples of the process tree are state, not history: the session row keeps the latest.
+    if (this.dbDisabled || fact.kind === 'process-stats') return;
     if (this.pending.length >= MAX_PENDING_FACTS) {
       this.pending.shift();
       this.droppedFacts++;
@@ -244,10 +258,23 @@ export class Recorder {
       };
       writeStateDocument(this.sessionFile, document);
       if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+      this.announce(document);
     } catch (error) {
       this.stateFilesDisabled = true;
       this.report(`state file not written: ${describeError(error)}`);
       this.options.logger.error('state files disabled', error);
+    }
+  }
+
+  /** A status change goes out once the state file that shows it is written, so a reader of the file agrees. */
+  private announce(document: StateDocument): void {
+    if (document.status === this.announcedStatus) return;
+    const from = this.announcedStatus;
+    this.announcedStatus = document.status;
+    try {
+      this.options.onStatusChange?.({ from, to: document.status, document });
+    } catch (error) {
+      this.options.logger.error('status change listener failed', error);
     }
   }
 

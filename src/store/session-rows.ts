@@ -1,6 +1,7 @@
 import type { Db } from './database.js';
 import { machineName, userName } from '../shared/identity.js';
 import type { Fact } from '../core/facts.js';
+import type { RunContext } from '../core/run-context.js';
 import type { RateLimitState, SessionState, SessionStatus } from '../core/session-state.js';
 import { isoTime as iso, type SessionView } from '../core/session-view.js';
 
@@ -11,7 +12,8 @@ const COLUMNS = `id, claude_session_id, status, mode, session_type, project_path
   signal, cost_usd, cost_source, reported_cost_usd, computed_cost_usd, unpriced_models, num_turns, input_tokens,
   output_tokens, cache_creation_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
   tokens_source, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
-  heartbeat_at, updated_at, account, identify_method, transcript_offset`;
+  heartbeat_at, updated_at, account, identify_method, transcript_offset, isolation, isolation_key, place_kind, place,
+  git_branch, cpu_ms, peak_rss_bytes`;
 
 const PARAMS = COLUMNS.split(',').map((column) => `@${column.trim()}`).join(', ');
 const UPDATES = COLUMNS.split(',')
@@ -147,6 +149,13 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     account: state.account,
     identify_method: state.identifyMethod,
     transcript_offset: state.transcriptOffset,
+    isolation: state.isolation,
+    isolation_key: state.place?.isolationKey ?? null,
+    place_kind: state.place?.kind ?? null,
+    place: state.place ? JSON.stringify(state.place) : null,
+    git_branch: state.gitBranch,
+    cpu_ms: state.cpuMs,
+    peak_rss_bytes: state.peakRssBytes,
   };
 }
 
@@ -197,7 +206,13 @@ function recordFromRow(row: Row): SessionRecord {
     // Live state of the account, not history: readers ask the rate_limits table for it.
     accountLimits: [],
     accountPeers: [],
-    isolation: row.account === null ? 'complete' : 'shared-learning',
+    isolation: str(row.isolation) ?? 'shared-learning',
+    isolationKey: str(row.isolation_key),
+    placeKind: str(row.place_kind),
+    place: parsePlace(row.place),
+    gitBranch: str(row.git_branch),
+    cpuMs: num(row.cpu_ms),
+    peakRssBytes: num(row.peak_rss_bytes),
     limitWindows: {},
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
@@ -214,6 +229,15 @@ function str(value: string | number | null | undefined): string | null {
 
 function num(value: string | number | null | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+function parsePlace(value: string | number | null | undefined): RunContext | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return JSON.parse(value) as RunContext;
+  } catch {
+    return null;
+  }
 }
 
 function parseList(value: string | number | null | undefined): string[] {

@@ -13,11 +13,16 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const runHook = (inbox: string, stdin: string) => runProcess('/bin/sh', [HOOK, inbox], { env: { PATH: '/usr/bin:/bin' }, cwd: dir, stdin });
+/** The inbox's lines without their time, which is checked on its own. */
 const entries = (inbox: string): Array<Record<string, unknown>> =>
   readFileSync(inbox, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map((line) => {
+      const { at, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      expect(Math.abs(Number(at) - Date.now())).toBeLessThan(60_000);
+      return rest;
+    });
 
 describe('claudewatch-hook', () => {
   it('appends the event’s metadata but never the prompt, owner-only, silently', async () => {

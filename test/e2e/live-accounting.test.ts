@@ -5,6 +5,7 @@
  * session runs, not only at its end.
  */
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,7 +85,16 @@ describe('an interactive session through the shim, live', () => {
       { type: 'warning', claim: 'seven_day', utilization: 0.8, resetAt: weeklyReset, text: 'Fourth answer.', usage: FOURTH },
     );
 
+    // The project is a git repository: the session records its branch and the commits made meanwhile.
+    const git = (args: string[], extraEnv: Record<string, string> = {}) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: home.cwd, stdio: 'ignore', env: { ...process.env, ...extraEnv } });
+    git(['init', '-q', '-b', 'main']);
+    // Git keeps whole seconds: an older commit is plainly before the session.
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    git(['commit', '-q', '--allow-empty', '-m', 'before the session'], { GIT_AUTHOR_DATE: anHourAgo, GIT_COMMITTER_DATE: anHourAgo });
+
     const screens: ClaudeScreen[] = [];
+    let oursId = '';
     try {
       // A second session of the same account, idle in the same folder, running alongside. It
       // starts first: the newest session takes current_session.json, and that is the one we drive.
@@ -98,6 +108,7 @@ describe('an interactive session through the shim, live', () => {
       screens.push(main);
       await main.waitFor(READY, 30_000);
       const ours = await waitForState(current, (state) => state.id !== otherState.id, 'the driven session');
+      oursId = ours.id;
 
       await main.submit('first prompt');
       await main.waitFor('First answer.', 30_000);
@@ -113,8 +124,10 @@ describe('an interactive session through the shim, live', () => {
 
       await main.submit('third prompt');
       await main.waitFor(/You've hit your 5-hour limit/, 30_000);
-      // The StopFailure hook may tell first (a limit, window unknown); the transcript names it a moment later.
-      const limited = await waitForState(current, (state) => state.status === 'RATE_LIMITED' && state.rateLimit?.kind === 'five_hour', 'the 5-hour limit');
+      // The hook and the screen may tell first (no window; the reset to the minute); the
+      // transcript's exact report follows within a moment and stands for the limit.
+      const exactReset = new Date(fiveHourReset * 1000).toISOString();
+      const limited = await waitForState(current, (state) => state.status === 'RATE_LIMITED' && state.rateLimit?.resetsAt === exactReset, 'the exact 5-hour limit');
       expect(limited.rateLimit).toMatchObject({ kind: 'five_hour', severity: 'limit', resetsAt: new Date(fiveHourReset * 1000).toISOString() });
 
       // The other session has not sent a thing, yet shows the limit and its reset.
@@ -126,6 +139,7 @@ describe('an interactive session through the shim, live', () => {
         expect.objectContaining({ kind: 'five_hour', resetsAt: new Date(fiveHourReset * 1000).toISOString(), sessionId: ours.id, account: join(home.home, '.claude') }),
       ]);
 
+      git(['commit', '-q', '--allow-empty', '-m', 'made during the session']);
       await main.submit('fourth prompt');
       await main.waitFor('Fourth answer.', 30_000);
       await main.waitFor(/You've used 80% of your weekly limit/, 30_000);
@@ -140,6 +154,14 @@ describe('an interactive session through the shim, live', () => {
     } finally {
       for (const screen of screens) screen.dispose();
     }
+
+    // The session's event log, in order.
+    const log = await runProcess(process.execPath, [CW, 'events', '--session', oursId, '--json'], { env });
+    const events = (JSON.parse(log.stdout.toString()) as { events: Array<{ type: string; detail: string }> }).events;
+    const story = events.map((event) => event.type).filter((type) => type !== 'error');
+    expect(story).toEqual(['start', 'prompt', 'answer', 'prompt', 'answer', 'prompt', 'limit', 'git', 'prompt', 'answer', 'warning', 'end']);
+    expect(events[0]!.detail).toContain('on branch main');
+    expect(events.find((event) => event.type === 'git')!.detail).toMatch(/^commit [0-9a-f]{10} made during the session$/);
 
     const db = new Database(join(cwHome, 'claudewatch.db'), { readonly: true });
     try {

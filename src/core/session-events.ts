@@ -1,0 +1,124 @@
+import type { Fact } from './facts.js';
+
+/**
+ * A session's history as a person reads it: start, prompts, answers, limits, errors, end. The
+ * recorder stores every fact; most (token counts, repeated identifications) are bookkeeping,
+ * and this picks and words the ones that tell what happened. Pure.
+ */
+export type SessionEventType = 'start' | 'prompt' | 'answer' | 'limit' | 'warning' | 'error' | 'git' | 'end';
+
+export interface SessionEvent {
+  at: number;
+  type: SessionEventType;
+  detail: string;
+}
+
+export interface StoredFact {
+  at: number;
+  fact: Fact;
+}
+
+export function describeSessionEvents(facts: readonly StoredFact[]): SessionEvent[] {
+  const ordered = [...facts].sort((a, b) => timeOf(a) - timeOf(b));
+  const events: SessionEvent[] = [];
+  const limits: LimitEvent[] = [];
+  let prompts = 0;
+  let answers = 0;
+  for (const stored of ordered) {
+    if (stored.fact.kind === 'rate-limit') {
+      addLimit(stored.fact, limits, events);
+      continue;
+    }
+    for (const event of describe(stored.fact, stored.at, { prompts, answers })) {
+      if (event.type === 'prompt') prompts += 1;
+      if (event.type === 'answer') answers += 1;
+      events.push(event);
+    }
+  }
+  for (const limit of limits) limit.event.detail = limitDetail(limit.best, [...limit.sources]);
+  // Commits are read at the end but happened during the session: the log is in time order.
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** Facts carry their own time where the source gave one (a transcript line, a hook); else when they were stored. */
+function timeOf({ at, fact }: StoredFact): number {
+  return 'at' in fact && typeof fact.at === 'number' ? fact.at : at;
+}
+
+type RateLimitFact = Extract<Fact, { kind: 'rate-limit' }>;
+
+interface LimitEvent {
+  event: SessionEvent;
+  best: RateLimitFact;
+  sources: Set<string>;
+}
+
+/** Reports of one limit arrive from several sources within seconds of each other. */
+const SAME_LIMIT_MS = 60_000;
+
+/**
+ * The transcript, a hook and the screen often report the same limit: the log shows it once, in
+ * the words of its most exact report, naming every source that saw it.
+ */
+function addLimit(fact: RateLimitFact, limits: LimitEvent[], events: SessionEvent[]): void {
+  const same = limits.find((limit) => limit.event.type === fact.severity && fact.at - limit.event.at <= SAME_LIMIT_MS);
+  if (same) {
+    same.sources.add(fact.source);
+    if (exactness(fact) > exactness(same.best)) same.best = fact;
+    return;
+  }
+  const event: SessionEvent = { at: fact.at, type: fact.severity, detail: '' };
+  limits.push({ event, best: fact, sources: new Set([fact.source]) });
+  events.push(event);
+}
+
+/** A named window beats none, a reset time beats none, a structured source beats words on a screen. */
+function exactness(fact: RateLimitFact): number {
+  return (fact.limitKind !== 'subscription' ? 4 : 0) + (fact.resetsAt !== null ? 2 : 0) + (fact.source !== 'screen' && fact.source !== 'print-text' ? 1 : 0);
+}
+
+function limitDetail(fact: RateLimitFact, sources: string[]): string {
+  const reset = fact.resetsAt === null ? 'reset time unknown' : `resets ${new Date(fact.resetsAt).toISOString()}`;
+  const used = fact.utilization === undefined ? '' : `, ${Math.round(fact.utilization * 100)}% used`;
+  return `${fact.limitKind} ${fact.severity}${used}, ${reset} (${sources.join(', ')})`;
+}
+
+function describe(fact: Fact, at: number, counts: { prompts: number; answers: number }): SessionEvent[] {
+  switch (fact.kind) {
+    case 'session-started':
+      return [{ at: fact.at, type: 'start', detail: describeStart(fact) }];
+    case 'hook':
+      if (fact.event === 'UserPromptSubmit') {
+        const words = fact.text === undefined ? '' : `: ${fact.text}`;
+        return [{ at: fact.at, type: 'prompt', detail: `prompt ${counts.prompts + 1}${words}` }];
+      }
+      if (fact.event === 'StopFailure') return [{ at: fact.at, type: 'error', detail: 'the turn stopped on an API error' }];
+      return [];
+    case 'turn-completed':
+      return [{ at: fact.at, type: 'answer', detail: `answer ${counts.answers + 1}` }];
+    case 'result':
+      if (fact.isError) return [{ at, type: 'error', detail: `result ${fact.subtype}${fact.apiError ? ` (${fact.apiError})` : ''}` }];
+      return [{ at, type: 'answer', detail: `result after ${fact.numTurns ?? '?'} turn(s)` }];
+    case 'api-retry':
+      return [
+        {
+          at: fact.at,
+          type: 'error',
+          detail: `API error${fact.errorStatus ? ` ${fact.errorStatus}` : ''}${fact.error ? ` ${fact.error}` : ''}, retry ${fact.attempt}${fact.maxRetries ? `/${fact.maxRetries}` : ''}`,
+        },
+      ];
+    case 'git-commits':
+      // Oldest first, like everything else in the log.
+      return [...fact.commits].reverse().map((commit) => ({ at: commit.at, type: 'git' as const, detail: `commit ${commit.hash.slice(0, 10)} ${commit.subject}` }));
+    case 'child-exited':
+      return [{ at: fact.at, type: 'end', detail: `claude exited ${fact.exitCode}${fact.signal ? ` (${fact.signal})` : ''}` }];
+    default:
+      return [];
+  }
+}
+
+function describeStart(fact: Extract<Fact, { kind: 'session-started' }>): string {
+  const branch = fact.gitBranch === null ? '' : ` on branch ${fact.gitBranch}`;
+  const place = fact.place === null ? '' : `, ${fact.place.kind} (${fact.place.isolationKey})`;
+  return `${fact.mode} in ${fact.cwd}${branch}${place}`;
+}
