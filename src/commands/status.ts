@@ -5,7 +5,7 @@ import { findClaudeProcesses } from '../runner/process-table.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
 import { readStateDocument, type StateDocument } from '../store/state-files.js';
-import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
 /** A limit some session met that still holds for its account (Claude's config directory). */
 export interface LimitInForce {
@@ -155,10 +155,12 @@ export function renderStatus(data: StatusData, now: number): string {
         formatDuration(now - Date.parse(session.startedAt)),
         formatSessionCost(session),
         formatTokens(totalTokens(session)),
+        session.cpuMs === null ? '-' : formatDuration(session.cpuMs),
+        session.peakRssBytes === null ? '-' : formatBytes(session.peakRssBytes),
         formatLimit(session, now),
       ];
     });
-    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'DURATION', 'COST', 'TOKENS', 'LIMIT'], rows).trimEnd());
+    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'DURATION', 'COST', 'TOKENS', 'CPU', 'MEM', 'LIMIT'], rows).trimEnd());
     if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
   }
   if (data.unwrapped.length > 0) {

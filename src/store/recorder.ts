@@ -19,6 +19,7 @@ import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
 import { clearAnsweredLimits, limitsInForce, livePeers } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
+import { recoverInterruptedSessions } from './recovery.js';
 import { appendEvents, upsertSession } from './session-rows.js';
 import {
   mayWriteCurrent,
@@ -107,6 +108,7 @@ export class Recorder {
       });
     });
     this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
+    this.settleDeadSessions();
     // An isolated session does not take current_session.json over from a live one.
     this.flush({ claimCurrent: sharesLimits(this.state.isolation) });
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
@@ -170,6 +172,19 @@ export class Recorder {
     this.state = refreshSession(this.state, this.options.clock.now());
     this.dirty = true;
     this.flush({ claimCurrent: false });
+  }
+
+  /**
+   * Any run of ours settles sessions that died without an end (kill -9), so they never look live
+   * for long. Best effort: another session holding the lock only postpones it to the next run.
+   */
+  private settleDeadSessions(): void {
+    if (!this.db) return;
+    try {
+      recoverInterruptedSessions(this.db, this.options.paths.sessionStateDir, this.options.clock.now(), { priceUsage: this.priceUsage });
+    } catch (error) {
+      this.options.logger.debug('dead sessions not settled now', describeError(error));
+    }
   }
 
   /** Limits of the account in force now, whichever session saw them; shown in this session's state file. */
