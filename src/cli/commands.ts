@@ -11,6 +11,7 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'live sessions on this machine and the current one', load: () => import('../commands/status.js') },
   sessions: { summary: 'recorded sessions, newest first', load: () => import('../commands/sessions.js') },
+  import: { summary: 'read Claude Code transcripts into the history, only what is new', load: () => import('../commands/import.js') },
   events: { summary: 'a session’s events: prompts, answers, limits, errors, commits', load: () => import('../commands/events.js') },
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },

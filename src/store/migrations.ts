@@ -102,4 +102,49 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN peak_rss_bytes INTEGER;
   CREATE INDEX sessions_by_project ON sessions (project_path, cwd);
   `,
+  // History imported from every transcript: each file read so far (by byte offset, so a second
+  // import reads only what is new) and each assistant message once, by message id + request id.
+  `
+  CREATE TABLE transcript_files (
+    path TEXT PRIMARY KEY,
+    root TEXT NOT NULL,
+    ino INTEGER,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    offset INTEGER NOT NULL,
+    parse_state TEXT,
+    claude_session_id TEXT,
+    cwd TEXT,
+    claude_version TEXT,
+    first_at INTEGER,
+    last_at INTEGER,
+    lines INTEGER NOT NULL DEFAULT 0,
+    rejected_lines INTEGER NOT NULL DEFAULT 0,
+    prompts INTEGER NOT NULL DEFAULT 0,
+    turns INTEGER NOT NULL DEFAULT 0,
+    reported_cost_usd REAL,
+    imported_at INTEGER NOT NULL
+  );
+  CREATE INDEX transcript_files_by_session ON transcript_files (claude_session_id);
+
+  CREATE TABLE messages (
+    message_key TEXT PRIMARY KEY,
+    claude_session_id TEXT,
+    file TEXT NOT NULL,
+    cwd TEXT,
+    model TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_creation_tokens INTEGER NOT NULL,
+    cache_creation_5m_tokens INTEGER,
+    cache_creation_1h_tokens INTEGER,
+    cache_read_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    priced INTEGER NOT NULL,
+    sidechain INTEGER NOT NULL
+  );
+  CREATE INDEX messages_by_time ON messages (at);
+  CREATE INDEX messages_by_session ON messages (claude_session_id);
+  `,
 ];

@@ -1,0 +1,73 @@
+import { parseCommandArgs } from '../cli/parse.js';
+import { loadPriceTable } from '../core/price-config.js';
+import { computeCostUsd } from '../core/pricing.js';
+import { loadConfig } from '../shared/config.js';
+import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from '../store/history-import.js';
+import { openForReading } from '../store/reader.js';
+
+export function runImport(env = process.env, onProgress?: (progress: ImportProgress) => void): ImportSummary {
+  const { db, paths } = openForReading(env);
+  try {
+    const { table } = loadPriceTable(loadConfig(paths.configFile).config);
+    return importTranscripts(db, {
+      roots: transcriptRoots(env),
+      priceUsage: (model, usage, options) => computeCostUsd(model, usage, table, options),
+      now: () => Date.now(),
+      timeZone: env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('import', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  if (values.help) {
+    process.stdout.write(
+      'Usage: cw import [--json] [--quiet]\n\n' +
+        'Reads Claude Code transcripts (~/.claude/projects and ~/.config/claude/projects, or each\n' +
+        'CLAUDE_CONFIG_DIR in a comma-separated list) into the database: only what is new since the\n' +
+        'last import, each message once. What is imported stays after Claude deletes its files.\n',
+    );
+    return 0;
+  }
+  const progress = process.stderr.isTTY && !values.quiet && !values.json ? progressBar() : undefined;
+  const summary = runImport(process.env, progress?.update);
+  progress?.done();
+  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (!values.quiet) process.stdout.write(describeSummary(summary));
+  return 0;
+}
+
+function describeSummary(summary: ImportSummary): string {
+  const megabytes = (summary.bytesRead / 1e6).toFixed(1);
+  const lines = [
+    `Imported ${summary.filesRead} of ${summary.files} transcript files with news (${megabytes} MB, ${summary.lines} lines, ${summary.messages} messages) in ${(summary.durationMs / 1000).toFixed(1)} s.`,
+  ];
+  if (summary.files === 0) lines.push(`No transcripts under ${summary.roots.join(', ')}.`);
+  if (summary.rejectedLines > 0) {
+    lines.push(`${summary.rejectedLines} line(s) could not be read and were skipped, for example:`, ...summary.rejections.map((reason) => `  ${reason}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line on stderr redrawn in place, at most ten times a second. */
+function progressBar(): { update: (progress: ImportProgress) => void; done: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(progress) {
+      const now = Date.now();
+      if (now - last < 100 && progress.filesDone < progress.filesTotal) return;
+      last = now;
+      shown = true;
+      const width = 30;
+      const filled = progress.filesTotal === 0 ? width : Math.round((progress.filesDone / progress.filesTotal) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.filesDone}/${progress.filesTotal} files, ${(progress.bytesRead / 1e6).toFixed(1)} MB`);
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
