@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'live sessions on this machine and the current one', load: () => import('../commands/status.js') },
   sessions: { summary: 'recorded sessions, newest first', load: () => import('../commands/sessions.js') },
   import: { summary: 'read Claude Code transcripts into the history, only what is new', load: () => import('../commands/import.js') },
+  prune: { summary: 'delete history older than an age (default: "retention" in config, else 365d)', load: () => import('../commands/prune.js') },
   events: { summary: 'a session’s events: prompts, answers, limits, errors, commits', load: () => import('../commands/events.js') },
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },

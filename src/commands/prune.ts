@@ -1,0 +1,66 @@
+import { parseCommandArgs } from '../cli/parse.js';
+import { UserError } from '../shared/errors.js';
+import { loadConfig } from '../shared/config.js';
+import type { Db } from '../store/database.js';
+import { openForReading } from '../store/reader.js';
+
+const DAY_MS = 86_400_000;
+
+export interface PruneResult {
+  cutoff: string;
+  sessions: number;
+  messages: number;
+  rateLimits: number;
+}
+
+/** `365d`, `12w`, `6m` (30-day months) or `1y`: how far back history is kept. */
+export function parseAge(text: string): number | null {
+  const match = /^(\d+)\s*([dwmy])$/.exec(text.trim());
+  if (!match) return null;
+  const count = Number(match[1]);
+  const days = { d: 1, w: 7, m: 30, y: 365 }[match[2] as 'd' | 'w' | 'm' | 'y'];
+  return count > 0 ? count * days * DAY_MS : null;
+}
+
+/**
+ * Deletes history older than the cutoff: wrapped sessions that started before it (with their
+ * events and limits) and imported messages sent before it. Which transcript files were read,
+ * and how far, is kept, so the next import does not bring the pruned messages back.
+ */
+export function prune(db: Db, cutoff: number): PruneResult {
+  return db.transaction(() => {
+    const rateLimits = db.prepare('DELETE FROM rate_limits WHERE observed_at < ?').run(cutoff).changes;
+    const sessions = db.prepare(`DELETE FROM sessions WHERE started_at < ? AND status NOT IN ('ACTIVE', 'RATE_LIMITED')`).run(cutoff).changes;
+    const messages = db.prepare('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
+    return { cutoff: new Date(cutoff).toISOString(), sessions, messages, rateLimits };
+  }).immediate();
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('prune', argv, { 'older-than': { type: 'string' }, json: { type: 'boolean' }, vacuum: { type: 'boolean' } });
+  if (values.help) {
+    process.stdout.write(
+      'Usage: cw prune [--older-than AGE] [--vacuum] [--json]\n\n' +
+        'Deletes history older than AGE (365d, 12w, 6m, 1y); the default is "retention" in config.json,\n' +
+        'else 365d. --vacuum gives the freed space back to the disk.\n',
+    );
+    return 0;
+  }
+  const { db, paths } = openForReading();
+  try {
+    const configured = loadConfig(paths.configFile).config.retention;
+    const ageText = values['older-than'] ?? (typeof configured === 'string' ? configured : '365d');
+    const age = parseAge(ageText);
+    if (age === null) throw new UserError(`cw prune: "${ageText}" is not an age; use a number and d, w, m or y, e.g. 365d.`, 2);
+    const result = prune(db, Date.now() - age);
+    if (values.vacuum) db.exec('VACUUM');
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `Deleted history before ${result.cutoff}: ${result.sessions} sessions, ${result.messages} messages, ${result.rateLimits} limit events.\n`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
