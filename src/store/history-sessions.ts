@@ -1,0 +1,185 @@
+import type { Db } from './database.js';
+
+/**
+ * Every Claude session in the history, whether we wrapped it, imported its transcript, or both:
+ * tokens and cost come from the imported messages (each counted once), the context (session type,
+ * place, status) from the wrapped session when there is one. Claude's own cost figure, where its
+ * transcript gives one, is the session's cost; ours stays beside it.
+ */
+export interface HistorySession {
+  claudeSessionId: string | null;
+  /** Our ids of the wrapped runs of this Claude session (a resumed session has several). */
+  wrappedSessionIds: string[];
+  source: 'wrapped' | 'transcript' | 'both';
+  project: string | null;
+  sessionType: string | null;
+  status: string | null;
+  isolationKey: string | null;
+  placeKind: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  models: string[];
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number | null;
+  computedCostUsd: number;
+  reportedCostUsd: number | null;
+  turns: number;
+  prompts: number;
+}
+
+/** Numbers derived from a session, for comparing sessions with each other. */
+export interface SessionAnalytics {
+  claudeSessionId: string | null;
+  wrappedSessionIds: string[];
+  durationMinutes: number | null;
+  tokensPerMinute: number | null;
+  costPerTurn: number | null;
+  tokensPerTurn: number | null;
+  /** Of all prompt tokens, the share read from the cache: high is cheap. */
+  cacheHitRate: number | null;
+  outputShare: number | null;
+}
+
+interface Row {
+  claude_session_id: string | null;
+  wrapped_ids: string | null;
+  cwd: string | null;
+  session_type: string | null;
+  status: string | null;
+  isolation_key: string | null;
+  place_kind: string | null;
+  first_at: number | null;
+  last_at: number | null;
+  wrapped_started: number | null;
+  wrapped_ended: number | null;
+  models: string | null;
+  messages: number | null;
+  input: number | null;
+  output: number | null;
+  cache_creation: number | null;
+  cache_read: number | null;
+  cost: number | null;
+  reported: number | null;
+  turns: number | null;
+  prompts: number | null;
+  wrapped_turns: number | null;
+  wrapped_cost: number | null;
+}
+
+export function listHistorySessions(db: Db, options: { claudeSessionId?: string } = {}): HistorySession[] {
+  const filter = options.claudeSessionId === undefined ? '' : 'WHERE ids.claude_session_id = @id';
+  const rows = db
+    .prepare(
+      `WITH ids AS (
+         SELECT claude_session_id FROM messages WHERE claude_session_id IS NOT NULL
+         UNION SELECT claude_session_id FROM sessions WHERE claude_session_id IS NOT NULL
+       ),
+       usage AS (
+         SELECT claude_session_id, COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+           SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost,
+           MIN(at) AS first_at, MAX(at) AS last_at, GROUP_CONCAT(DISTINCT model) AS models, MAX(cwd) AS cwd
+         FROM messages GROUP BY claude_session_id
+       ),
+       files AS (
+         SELECT claude_session_id, SUM(turns) AS turns, SUM(prompts) AS prompts, SUM(reported_cost_usd) AS reported, MAX(cwd) AS cwd
+         FROM transcript_files GROUP BY claude_session_id
+       ),
+       wrapped AS (
+         SELECT claude_session_id, GROUP_CONCAT(id) AS wrapped_ids, MAX(session_type) AS session_type, MAX(COALESCE(project_path, cwd)) AS cwd,
+           MAX(status) AS status, MAX(isolation_key) AS isolation_key, MAX(place_kind) AS place_kind, MIN(started_at) AS started,
+           MAX(ended_at) AS ended, SUM(num_turns) AS turns, SUM(cost_usd) AS cost
+         FROM sessions WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id
+       )
+       SELECT ids.claude_session_id, wrapped.wrapped_ids, COALESCE(wrapped.cwd, usage.cwd, files.cwd) AS cwd, wrapped.session_type,
+         wrapped.status, wrapped.isolation_key, wrapped.place_kind, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
+         wrapped.ended AS wrapped_ended, usage.models, usage.messages, usage.input, usage.output, usage.cache_creation, usage.cache_read,
+         usage.cost, files.reported, files.turns, files.prompts, wrapped.turns AS wrapped_turns, wrapped.cost AS wrapped_cost
+       FROM ids
+       LEFT JOIN usage ON usage.claude_session_id = ids.claude_session_id
+       LEFT JOIN files ON files.claude_session_id = ids.claude_session_id
+       LEFT JOIN wrapped ON wrapped.claude_session_id = ids.claude_session_id
+       ${filter}
+       ORDER BY COALESCE(usage.first_at, wrapped.started) DESC`,
+    )
+    .all(options.claudeSessionId === undefined ? {} : { id: options.claudeSessionId }) as Row[];
+  return rows.map(sessionOfRow);
+}
+
+function sessionOfRow(row: Row): HistorySession {
+  const wrappedSessionIds = row.wrapped_ids ? row.wrapped_ids.split(',') : [];
+  const imported = (row.messages ?? 0) > 0;
+  const computed = row.cost ?? 0;
+  // Without an imported transcript, the wrapped run's own record is all there is.
+  const reported = row.reported ?? (imported ? null : row.wrapped_cost);
+  const started = minDefined(row.first_at, row.wrapped_started);
+  const ended = maxDefined(row.last_at, row.wrapped_ended);
+  return {
+    claudeSessionId: row.claude_session_id,
+    wrappedSessionIds,
+    source: wrappedSessionIds.length > 0 && imported ? 'both' : imported ? 'transcript' : 'wrapped',
+    project: row.cwd,
+    sessionType: row.session_type,
+    status: row.status,
+    isolationKey: row.isolation_key,
+    placeKind: row.place_kind,
+    startedAt: started === null ? null : new Date(started).toISOString(),
+    endedAt: ended === null ? null : new Date(ended).toISOString(),
+    models: row.models ? row.models.split(',').filter((model) => model !== '<synthetic>') : [],
+    messages: row.messages ?? 0,
+    inputTokens: row.input ?? 0,
+    outputTokens: row.output ?? 0,
+    cacheCreationTokens: row.cache_creation ?? 0,
+    cacheReadTokens: row.cache_read ?? 0,
+    costUsd: reported ?? (imported ? computed : null),
+    computedCostUsd: computed,
+    reportedCostUsd: reported,
+    turns: Math.max(row.turns ?? 0, row.wrapped_turns ?? 0),
+    prompts: row.prompts ?? 0,
+  };
+}
+
+export function analyticsOf(session: HistorySession): SessionAnalytics {
+  const duration = session.startedAt && session.endedAt ? (Date.parse(session.endedAt) - Date.parse(session.startedAt)) / 60_000 : null;
+  const tokens = session.inputTokens + session.outputTokens + session.cacheCreationTokens + session.cacheReadTokens;
+  const promptTokens = session.inputTokens + session.cacheCreationTokens + session.cacheReadTokens;
+  const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b <= 0 ? null : a / b);
+  return {
+    claudeSessionId: session.claudeSessionId,
+    wrappedSessionIds: session.wrappedSessionIds,
+    durationMinutes: duration,
+    tokensPerMinute: ratio(tokens, duration),
+    costPerTurn: ratio(session.costUsd, session.turns),
+    tokensPerTurn: ratio(tokens, session.turns),
+    cacheHitRate: ratio(session.cacheReadTokens, promptTokens),
+    outputShare: ratio(session.outputTokens, tokens),
+  };
+}
+
+const CSV_COLUMNS: Array<keyof HistorySession> = [
+  'claudeSessionId', 'wrappedSessionIds', 'source', 'project', 'sessionType', 'status', 'isolationKey', 'placeKind', 'startedAt', 'endedAt',
+  'models', 'messages', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'costUsd', 'computedCostUsd', 'reportedCostUsd',
+  'turns', 'prompts',
+];
+
+/** Sessions as CSV (RFC 4180), one row each, lists joined by spaces. */
+export function sessionsCsv(sessions: readonly HistorySession[]): string {
+  const cell = (value: unknown): string => {
+    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+    // RFC 4180: quote a field holding a comma, a quote or a line break; double the quotes inside.
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [CSV_COLUMNS.join(','), ...sessions.map((session) => CSV_COLUMNS.map((column) => cell(session[column])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function minDefined(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxDefined(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
