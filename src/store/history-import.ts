@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Fact, UsageObservedFact } from '../core/facts.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { completeLines } from '../ingest/transcript-file.js';
-import { INITIAL_TRANSCRIPT_STATE, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
+import { INITIAL_TRANSCRIPT_STATE, isInertLine, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
 import type { Db } from './database.js';
 
 type Env = Record<string, string | undefined>;
@@ -133,10 +133,11 @@ function importFile(db: Db, root: string, path: string, row: FileRow | undefined
   const fileTotals = { lines: 0 };
   const startOffset = offset;
   for (const { line, end } of completeLines(path, offset, { onOversized: () => reject('a line over 64 MB') })) {
-    const result = parseTranscriptLine(line, { now: options.now(), timeZone: options.timeZone, state });
-    state = result.state;
     offset = end;
     counters.lines += 1;
+    if (isInertLine(line)) continue;
+    const result = parseTranscriptLine(line, { now: options.now(), timeZone: options.timeZone, state });
+    state = result.state;
     if (result.isUserPrompt) counters.prompts += 1;
     for (const fact of result.facts) {
       noteFact(fact, identity, counters, (reason) => reject(reason));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiRetryFact, Fact, RateLimitObservedFact, SessionIdentifiedFact, TokenUsage, UsageObservedFact } from '../../src/core/facts.js';
 import {
   finishTranscript,
+  isInertLine,
   INITIAL_TRANSCRIPT_STATE,
   parseTranscriptLine,
   summarizeTranscript,
@@ -500,5 +501,21 @@ describe('parseTranscriptLine facts', () => {
     for (const entry of odd) expect(() => summarizeTranscript([JSON.stringify(entry)], CTX)).not.toThrow();
     const [usage] = ofKind(parseTranscriptLine(JSON.stringify({ type: 'assistant', uuid: 'u1', message: { usage: { input_tokens: 4 } } }), CTX).facts, 'usage');
     expect(usage).toMatchObject({ messageKey: 'u1', model: 'unknown', usage: tokens(4, 0, 0, 0), at: NOW });
+  });
+});
+
+describe('isInertLine', () => {
+  it('skips only lines whose absence changes nothing: every public transcript summarizes the same', () => {
+    let skipped = 0;
+    for (const file of transcriptFiles) {
+      const lines = readLines(file);
+      const kept = lines.filter((line) => !isInertLine(line));
+      skipped += lines.length - kept.length;
+      const all = summarizeTranscript(lines, CTX);
+      const some = summarizeTranscript(kept, CTX);
+      expect({ ...some, lines: 0 }, file).toEqual({ ...all, lines: 0 });
+    }
+    // It must skip something worth skipping.
+    expect(skipped).toBeGreaterThan(100);
   });
 });
