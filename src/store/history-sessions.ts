@@ -68,10 +68,16 @@ interface Row {
   prompts: number | null;
   wrapped_turns: number | null;
   wrapped_cost: number | null;
+  wrapped_model: string | null;
+  wrapped_input: number | null;
+  wrapped_output: number | null;
+  wrapped_cache_creation: number | null;
+  wrapped_cache_read: number | null;
 }
 
 export function listHistorySessions(db: Db, options: { claudeSessionId?: string } = {}): HistorySession[] {
   const filter = options.claudeSessionId === undefined ? '' : 'WHERE ids.claude_session_id = @id';
+  const unidentified = options.claudeSessionId === undefined ? 'UNION ALL SELECT * FROM unidentified' : '';
   const rows = db
     .prepare(
       `WITH ids AS (
@@ -91,19 +97,35 @@ export function listHistorySessions(db: Db, options: { claudeSessionId?: string 
        wrapped AS (
          SELECT claude_session_id, GROUP_CONCAT(id) AS wrapped_ids, MAX(session_type) AS session_type, MAX(COALESCE(project_path, cwd)) AS cwd,
            MAX(status) AS status, MAX(isolation_key) AS isolation_key, MAX(place_kind) AS place_kind, MIN(started_at) AS started,
-           MAX(ended_at) AS ended, SUM(num_turns) AS turns, SUM(cost_usd) AS cost
+           MAX(ended_at) AS ended, SUM(num_turns) AS turns, SUM(cost_usd) AS cost, MAX(model) AS model, SUM(input_tokens) AS input,
+           SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read
          FROM sessions WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id
+       ),
+       -- A run whose Claude session never became known is a session of its own.
+       unidentified AS (
+         SELECT NULL AS claude_session_id, id AS wrapped_ids, COALESCE(project_path, cwd) AS cwd, session_type, status, isolation_key,
+           place_kind, NULL AS first_at, NULL AS last_at, started_at AS wrapped_started, ended_at AS wrapped_ended, NULL AS models,
+           NULL AS messages, NULL AS input, NULL AS output, NULL AS cache_creation, NULL AS cache_read, NULL AS cost, NULL AS reported,
+           NULL AS turns, NULL AS prompts, num_turns AS wrapped_turns, cost_usd AS wrapped_cost, model AS wrapped_model,
+           input_tokens AS wrapped_input, output_tokens AS wrapped_output, cache_creation_tokens AS wrapped_cache_creation,
+           cache_read_tokens AS wrapped_cache_read
+         FROM sessions WHERE claude_session_id IS NULL
        )
+       SELECT * FROM (
        SELECT ids.claude_session_id, wrapped.wrapped_ids, COALESCE(wrapped.cwd, usage.cwd, files.cwd) AS cwd, wrapped.session_type,
          wrapped.status, wrapped.isolation_key, wrapped.place_kind, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
          wrapped.ended AS wrapped_ended, usage.models, usage.messages, usage.input, usage.output, usage.cache_creation, usage.cache_read,
-         usage.cost, files.reported, files.turns, files.prompts, wrapped.turns AS wrapped_turns, wrapped.cost AS wrapped_cost
+         usage.cost, files.reported, files.turns, files.prompts, wrapped.turns AS wrapped_turns, wrapped.cost AS wrapped_cost,
+         wrapped.model AS wrapped_model, wrapped.input AS wrapped_input, wrapped.output AS wrapped_output,
+         wrapped.cache_creation AS wrapped_cache_creation, wrapped.cache_read AS wrapped_cache_read
        FROM ids
        LEFT JOIN usage ON usage.claude_session_id = ids.claude_session_id
        LEFT JOIN files ON files.claude_session_id = ids.claude_session_id
        LEFT JOIN wrapped ON wrapped.claude_session_id = ids.claude_session_id
        ${filter}
-       ORDER BY COALESCE(usage.first_at, wrapped.started) DESC`,
+       ${unidentified}
+       )
+       ORDER BY COALESCE(first_at, wrapped_started) DESC`,
     )
     .all(options.claudeSessionId === undefined ? {} : { id: options.claudeSessionId }) as Row[];
   return rows.map(sessionOfRow);
@@ -128,12 +150,13 @@ function sessionOfRow(row: Row): HistorySession {
     placeKind: row.place_kind,
     startedAt: started === null ? null : new Date(started).toISOString(),
     endedAt: ended === null ? null : new Date(ended).toISOString(),
-    models: row.models ? row.models.split(',').filter((model) => model !== '<synthetic>') : [],
+    models: imported ? (row.models ?? '').split(',').filter((model) => model !== '<synthetic>' && model !== '') : row.wrapped_model ? [row.wrapped_model] : [],
     messages: row.messages ?? 0,
-    inputTokens: row.input ?? 0,
-    outputTokens: row.output ?? 0,
-    cacheCreationTokens: row.cache_creation ?? 0,
-    cacheReadTokens: row.cache_read ?? 0,
+    // The messages when a transcript was imported; else what the wrapped runs recorded.
+    inputTokens: (imported ? row.input : row.wrapped_input) ?? 0,
+    outputTokens: (imported ? row.output : row.wrapped_output) ?? 0,
+    cacheCreationTokens: (imported ? row.cache_creation : row.wrapped_cache_creation) ?? 0,
+    cacheReadTokens: (imported ? row.cache_read : row.wrapped_cache_read) ?? 0,
     costUsd: reported ?? (imported ? computed : null),
     computedCostUsd: computed,
     reportedCostUsd: reported,

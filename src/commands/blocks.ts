@@ -1,0 +1,141 @@
+import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
+import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
+import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
+import { loadConfig, type LoadedConfig } from '../shared/config.js';
+import { UserError } from '../shared/errors.js';
+import { resolvePaths } from '../shared/paths.js';
+import { refreshHistory } from '../store/history-refresh.js';
+import { openForReading } from '../store/reader.js';
+import { loadUsageRecords } from '../store/usage-records.js';
+import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
+import { createPainter } from '../ui/format.js';
+
+const USAGE = `Usage: cw blocks [options]
+
+Claude's 5-hour usage windows: each opens at the hour of the first message after the last one
+closed. For the open block: time left, burn rate, and where it is heading. Then weekly totals.
+
+Options:
+  --since DAY          list blocks from this day (default: the last 7 days)
+  --until DAY          up to and including this day
+  --active             only the open block
+  --token-limit N|max  a block's token limit: a number, or "max" for the highest finished block
+  --weeks N            weeks in the weekly summary (default 4)
+  --project TEXT       only projects whose path contains TEXT
+  --timezone ZONE      times in this zone
+  --json               data for scripts
+  --skip-import        use what is stored without reading transcripts first
+`;
+
+const DEFAULT_DAYS = 7;
+
+export interface BlocksRequest {
+  scope: HistoryScope;
+  now: number;
+  tokenLimit: number | 'max' | null;
+  activeOnly: boolean;
+  weeks: number;
+  config: LoadedConfig['config'];
+}
+
+export function collectBlocks(request: BlocksRequest, env = process.env): BlocksView {
+  const { db } = openForReading(env);
+  try {
+    if (!request.scope.skipImport) refreshHistory(db, request.config, env);
+    // The whole history: "max" looks at every block, and a block may have opened before --since.
+    const records = loadUsageRecords(db, request.scope.project ? { project: request.scope.project } : {});
+    return planBlocksView(records, request);
+  } finally {
+    db.close();
+  }
+}
+
+export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], request: BlocksRequest): BlocksView {
+  const { scope, now } = request;
+  const timeline = identifyBlocks(records, now);
+  const last = timeline.at(-1);
+  const openBlock = last && last.kind === 'block' && last.active ? last : null;
+  const limit = tokenLimitOf(request.tokenLimit, timeline);
+  const from = scope.from ?? scope.calendar.startOfDay(scope.calendar.dayOf(now) - DEFAULT_DAYS + 1);
+  const to = scope.to ?? Infinity;
+  const listed = request.activeOnly ? (openBlock ? [openBlock] : []) : timeline.filter((entry) => entry.endAt > from && entry.startAt < to);
+  // A gap at either end of the list says nothing.
+  while (listed[0]?.kind === 'gap') listed.shift();
+  while (listed.at(-1)?.kind === 'gap') listed.pop();
+  const weekFrom = scope.calendar.startOfDay(scope.calendar.dayOf(now) - 7 * request.weeks);
+  return {
+    timeZone: scope.calendar.timeZone,
+    timeline: listed,
+    active: openBlock ? { block: openBlock, projection: projectBlock(openBlock, now, limit) } : null,
+    weeks: request.activeOnly ? [] : summarizeWeeks(records.filter((record) => record.at >= weekFrom), scope.calendar, now).slice(-request.weeks),
+    scope: request.activeOnly ? 'open now' : scope.since || scope.until ? [scope.since && `from ${scope.since}`, scope.until && `until ${scope.until}`].filter(Boolean).join(' ') : `in the last ${DEFAULT_DAYS} days`,
+  };
+}
+
+function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof identifyBlocks>): TokenLimit | null {
+  if (option === null) return null;
+  if (option !== 'max') return { tokens: option, source: 'given' };
+  const highest = highestBlockTokens(timeline);
+  return highest === null || highest === 0 ? null : { tokens: highest, source: 'highest-block' };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('blocks', argv, {
+    ...HISTORY_OPTIONS,
+    active: { type: 'boolean' },
+    'token-limit': { type: 'string' },
+    weeks: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const env = process.env;
+  const now = Date.now();
+  const config = loadConfig(resolvePaths(env).configFile).config;
+  const scope = parseHistoryScope('blocks', values, { now, configuredTimeZone: config.timezone, env });
+  const view = collectBlocks(
+    {
+      scope,
+      now,
+      tokenLimit: parseTokenLimit(values['token-limit']),
+      activeOnly: values.active === true,
+      weeks: parsePositiveInt('blocks', 'weeks', values.weeks, 4),
+      config,
+    },
+    env,
+  );
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(blocksJson(view), null, 2)}\n`);
+  } else {
+    const width = process.stdout.isTTY ? process.stdout.columns || 80 : Number(env.COLUMNS) || Infinity;
+    process.stdout.write(renderBlocks(view, { width, paint: createPainter() }));
+  }
+  return 0;
+}
+
+function parseTokenLimit(text: string | undefined): number | 'max' | null {
+  if (text === undefined) return null;
+  if (text === 'max') return 'max';
+  const value = Number(text.replace(/[_,]/g, ''));
+  if (!Number.isInteger(value) || value <= 0) throw new UserError(`cw blocks: --token-limit takes a positive number of tokens or "max", got "${text}".`, 2);
+  return value;
+}
+
+/** Instants as ISO strings: what a script expects in JSON. */
+function blocksJson(view: BlocksView): unknown {
+  const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
+  return {
+    timeZone: view.timeZone,
+    blocks: view.timeline.map((entry) =>
+      entry.kind === 'gap'
+        ? { kind: 'gap', startAt: iso(entry.startAt), endAt: iso(entry.endAt) }
+        : { ...entry, startAt: iso(entry.startAt), endAt: iso(entry.endAt), firstAt: iso(entry.firstAt), lastAt: iso(entry.lastAt) },
+    ),
+    active: view.active
+      ? { startAt: iso(view.active.block.startAt), endAt: iso(view.active.block.endAt), totals: view.active.block.totals, ...view.active.projection, limitReachedAt: iso(view.active.projection.limitReachedAt) }
+      : null,
+    weeks: view.weeks.map((week) => ({ ...week, weekStart: new Date(week.weekStart * 86_400_000).toISOString().slice(0, 10), startAt: iso(week.startAt), endAt: iso(week.endAt) })),
+  };
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
+import { parseCommandArgs } from '../cli/parse.js';
+import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
+import { loadConfig, type LoadedConfig } from '../shared/config.js';
+import { UserError } from '../shared/errors.js';
+import { resolvePaths } from '../shared/paths.js';
+import { PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
+import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
+import { refreshHistory } from '../store/history-refresh.js';
+import { openForReading } from '../store/reader.js';
+import { loadUsageRecords } from '../store/usage-records.js';
+import { renderReport } from '../ui/report-render.js';
+import { createPainter } from '../ui/format.js';
+
+const USAGE = `Usage: cw export --output FILE [options]
+
+Writes the history for other tools. With --format json (the default), FILE.json holds a report
+and beside it FILE.sessions.json holds every session with its context (project, type, place,
+models, tokens, cost) and FILE.analytics.json the numbers derived per session (duration, tokens
+per minute, cost per turn, cache hit rate). With --format csv, FILE holds the sessions as CSV.
+Files are readable by their owner only.
+
+Options:
+  --output FILE      where to write (required)
+  --format FORMAT    json (default) or csv
+  --report KIND      the report in FILE.json: daily (default), weekly, monthly, session, project, model
+  --session ID       one session only (Claude's session id, or ours from cw sessions)
+  --breakdown        report rows per model as well
+  --since, --until, --project, --timezone, --skip-import   as for cw report
+`;
+
+export interface ExportRequest {
+  output: string;
+  format: 'json' | 'csv';
+  kind: ReportKind;
+  session: string | null;
+  breakdown: boolean;
+  scope: HistoryScope;
+  config: LoadedConfig['config'];
+}
+
+export interface ExportResult {
+  files: string[];
+  sessions: number;
+}
+
+export function exportHistory(request: ExportRequest, env = process.env): ExportResult {
+  const { db } = openForReading(env);
+  try {
+    if (!request.scope.skipImport) refreshHistory(db, request.config, env);
+    const sessions = selectSessions(listHistorySessions(db), request);
+    if (request.session !== null && sessions.length === 0) throw new UserError(`cw export: no session "${request.session}" in the history.`, 1);
+    // A folder the user named is theirs: created if missing (owner-only), never re-permissioned.
+    mkdirSync(dirname(request.output), { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (request.format === 'csv') {
+      writeFileAtomic(request.output, sessionsCsv(sessions));
+      return { files: [request.output], sessions: sessions.length };
+    }
+    const claudeSessionId = sessions.length === 1 && request.session !== null ? sessions[0]!.claudeSessionId : null;
+    const records = loadUsageRecords(db, {
+      ...(request.scope.from === undefined ? {} : { from: request.scope.from }),
+      ...(request.scope.to === undefined ? {} : { to: request.scope.to }),
+      ...(request.scope.project ? { project: request.scope.project } : {}),
+      ...(request.session !== null ? { claudeSessionId: claudeSessionId ?? sessions[0]!.wrappedSessionIds[0]! } : {}),
+    });
+    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown });
+    const scope = { since: request.scope.since, until: request.scope.until, project: request.scope.project };
+    const base = request.output.replace(/\.json$/i, '');
+    const files = [`${base}.json`, `${base}.sessions.json`, `${base}.analytics.json`];
+    writeFileAtomic(files[0]!, renderReport(report, 'json', { width: Infinity, paint: createPainter(process.stdout, { NO_COLOR: '1' }), scope }));
+    writeFileAtomic(files[1]!, `${JSON.stringify(sessions, null, 2)}\n`);
+    writeFileAtomic(files[2]!, `${JSON.stringify(sessions.map(analyticsOf), null, 2)}\n`);
+    return { files, sessions: sessions.length };
+  } finally {
+    db.close();
+  }
+}
+
+/** The sessions the export covers: one by id (ours or Claude's, or a unique prefix), or those in scope. */
+function selectSessions(all: HistorySession[], request: ExportRequest): HistorySession[] {
+  if (request.session !== null) {
+    const id = request.session;
+    const exact = all.filter((session) => session.claudeSessionId === id || session.wrappedSessionIds.includes(id));
+    if (exact.length > 0) return exact;
+    const prefixed = all.filter((session) => session.claudeSessionId?.startsWith(id) || session.wrappedSessionIds.some((wrapped) => wrapped.startsWith(id)));
+    if (prefixed.length > 1) throw new UserError(`cw export: "${id}" matches ${prefixed.length} sessions; give more of the id.`, 2);
+    return prefixed;
+  }
+  const { from, to, project } = request.scope;
+  return all.filter((session) => {
+    const started = session.startedAt === null ? null : Date.parse(session.startedAt);
+    const ended = session.endedAt === null ? started : Date.parse(session.endedAt);
+    if (from !== undefined && (ended ?? -Infinity) < from) return false;
+    if (to !== undefined && (started ?? Infinity) >= to) return false;
+    return !project || (session.project ?? '').includes(project);
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('export', argv, {
+    ...HISTORY_OPTIONS,
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    report: { type: 'string' },
+    session: { type: 'string' },
+    breakdown: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.output) throw new UserError('cw export: --output FILE is required.', 2);
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UserError(`cw export: --format is json or csv, got "${format}".`, 2);
+  const kind = values.report ?? 'daily';
+  if (!(REPORT_KINDS as readonly string[]).includes(kind)) throw new UserError(`cw export: unknown report "${kind}"; choose ${REPORT_KINDS.join(', ')}.`, 2);
+  const env = process.env;
+  const config = loadConfig(resolvePaths(env).configFile).config;
+  const scope = parseHistoryScope('export', values, { now: Date.now(), configuredTimeZone: config.timezone, env });
+  const result = exportHistory(
+    { output: resolve(values.output), format, kind: kind as ReportKind, session: values.session ?? null, breakdown: values.breakdown === true, scope, config },
+    env,
+  );
+  process.stdout.write(`Exported ${result.sessions} session(s) to ${result.files.join(', ')}\n`);
+  return 0;
+}

@@ -1,0 +1,105 @@
+/**
+ * cw blocks and cw export on the built CLI: an open block measured against the real clock, and
+ * exports of real transcripts (fixtures/public/transcripts; their figures are worked out in
+ * report.test.ts).
+ */
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSandbox, PUBLIC_FIXTURES, runCw, type Sandbox } from '../support/sandbox.js';
+
+const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
+const HAND_CHECKED = ['sniffly-v1.0.17-fed8ce56.jsonl', 'irrlicht-v2.1.143-token-accounting.jsonl', 'irrlicht-v2.1.156-model-switch-midsession.jsonl'];
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = createSandbox();
+});
+afterEach(() => sandbox.cleanup());
+
+function placeFixtures(names: string[]): void {
+  for (const [index, name] of names.entries()) {
+    const folder = join(sandbox.home, '.claude', 'projects', `-work-project-${index}`);
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(join(FIXTURES, name), join(folder, name));
+  }
+}
+
+async function cwJson(args: string[], env: Record<string, string> = {}): Promise<any> {
+  const result = await runCw(sandbox, args, env);
+  expect(result.code, result.stderr.toString()).toBe(0);
+  return JSON.parse(result.stdout.toString());
+}
+
+it('refuses bad options with a clear message and exit code 2', async () => {
+  for (const [args, message] of [
+    [['blocks', '--token-limit', 'lots'], /--token-limit takes a positive number/],
+    [['blocks', '--weeks', '0'], /--weeks must be a positive whole number/],
+    [['export'], /--output FILE is required/],
+    [['export', '-o', 'x.json', '--format', 'xml'], /--format is json or csv/],
+  ] as const) {
+    const result = await runCw(sandbox, [...args]);
+    expect(result.code, args.join(' ')).toBe(2);
+    expect(result.stderr.toString()).toMatch(message);
+  }
+});
+
+describe('cw blocks', () => {
+  it('shows the open block with its burn rate, projection and limit, and the weeks', async () => {
+    const now = Date.now();
+    const folder = join(sandbox.home, '.claude', 'projects', '-work-app');
+    mkdirSync(folder, { recursive: true });
+    const line = (id: string, minutesAgo: number, output: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        sessionId: 'live',
+        cwd: '/work/app',
+        requestId: `r-${id}`,
+        timestamp: new Date(now - minutesAgo * 60_000).toISOString(),
+        message: { id, model: 'claude-opus-4-5', usage: { input_tokens: 0, output_tokens: output } },
+      });
+    // Two days ago a finished block of 5000 tokens; now an open one of 3000 so far.
+    writeFileSync(join(folder, 'old.jsonl'), `${line('a', 48 * 60, 5000)}\n`);
+    writeFileSync(join(folder, 'live.jsonl'), `${line('b', 2, 1000)}\n${line('c', 1, 2000)}\n`);
+    const blocks = await cwJson(['blocks', '--json', '--token-limit', 'max']);
+    expect(blocks.blocks.map((entry: any) => entry.kind)).toEqual(['block', 'gap', 'block']);
+    expect(blocks.active).toMatchObject({ limit: { tokens: 5000, source: 'highest-block' }, totals: { totalTokens: 3000, messages: 2 } });
+    expect(blocks.active.tokensPerHour).toBeGreaterThan(0);
+    expect(blocks.active.projectedTokens).toBeGreaterThan(3000);
+    expect(blocks.weeks.reduce((sum: number, week: any) => sum + week.totalTokens, 0)).toBe(8000);
+    expect(blocks.weeks.at(-1).families.opus.tokens).toBeGreaterThan(0);
+
+    const text = await runCw(sandbox, ['blocks', '--token-limit', '4000', '--skip-import'], { COLUMNS: '100' });
+    expect(text.stdout.toString()).toMatch(/Active block since .*: \d+s? in|Active block since .*in, .* left/);
+    expect(text.stdout.toString()).toContain('limit      4000 tokens (given): 75% used');
+  });
+});
+
+describe('cw export', () => {
+  it('writes the report, the sessions and their analytics, owner-only', async () => {
+    placeFixtures(HAND_CHECKED);
+    const out = join(sandbox.root, 'exports', 'history.json');
+    const result = await runCw(sandbox, ['export', '--output', out, '--report', 'model']);
+    expect(result.code, result.stderr.toString()).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.report).toBe('model');
+    expect(report.totals.messages).toBe(9);
+    const sessions = JSON.parse(readFileSync(join(sandbox.root, 'exports', 'history.sessions.json'), 'utf8'));
+    const analytics = JSON.parse(readFileSync(join(sandbox.root, 'exports', 'history.analytics.json'), 'utf8'));
+    expect(sessions).toHaveLength(3);
+    expect(analytics.map((entry: any) => entry.claudeSessionId)).toEqual(sessions.map((session: any) => session.claudeSessionId));
+    for (const file of ['history.json', 'history.sessions.json', 'history.analytics.json']) {
+      expect(statSync(join(sandbox.root, 'exports', file)).mode & 0o777).toBe(0o600);
+    }
+
+    const one = sessions.find((session: any) => session.models.includes('claude-opus-4-8'));
+    const single = join(sandbox.root, 'one.json');
+    expect((await runCw(sandbox, ['export', '-o', single, '--session', one.claudeSessionId.slice(0, 8), '--skip-import'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(sandbox.root, 'one.sessions.json'), 'utf8'))).toHaveLength(1);
+    expect(JSON.parse(readFileSync(single, 'utf8')).totals.messages).toBe(2);
+
+    const csv = join(sandbox.root, 'sessions.csv');
+    expect((await runCw(sandbox, ['export', '-o', csv, '--format', 'csv', '--skip-import'])).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(4);
+  });
+});
