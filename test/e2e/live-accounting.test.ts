@@ -139,6 +139,8 @@ describe('an interactive session through the shim, live', () => {
         expect.objectContaining({ kind: 'five_hour', resetsAt: new Date(fiveHourReset * 1000).toISOString(), sessionId: ours.id, account: join(home.home, '.claude') }),
       ]);
 
+      // Git dates a commit to the second: let the second of the limit pass, so the log's order is certain.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       git(['commit', '-q', '--allow-empty', '-m', 'made during the session']);
       await main.submit('fourth prompt');
       await main.waitFor('Fourth answer.', 30_000);
