@@ -16,6 +16,9 @@ export interface HistorySession {
   status: string | null;
   isolationKey: string | null;
   placeKind: string | null;
+  /** The git branch the first wrapped run started on. */
+  gitBranch: string | null;
+  claudeVersion: string | null;
   startedAt: string | null;
   endedAt: string | null;
   models: string[];
@@ -52,6 +55,8 @@ interface Row {
   status: string | null;
   isolation_key: string | null;
   place_kind: string | null;
+  git_branch: string | null;
+  claude_version: string | null;
   first_at: number | null;
   last_at: number | null;
   wrapped_started: number | null;
@@ -91,12 +96,14 @@ export function listHistorySessions(db: Db, options: { claudeSessionId?: string 
          FROM messages GROUP BY claude_session_id
        ),
        files AS (
-         SELECT claude_session_id, SUM(turns) AS turns, SUM(prompts) AS prompts, SUM(reported_cost_usd) AS reported, MAX(cwd) AS cwd
+         SELECT claude_session_id, SUM(turns) AS turns, SUM(prompts) AS prompts, SUM(reported_cost_usd) AS reported, MAX(cwd) AS cwd,
+           MAX(claude_version) AS claude_version
          FROM transcript_files GROUP BY claude_session_id
        ),
        wrapped AS (
          SELECT claude_session_id, GROUP_CONCAT(id) AS wrapped_ids, MAX(session_type) AS session_type, MAX(COALESCE(project_path, cwd)) AS cwd,
            MAX(status) AS status, MAX(isolation_key) AS isolation_key, MAX(place_kind) AS place_kind, MIN(started_at) AS started,
+           MAX(git_branch) AS git_branch, MAX(claude_version) AS claude_version,
            MAX(ended_at) AS ended, SUM(num_turns) AS turns, SUM(cost_usd) AS cost, MAX(model) AS model, SUM(input_tokens) AS input,
            SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read
          FROM sessions WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id
@@ -104,7 +111,7 @@ export function listHistorySessions(db: Db, options: { claudeSessionId?: string 
        -- A run whose Claude session never became known is a session of its own.
        unidentified AS (
          SELECT NULL AS claude_session_id, id AS wrapped_ids, COALESCE(project_path, cwd) AS cwd, session_type, status, isolation_key,
-           place_kind, NULL AS first_at, NULL AS last_at, started_at AS wrapped_started, ended_at AS wrapped_ended, NULL AS models,
+           place_kind, git_branch, claude_version, NULL AS first_at, NULL AS last_at, started_at AS wrapped_started, ended_at AS wrapped_ended, NULL AS models,
            NULL AS messages, NULL AS input, NULL AS output, NULL AS cache_creation, NULL AS cache_read, NULL AS cost, NULL AS reported,
            NULL AS turns, NULL AS prompts, num_turns AS wrapped_turns, cost_usd AS wrapped_cost, model AS wrapped_model,
            input_tokens AS wrapped_input, output_tokens AS wrapped_output, cache_creation_tokens AS wrapped_cache_creation,
@@ -113,7 +120,8 @@ export function listHistorySessions(db: Db, options: { claudeSessionId?: string 
        )
        SELECT * FROM (
        SELECT ids.claude_session_id, wrapped.wrapped_ids, COALESCE(wrapped.cwd, usage.cwd, files.cwd) AS cwd, wrapped.session_type,
-         wrapped.status, wrapped.isolation_key, wrapped.place_kind, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
+         wrapped.status, wrapped.isolation_key, wrapped.place_kind, wrapped.git_branch,
+         COALESCE(wrapped.claude_version, files.claude_version) AS claude_version, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
          wrapped.ended AS wrapped_ended, usage.models, usage.messages, usage.input, usage.output, usage.cache_creation, usage.cache_read,
          usage.cost, files.reported, files.turns, files.prompts, wrapped.turns AS wrapped_turns, wrapped.cost AS wrapped_cost,
          wrapped.model AS wrapped_model, wrapped.input AS wrapped_input, wrapped.output AS wrapped_output,
@@ -148,6 +156,8 @@ function sessionOfRow(row: Row): HistorySession {
     status: row.status,
     isolationKey: row.isolation_key,
     placeKind: row.place_kind,
+    gitBranch: row.git_branch,
+    claudeVersion: row.claude_version,
     startedAt: started === null ? null : new Date(started).toISOString(),
     endedAt: ended === null ? null : new Date(ended).toISOString(),
     models: imported ? (row.models ?? '').split(',').filter((model) => model !== '<synthetic>' && model !== '') : row.wrapped_model ? [row.wrapped_model] : [],
@@ -183,7 +193,7 @@ export function analyticsOf(session: HistorySession): SessionAnalytics {
 }
 
 const CSV_COLUMNS: Array<keyof HistorySession> = [
-  'claudeSessionId', 'wrappedSessionIds', 'source', 'project', 'sessionType', 'status', 'isolationKey', 'placeKind', 'startedAt', 'endedAt',
+  'claudeSessionId', 'wrappedSessionIds', 'source', 'project', 'sessionType', 'status', 'isolationKey', 'placeKind', 'gitBranch', 'claudeVersion', 'startedAt', 'endedAt',
   'models', 'messages', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'costUsd', 'computedCostUsd', 'reportedCostUsd',
   'turns', 'prompts',
 ];

@@ -61,7 +61,7 @@ describe('history sessions', () => {
     expect(analyticsOf(wrapped)).toMatchObject({ cacheHitRate: 900 / 1100, outputShare: 60 / 1160 });
     const csv = sessionsCsv(sessions).split('\r\n');
     expect(csv[0]).toBe(
-      'claudeSessionId,wrappedSessionIds,source,project,sessionType,status,isolationKey,placeKind,startedAt,endedAt,models,messages,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,costUsd,computedCostUsd,reportedCostUsd,turns,prompts',
+      'claudeSessionId,wrappedSessionIds,source,project,sessionType,status,isolationKey,placeKind,gitBranch,claudeVersion,startedAt,endedAt,models,messages,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,costUsd,computedCostUsd,reportedCostUsd,turns,prompts',
     );
     expect(csv).toHaveLength(4);
   });
