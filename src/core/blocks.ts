@@ -90,7 +90,7 @@ class BlockBuilder {
 
   add(record: UsageRecord): void {
     this.firstAt = Math.min(this.firstAt, record.at);
-    this.lastAt = Math.max(this.lastAt, record.at);
+    this.lastAt = Math.max(this.lastAt, record.lastAt ?? record.at);
     const t = this.totals;
     t.inputTokens += record.inputTokens;
     t.outputTokens += record.outputTokens;

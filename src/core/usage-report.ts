@@ -8,7 +8,10 @@ import { type Calendar, formatDay, formatMonth, weekStartOf } from './calendar.j
  */
 
 export interface UsageRecord {
+  /** When it happened; for a record that sums several messages, the first of them. */
   at: number;
+  /** The last message a summed record holds; absent for a single one. */
+  lastAt?: number;
   /** Claude's session id; our own id for a wrapped run whose Claude session is unknown. */
   sessionId: string | null;
   project: string | null;
@@ -192,8 +195,9 @@ class Group extends Sums {
   override add(record: UsageRecord): void {
     super.add(record);
     this.firstAt = Math.min(this.firstAt, record.at);
-    if (record.at >= this.lastAt) {
-      this.lastAt = record.at;
+    const lastAt = record.lastAt ?? record.at;
+    if (lastAt >= this.lastAt) {
+      this.lastAt = lastAt;
       this.project = record.project ?? this.project;
     }
     let model = this.models.get(record.model);

@@ -147,4 +147,67 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_time ON messages (at);
   CREATE INDEX messages_by_session ON messages (claude_session_id);
   `,
+  // Messages summed per quarter hour (UTC), session, project, model: what reports and blocks read.
+  // Every zone's midnight and every block boundary falls on a quarter hour, so no report splits a
+  // bucket. Triggers keep it equal to the messages table whoever writes it; a bucket's first and
+  // last times may stay wider than its messages after one is replaced, never narrower.
+  `
+  CREATE TABLE usage_buckets (
+    bucket INTEGER NOT NULL,
+    claude_session_id TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    model TEXT NOT NULL,
+    priced INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    messages INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_creation_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    PRIMARY KEY (bucket, claude_session_id, cwd, model, priced)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_buckets_by_session ON usage_buckets (claude_session_id);
+
+  INSERT INTO usage_buckets
+    SELECT at / 900000, COALESCE(claude_session_id, ''), COALESCE(cwd, ''), model, priced, MIN(at), MAX(at), COUNT(*), SUM(input_tokens),
+      SUM(output_tokens), SUM(cache_creation_tokens), SUM(cache_read_tokens), SUM(cost_usd)
+    FROM messages GROUP BY 1, 2, 3, 4, 5;
+
+  CREATE TRIGGER messages_into_buckets AFTER INSERT ON messages BEGIN
+    INSERT INTO usage_buckets (bucket, claude_session_id, cwd, model, priced, first_at, last_at, messages, input_tokens, output_tokens,
+      cache_creation_tokens, cache_read_tokens, cost_usd)
+    VALUES (NEW.at / 900000, COALESCE(NEW.claude_session_id, ''), COALESCE(NEW.cwd, ''), NEW.model, NEW.priced, NEW.at, NEW.at, 1,
+      NEW.input_tokens, NEW.output_tokens, NEW.cache_creation_tokens, NEW.cache_read_tokens, NEW.cost_usd)
+    ON CONFLICT (bucket, claude_session_id, cwd, model, priced) DO UPDATE SET
+      first_at = MIN(first_at, excluded.first_at), last_at = MAX(last_at, excluded.last_at), messages = messages + 1,
+      input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cost_usd = cost_usd + excluded.cost_usd;
+  END;
+  CREATE TRIGGER messages_out_of_buckets AFTER DELETE ON messages BEGIN
+    UPDATE usage_buckets SET messages = messages - 1, input_tokens = input_tokens - OLD.input_tokens,
+      output_tokens = output_tokens - OLD.output_tokens, cache_creation_tokens = cache_creation_tokens - OLD.cache_creation_tokens,
+      cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cost_usd = cost_usd - OLD.cost_usd
+    WHERE bucket = OLD.at / 900000 AND claude_session_id = COALESCE(OLD.claude_session_id, '') AND cwd = COALESCE(OLD.cwd, '')
+      AND model = OLD.model AND priced = OLD.priced;
+    DELETE FROM usage_buckets WHERE messages <= 0 AND bucket = OLD.at / 900000 AND claude_session_id = COALESCE(OLD.claude_session_id, '')
+      AND cwd = COALESCE(OLD.cwd, '') AND model = OLD.model AND priced = OLD.priced;
+  END;
+  CREATE TRIGGER messages_moved_in_buckets AFTER UPDATE ON messages BEGIN
+    UPDATE usage_buckets SET messages = messages - 1, input_tokens = input_tokens - OLD.input_tokens,
+      output_tokens = output_tokens - OLD.output_tokens, cache_creation_tokens = cache_creation_tokens - OLD.cache_creation_tokens,
+      cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cost_usd = cost_usd - OLD.cost_usd
+    WHERE bucket = OLD.at / 900000 AND claude_session_id = COALESCE(OLD.claude_session_id, '') AND cwd = COALESCE(OLD.cwd, '')
+      AND model = OLD.model AND priced = OLD.priced;
+    DELETE FROM usage_buckets WHERE messages <= 0 AND bucket = OLD.at / 900000 AND claude_session_id = COALESCE(OLD.claude_session_id, '')
+      AND cwd = COALESCE(OLD.cwd, '') AND model = OLD.model AND priced = OLD.priced;
+    INSERT INTO usage_buckets (bucket, claude_session_id, cwd, model, priced, first_at, last_at, messages, input_tokens, output_tokens,
+      cache_creation_tokens, cache_read_tokens, cost_usd)
+    VALUES (NEW.at / 900000, COALESCE(NEW.claude_session_id, ''), COALESCE(NEW.cwd, ''), NEW.model, NEW.priced, NEW.at, NEW.at, 1,
+      NEW.input_tokens, NEW.output_tokens, NEW.cache_creation_tokens, NEW.cache_read_tokens, NEW.cost_usd)
+    ON CONFLICT (bucket, claude_session_id, cwd, model, priced) DO UPDATE SET
+      first_at = MIN(first_at, excluded.first_at), last_at = MAX(last_at, excluded.last_at), messages = messages + 1,
+      input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cost_usd = cost_usd + excluded.cost_usd;
+  END;
+  `,
 ];

@@ -11,9 +11,10 @@ export interface UsageQuery {
 }
 
 /**
- * Every usage record in the history, each counted once: one per imported assistant message, plus
- * one per wrapped run whose transcript was never imported (a run without a transcript on this
- * machine still cost what it cost).
+ * Every usage record in the history, each message counted once: the imported assistant messages,
+ * summed per quarter hour, session, project and model (the usage_buckets table, kept by triggers),
+ * plus one record per wrapped run whose transcript was never imported (a run without a
+ * transcript on this machine still cost what it cost).
  *
  * Where Claude reported a session's cost itself (`total_cost_usd` of every wrapped run of it, or
  * the cost lines of its transcript), that figure wins: the session's messages are scaled so they
@@ -40,18 +41,18 @@ export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] 
        scale AS (
          SELECT claimed.id, claimed.reported / computed.cost AS factor
          FROM claimed JOIN (
-           SELECT claude_session_id AS id, SUM(cost_usd) AS cost FROM messages
+           SELECT claude_session_id AS id, SUM(cost_usd) AS cost FROM usage_buckets
            WHERE claude_session_id IN (SELECT id FROM claimed) GROUP BY claude_session_id
          ) AS computed ON computed.id = claimed.id
          WHERE computed.cost > 0 AND (claimed.wrapped_computed IS NULL OR claimed.wrapped_computed >= computed.cost * 0.999)
        )
-       SELECT m.at, m.claude_session_id, m.cwd, m.model, m.input_tokens, m.output_tokens, m.cache_creation_tokens, m.cache_read_tokens,
-         m.cost_usd * COALESCE(scale.factor, 1), m.priced, 1
-       FROM messages AS m LEFT JOIN scale ON scale.id = m.claude_session_id
-       WHERE m.at >= @from AND m.at < @to AND (@project IS NULL OR instr(COALESCE(m.cwd, ''), @project) > 0)
-         AND (@session IS NULL OR m.claude_session_id = @session)
+       SELECT b.first_at, b.last_at, NULLIF(b.claude_session_id, ''), NULLIF(b.cwd, ''), b.model, b.input_tokens, b.output_tokens,
+         b.cache_creation_tokens, b.cache_read_tokens, b.cost_usd * COALESCE(scale.factor, 1), b.priced, b.messages
+       FROM usage_buckets AS b LEFT JOIN scale ON scale.id = b.claude_session_id
+       WHERE b.first_at >= @from AND b.first_at < @to AND (@project IS NULL OR instr(b.cwd, @project) > 0)
+         AND (@session IS NULL OR b.claude_session_id = @session)
        UNION ALL
-       SELECT s.started_at, COALESCE(s.claude_session_id, s.id), COALESCE(s.project_path, s.cwd), COALESCE(s.model, '(unknown)'),
+       SELECT s.started_at, s.started_at, COALESCE(s.claude_session_id, s.id), COALESCE(s.project_path, s.cwd), COALESCE(s.model, '(unknown)'),
          s.input_tokens, s.output_tokens, s.cache_creation_tokens, s.cache_read_tokens, COALESCE(s.cost_usd, 0),
          s.unpriced_models = '[]', 0
        FROM sessions AS s
@@ -67,9 +68,10 @@ export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] 
       to: query.to ?? Number.MAX_SAFE_INTEGER,
       project: query.project ?? null,
       session: query.claudeSessionId ?? null,
-    }) as Array<[number, string | null, string | null, string, number, number, number, number, number, number, number]>;
-  return rows.map(([at, sessionId, project, model, input, output, cacheCreation, cacheRead, cost, priced, messages]) => ({
+    }) as Array<[number, number, string | null, string | null, string, number, number, number, number, number, number, number]>;
+  return rows.map(([at, lastAt, sessionId, project, model, input, output, cacheCreation, cacheRead, cost, priced, messages]) => ({
     at,
+    lastAt,
     sessionId,
     project,
     model,
