@@ -77,7 +77,8 @@ export async function run(argv: string[]): Promise<number> {
     {
       kind,
       scope,
-      breakdown: values.breakdown === true,
+      // An HTML report charts cost per model, so it always has the breakdown.
+      breakdown: values.breakdown === true || format === 'html',
       config,
       ...(progress ? { onImportProgress: (p) => progress.update(p.filesDone, p.filesTotal, 'transcripts') } : {}),
     },

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
 import { fitTable, type Column } from './fitted-table.js';
+import { stackedBarChart } from './svg-chart.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -202,7 +203,8 @@ function renderMarkdown(report: Report, scope: ReportScope): string {
 function renderHtml(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
   const numeric = (index: number): boolean => index >= headers.length - DOCUMENT_HEADERS.length;
-  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${numeric(index) ? ' class="n"' : ''}>${escapeHtml(text)}</${tag}>`;
+  const classOf = (index: number): string => (numeric(index) ? ' class="n"' : headers[index] === 'Models' ? ' class="models"' : '');
+  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeHtml(text)}</${tag}>`;
   const body = linesOf(report).map((line) => {
     const cells = documentRow(report.kind, line).map((text, index) => cell('td', text, index)).join('');
     return `<tr class="${line.kind}">${cells}</tr>`;
@@ -216,16 +218,19 @@ function renderHtml(report: Report, scope: ReportScope): string {
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
 table { border-collapse: collapse; }
-th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: left; }
+th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: left; white-space: nowrap; }
+td.models { white-space: normal; min-width: 12rem; }
 .n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.model td { color: #666; }
 tr.model td:first-child { padding-left: 2rem; }
 tr.total td { font-weight: 600; border-top: 2px solid #999; }
+figure { margin: 1rem 0 2rem; max-width: 100%; overflow-x: auto; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p>Times in ${escapeHtml(report.timeZone)}.</p>
+${report.rows.length > 0 ? charts(report).map((chart) => `<figure>${chart}</figure>`).join('\n') : '<p>No usage.</p>'}
 <table>
 <thead><tr>${headers.map((text, index) => cell('th', text, index)).join('')}</tr></thead>
 <tbody>
@@ -235,6 +240,34 @@ ${body.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** Cost per row by model (when the rows are broken down) and tokens per row by kind. */
+function charts(report: Report): string[] {
+  const rows = report.kind === 'session' ? report.rows.slice(-60) : report.rows;
+  const label = (row: ReportRow): string => (report.kind === 'model' ? shortModelName(row.key) : report.kind === 'session' ? row.key.slice(0, 8) : row.key);
+  const cost = stackedBarChart({
+    title: `Cost (USD) by ${KEY_HEADER[report.kind].toLowerCase()}${report.kind === 'session' && report.rows.length > rows.length ? ', last 60' : ''}`,
+    bars: rows.map((row) => ({
+      label: label(row),
+      segments: row.breakdown ? row.breakdown.map((model) => ({ key: shortModelName(model.model), value: model.costUsd })) : [{ key: 'cost', value: row.costUsd }],
+    })),
+    format: (value) => `$${value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US')}`,
+  });
+  const tokens = stackedBarChart({
+    title: 'Tokens by kind',
+    bars: rows.map((row) => ({
+      label: label(row),
+      segments: [
+        { key: 'input', value: row.inputTokens },
+        { key: 'output', value: row.outputTokens },
+        { key: 'cache write', value: row.cacheCreationTokens },
+        { key: 'cache read', value: row.cacheReadTokens },
+      ],
+    })),
+    format: compactNumber,
+  });
+  return [cost, tokens];
 }
 
 export function escapeHtml(text: string): string {

@@ -139,7 +139,13 @@ describe('cw report', () => {
     const markdown = await runCw(sandbox, ['report', 'monthly', '--format', 'markdown', '--skip-import']);
     expect(markdown.stdout.toString()).toContain('| 2026-05 | opus-4-7, opus-4-8, sonnet-4-6 | 6,126 | 30 | 30,819 | 114,774 | 151,749 | $0.35 |');
     const html = await runCw(sandbox, ['report', '--format', 'html', '--skip-import']);
-    expect(html.stdout.toString()).toContain('<td>2026-05-29</td>');
+    const page = html.stdout.toString();
+    expect(page).toContain('<td>2026-05-29</td>');
+    // Self-contained: charts drawn inline, nothing fetched, nothing run.
+    expect(page.match(/<svg /g)).toHaveLength(2);
+    expect(page).toContain('<title>2026-05-29 · opus-4-8: $0.09</title>');
+    expect(page).not.toMatch(/<script|<link|src=|url\(/);
+    expect(page.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:/);
     const csv = await runCw(sandbox, ['report', '--format', 'csv', '--skip-import']);
     // A repeated message is dated by the line whose counts were kept: the first message's third line.
     expect(csv.stdout.toString().split('\r\n')[1]).toMatch(/^2025-06-10,,,2025-06-10T12:36:28.123Z,/);
