@@ -1,25 +1,15 @@
 import { parseCommandArgs } from '../cli/parse.js';
+import { parseAge } from '../core/age.js';
 import { UserError } from '../shared/errors.js';
 import { loadConfig } from '../shared/config.js';
 import type { Db } from '../store/database.js';
 import { openForReading } from '../store/reader.js';
-
-const DAY_MS = 86_400_000;
 
 export interface PruneResult {
   cutoff: string;
   sessions: number;
   messages: number;
   rateLimits: number;
-}
-
-/** `365d`, `12w`, `6m` (30-day months) or `1y`: how far back history is kept. */
-export function parseAge(text: string): number | null {
-  const match = /^(\d+)\s*([dwmy])$/.exec(text.trim());
-  if (!match) return null;
-  const count = Number(match[1]);
-  const days = { d: 1, w: 7, m: 30, y: 365 }[match[2] as 'd' | 'w' | 'm' | 'y'];
-  return count > 0 ? count * days * DAY_MS : null;
 }
 
 /**

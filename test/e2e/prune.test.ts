@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAge } from '../../src/commands/prune.js';
+import { parseAge } from '../../src/core/age.js';
 import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
