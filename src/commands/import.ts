@@ -1,21 +1,14 @@
 import { parseCommandArgs } from '../cli/parse.js';
-import { loadPriceTable } from '../core/price-config.js';
-import { computeCostUsd } from '../core/pricing.js';
 import { loadConfig } from '../shared/config.js';
-import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from '../store/history-import.js';
+import type { ImportProgress, ImportSummary } from '../store/history-import.js';
+import { refreshHistory } from '../store/history-refresh.js';
 import { openForReading } from '../store/reader.js';
+import { createProgressBar } from '../ui/progress-bar.js';
 
 export function runImport(env = process.env, onProgress?: (progress: ImportProgress) => void): ImportSummary {
   const { db, paths } = openForReading(env);
   try {
-    const { table } = loadPriceTable(loadConfig(paths.configFile).config);
-    return importTranscripts(db, {
-      roots: transcriptRoots(env),
-      priceUsage: (model, usage, options) => computeCostUsd(model, usage, table, options),
-      now: () => Date.now(),
-      timeZone: env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-      ...(onProgress ? { onProgress } : {}),
-    });
+    return refreshHistory(db, loadConfig(paths.configFile).config, env, onProgress);
   } finally {
     db.close();
   }
@@ -32,8 +25,8 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const progress = process.stderr.isTTY && !values.quiet && !values.json ? progressBar() : undefined;
-  const summary = runImport(process.env, progress?.update);
+  const progress = process.stderr.isTTY && !values.quiet && !values.json ? createProgressBar() : undefined;
+  const summary = runImport(process.env, progress && ((p) => progress.update(p.filesDone, p.filesTotal, `files, ${(p.bytesRead / 1e6).toFixed(1)} MB`)));
   progress?.done();
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!values.quiet) process.stdout.write(describeSummary(summary));
@@ -50,24 +43,4 @@ function describeSummary(summary: ImportSummary): string {
     lines.push(`${summary.rejectedLines} line(s) could not be read and were skipped, for example:`, ...summary.rejections.map((reason) => `  ${reason}`));
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** One line on stderr redrawn in place, at most ten times a second. */
-function progressBar(): { update: (progress: ImportProgress) => void; done: () => void } {
-  let last = 0;
-  let shown = false;
-  return {
-    update(progress) {
-      const now = Date.now();
-      if (now - last < 100 && progress.filesDone < progress.filesTotal) return;
-      last = now;
-      shown = true;
-      const width = 30;
-      const filled = progress.filesTotal === 0 ? width : Math.round((progress.filesDone / progress.filesTotal) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.filesDone}/${progress.filesTotal} files, ${(progress.bytesRead / 1e6).toFixed(1)} MB`);
-    },
-    done() {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
-  };
 }

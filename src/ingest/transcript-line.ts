@@ -98,21 +98,46 @@ export function parseTranscriptLine(line: string, ctx: TranscriptLineContext): T
 }
 
 /**
- * Whether a line cannot change any fact, so an import may skip parsing it: most of a transcript's
- * bytes are tool results, file snapshots and request copies, and JSON.parse is most of the cost.
- * A line is skipped only when it holds none of the words every counted line has, or when it is a
- * tool result (never a prompt, never a turn's end). Tested: summaries with and without the skip
- * are equal on every public transcript.
+ * Whether a line (its UTF-8 bytes) cannot change any fact, so an import may skip decoding and
+ * parsing it: most of a transcript's bytes are tool results, file snapshots and request copies,
+ * and JSON.parse is most of the cost. A line is skipped only when it holds none of the words every
+ * counted line has, or when it is a tool result (never a prompt, never a turn's end). Either can
+ * still name the session, but the state is then left as it was, so the next line read names it
+ * again before any usage. Tested: summaries with and without the skip are equal on every public
+ * transcript.
  */
-export function isInertLine(line: string): boolean {
+export function isInertLine(bytes: Buffer): boolean {
   // Only what looks whole is skipped: a broken line is parsed, so it is counted and reported.
-  const text = line.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) return false;
-  if (line.includes('"toolUseResult"')) return true;
-  return !MATTERING.some((word) => line.includes(word));
+  // Only ASCII whitespace is trimmed (a line padded with other whitespace is parsed, like one whose bytes do not decode).
+  let first = 0;
+  let last = bytes.length - 1;
+  while (first <= last && isAsciiSpace(bytes[first]!)) first += 1;
+  while (last >= first && isAsciiSpace(bytes[last]!)) last -= 1;
+  // The words are ASCII: they match in a Latin-1 reading of the bytes, much cheaper than UTF-8, exactly where they do in the UTF-8 one.
+  return bytes[first] === OPEN_BRACE && bytes[last] === CLOSE_BRACE && wordsMarkInert(bytes.toString('latin1'));
 }
 
-const MATTERING = ['"usage"', '"type":"user"', '"type":"system"', '"cost-state"', '"costUSD"', '"isApiErrorMessage"'];
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+function isAsciiSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/**
+ * The words every line that counts holds (quoted, so only keys and whole values match: a quote
+ * inside a JSON string is escaped), and `"toolUseResult"`, which makes a line inert whatever else
+ * it holds. One scan finds the first of them; only a line whose first is another word is searched
+ * again, from there, for a tool result.
+ */
+const FACT_WORDS = /"(?:toolUseResult|usage|type":"user|type":"system|cost-state|costUSD|isApiErrorMessage)"/;
+const TOOL_USE_RESULT = '"toolUseResult"';
+
+function wordsMarkInert(text: string): boolean {
+  const first = FACT_WORDS.exec(text);
+  if (first === null || first[0] === TOOL_USE_RESULT) return true;
+  return text.includes(TOOL_USE_RESULT, first.index);
+}
 
 /** Facts only the end of the file can tell: the last turn of a version that writes no turn-end marker. */
 export function finishTranscript(state: TranscriptState, now: number): Fact[] {

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Fact, UsageObservedFact } from '../core/facts.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { completeLines } from '../ingest/transcript-file.js';
@@ -55,19 +55,29 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** Lines written in one transaction: large enough to be fast, small enough not to hold the lock long. */
-const BATCH_LINES = 2000;
+/**
+ * Lines read (and files finished) between commits: one transaction spans many files, since a
+ * commit per file costs more than the file's rows. Large enough to be fast, small enough to keep
+ * little in memory; the write lock is held only while a batch is written, never while reading.
+ */
+const BATCH_LINES = 20_000;
+const READ_CHUNK_BYTES = 1024 * 1024;
 /** Subagent transcripts sit a few folders below the project's. */
 const MAX_DEPTH = 4;
 const KEPT_REJECTIONS = 5;
 
-interface FileRow {
-  path: string;
+/** What tells whether a file changed since the last import. */
+interface KnownFile {
   ino: number | null;
   size: number;
   mtime_ms: number;
   offset: number;
-  parse_state: string | null;
+}
+
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
 }
 
 export function importTranscripts(db: Db, options: ImportOptions): ImportSummary {
@@ -84,75 +94,96 @@ export function importTranscripts(db: Db, options: ImportOptions): ImportSummary
     rejections: [],
     durationMs: 0,
   };
-  const known = new Map((db.prepare('SELECT path, ino, size, mtime_ms, offset, parse_state FROM transcript_files').all() as FileRow[]).map((row) => [row.path, row]));
+  const known = knownFiles(db);
+  // Prepared on the first file with news: most imports have none.
+  let writer: HistoryWriter | undefined;
   files.forEach(({ root, path }, index) => {
-    importFile(db, root, path, known.get(path), options, summary);
+    const stat = statOf(path);
+    const row = known.get(path);
+    if (stat && !isUnchanged(row, stat)) importFile((writer ??= historyWriter(db)), root, path, stat, row, options, summary);
     options.onProgress?.({ filesDone: index + 1, filesTotal: files.length, bytesRead: summary.bytesRead });
   });
+  writer?.flush();
   summary.durationMs = options.now() - started;
   return summary;
 }
 
-function importFile(db: Db, root: string, path: string, row: FileRow | undefined, options: ImportOptions, summary: ImportSummary): void {
-  let stat: { size: number; mtimeMs: number; ino: number };
+/** Null when the file is gone (deleted since it was listed) or cannot be read. */
+function statOf(path: string): FileStat | null {
   try {
-    stat = statSync(path);
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
-    return; // Deleted since it was listed.
+    return null;
   }
-  const unchanged = row && row.ino === stat.ino && row.size === stat.size && row.mtime_ms === stat.mtimeMs;
-  if (unchanged) return;
+}
+
+/**
+ * What the last import left of each file, by path. Parse states are left out (only a changed file
+ * needs its state, and most are unchanged), and rows come as arrays: this runs before every report.
+ */
+function knownFiles(db: Db): Map<string, KnownFile> {
+  const known = new Map<string, KnownFile>();
+  const rows = db.prepare('SELECT path, ino, size, mtime_ms, offset FROM transcript_files').raw().all() as Array<[string, number | null, number, number, number]>;
+  for (const [path, ino, size, mtime_ms, offset] of rows) known.set(path, { ino, size, mtime_ms, offset });
+  return known;
+}
+
+function isUnchanged(row: KnownFile | undefined, stat: FileStat): boolean {
+  return row !== undefined && row.ino === stat.ino && row.size === stat.size && row.mtime_ms === stat.mtimeMs;
+}
+
+type Identity = { sessionId: string | null; cwd: string | null; version: string | null; firstAt: number | null; lastAt: number | null; cost: number | null };
+type Counters = { lines: number; rejected: number; prompts: number; turns: number };
+
+function importFile(
+  writer: HistoryWriter,
+  root: string,
+  path: string,
+  stat: FileStat,
+  row: KnownFile | undefined,
+  options: ImportOptions,
+  summary: ImportSummary,
+): void {
   // Truncated or replaced: what was read belongs to a file that is gone; read it again (messages are keyed, so nothing doubles).
   const restart = !row || row.ino !== stat.ino || stat.size < row.offset;
   let offset = restart ? 0 : row.offset;
-  let state: TranscriptState = restart || !row.parse_state ? INITIAL_TRANSCRIPT_STATE : (JSON.parse(row.parse_state) as TranscriptState);
-  const counters = { lines: 0, rejected: 0, prompts: 0, turns: 0 };
+  let state = (restart ? null : writer.parseState(path)) ?? INITIAL_TRANSCRIPT_STATE;
+  const counters: Counters = { lines: 0, rejected: 0, prompts: 0, turns: 0 };
   // A resumed read knows the session from the parse state: its lines name it again only on a change.
-  const identity: { sessionId: string | null; cwd: string | null; version: string | null; firstAt: number | null; lastAt: number | null; cost: number | null } = {
-    sessionId: state.sessionId,
-    cwd: state.cwd,
-    version: state.version,
-    firstAt: null,
-    lastAt: null,
-    cost: null,
-  };
-  const upsert = messageUpsert(db);
-  let batch: Array<() => void> = [];
+  const identity: Identity = { sessionId: state.sessionId, cwd: state.cwd, version: state.version, firstAt: null, lastAt: null, cost: null };
   let resetCounters = restart;
-  const flush = (): void => {
-    const writes = batch;
-    batch = [];
-    db.transaction(() => {
-      for (const write of writes) write();
-      saveFile(db, root, path, stat, offset, state, resetCounters, counters, identity, options.now());
-    }).immediate();
+  // Where the file stands goes into the same batch as its messages, so a commit never has one without the other.
+  const checkpoint = (): void => {
+    writer.addFile(fileRow(root, path, stat, offset, state, resetCounters, counters, identity, options.now()));
     resetCounters = false;
-    fileTotals.lines += counters.lines;
+    summary.lines += counters.lines;
     counters.lines = counters.rejected = counters.prompts = counters.turns = 0;
   };
-  const fileTotals = { lines: 0 };
   const startOffset = offset;
-  for (const { line, end } of completeLines(path, offset, { onOversized: () => reject('a line over 64 MB') })) {
+  for (const { bytes, end } of completeLines(path, offset, { buffer: writer.readBuffer, onOversized: () => reject('a line over 64 MB') })) {
     offset = end;
     counters.lines += 1;
-    if (isInertLine(line)) continue;
-    const result = parseTranscriptLine(line, { now: options.now(), timeZone: options.timeZone, state });
+    writer.countLine();
+    if (isInertLine(bytes)) continue;
+    const result = parseTranscriptLine(bytes.toString('utf8'), { now: options.now(), timeZone: options.timeZone, state });
     state = result.state;
     if (result.isUserPrompt) counters.prompts += 1;
     for (const fact of result.facts) {
-      noteFact(fact, identity, counters, (reason) => reject(reason));
+      noteFact(fact, identity, counters, reject);
       if (fact.kind === 'usage') {
-        const stored = storedMessage(fact, path, identity, options.priceUsage);
-        batch.push(() => upsert.run(stored));
+        writer.addMessage(storedMessage(fact, path, identity, options.priceUsage));
         summary.messages += 1;
       }
     }
-    if (counters.lines >= BATCH_LINES) flush();
+    if (writer.isFull()) {
+      checkpoint();
+      writer.flush();
+    }
   }
-  flush();
+  checkpoint();
+  if (writer.isFull()) writer.flush();
   summary.filesRead += 1;
   summary.bytesRead += offset - startOffset;
-  summary.lines += fileTotals.lines;
 
   function reject(reason: string): void {
     counters.rejected += 1;
@@ -161,12 +192,60 @@ function importFile(db: Db, root: string, path: string, row: FileRow | undefined
   }
 }
 
-function noteFact(
-  fact: Fact,
-  identity: { sessionId: string | null; cwd: string | null; version: string | null; firstAt: number | null; lastAt: number | null; cost: number | null },
-  counters: { turns: number },
-  reject: (reason: string) => void,
-): void {
+interface HistoryWriter {
+  /** One buffer for reading every file: a fresh one per file would cost more than reading it. */
+  readonly readBuffer: Buffer;
+  /** The state a file's last import left, for reading on from its offset. */
+  parseState(path: string): TranscriptState | null;
+  addMessage(message: StoredMessage): void;
+  addFile(row: FileParams): void;
+  countLine(): void;
+  isFull(): boolean;
+  /** Writes what was added in one transaction. */
+  flush(): void;
+}
+
+/** Statements prepared once per import, and the batch waiting for its commit. */
+function historyWriter(db: Db): HistoryWriter {
+  const selectState = db.prepare('SELECT parse_state FROM transcript_files WHERE path = ?').pluck();
+  const upsertMessage = messageUpsert(db);
+  const upsertFile = fileUpsert(db);
+  const write = db.transaction((messages: Iterable<StoredMessage>, files: FileParams[]) => {
+    for (const message of messages) upsertMessage(message);
+    for (const file of files) upsertFile.run(file);
+  });
+  // Claude writes a message again for each of its content blocks: only the version the upsert
+  // would keep is written, in the order the message first came (rows are numbered alike).
+  let messages = new Map<string, StoredMessage>();
+  let files: FileParams[] = [];
+  let lines = 0;
+  return {
+    readBuffer: Buffer.allocUnsafe(READ_CHUNK_BYTES),
+    parseState(path) {
+      const text = selectState.get(path) as string | null | undefined;
+      return text ? (JSON.parse(text) as TranscriptState) : null;
+    },
+    addMessage(message) {
+      const earlier = messages.get(message.message_key);
+      if (!earlier || keepsLater(earlier, message)) messages.set(message.message_key, message);
+    },
+    addFile(row) {
+      files.push(row);
+    },
+    countLine() {
+      lines += 1;
+    },
+    isFull: () => lines + files.length >= BATCH_LINES,
+    flush() {
+      if (messages.size > 0 || files.length > 0) write.immediate(messages.values(), files);
+      messages = new Map();
+      files = [];
+      lines = 0;
+    },
+  };
+}
+
+function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, reject: (reason: string) => void): void {
   switch (fact.kind) {
     case 'session-identified':
       identity.sessionId ??= fact.claudeSessionId;
@@ -233,50 +312,62 @@ function storedMessage(fact: UsageObservedFact, file: string, identity: { sessio
 }
 
 /** A message seen again replaces the stored one only with counts at least as large: earlier lines of a message carry partial output. */
-function messageUpsert(db: Db) {
-  const columns = [
-    'message_key', 'claude_session_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
-    'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'cost_usd', 'priced', 'sidechain',
-  ];
-  const updates = columns.filter((column) => column !== 'message_key').map((column) => `${column} = excluded.${column}`).join(', ');
-  return db.prepare(
-    `INSERT INTO messages (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})
-     ON CONFLICT (message_key) DO UPDATE SET ${updates} WHERE excluded.output_tokens >= messages.output_tokens`,
-  );
+function keepsLater(earlier: StoredMessage, later: StoredMessage): boolean {
+  return later.output_tokens >= earlier.output_tokens;
 }
 
-function saveFile(
-  db: Db,
+const MESSAGE_COLUMNS = [
+  'message_key', 'claude_session_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
+  'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'cost_usd', 'priced', 'sidechain',
+] as const satisfies ReadonlyArray<keyof StoredMessage>;
+
+/** Stores a message under `keepsLater`'s rule. Positional parameters: binding by name costs more, on every message. */
+function messageUpsert(db: Db): (message: StoredMessage) => void {
+  const updates = MESSAGE_COLUMNS.filter((column) => column !== 'message_key').map((column) => `${column} = excluded.${column}`).join(', ');
+  const statement = db.prepare(
+    `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (message_key) DO UPDATE SET ${updates} WHERE excluded.output_tokens >= messages.output_tokens`,
+  );
+  return (message) => {
+    statement.run(MESSAGE_COLUMNS.map((column) => message[column]));
+  };
+}
+
+/** A file's row as of `offset`: counters are what was read since the last row of this import. */
+interface FileParams {
+  path: string;
+  root: string;
+  ino: number;
+  size: number;
+  mtime_ms: number;
+  offset: number;
+  parse_state: string;
+  session: string | null;
+  cwd: string | null;
+  version: string | null;
+  first_at: number | null;
+  last_at: number | null;
+  lines: number;
+  rejected: number;
+  prompts: number;
+  turns: number;
+  cost: number | null;
+  now: number;
+  restart: number;
+}
+
+function fileRow(
   root: string,
   path: string,
-  stat: { size: number; mtimeMs: number; ino: number },
+  stat: FileStat,
   offset: number,
   state: TranscriptState,
   restart: boolean,
-  counters: { lines: number; rejected: number; prompts: number; turns: number },
-  identity: { sessionId: string | null; cwd: string | null; version: string | null; firstAt: number | null; lastAt: number | null; cost: number | null },
+  counters: Counters,
+  identity: Identity,
   now: number,
-): void {
-  // Counters add up across imports of one file; a restart (first batch of a re-read) starts them from zero.
-  db.prepare(
-    `INSERT INTO transcript_files (path, root, ino, size, mtime_ms, offset, parse_state, claude_session_id, cwd, claude_version, first_at, last_at,
-       lines, rejected_lines, prompts, turns, reported_cost_usd, imported_at)
-     VALUES (@path, @root, @ino, @size, @mtime_ms, @offset, @parse_state, @session, @cwd, @version, @first_at, @last_at, @lines, @rejected, @prompts, @turns, @cost, @now)
-     ON CONFLICT (path) DO UPDATE SET
-       root = excluded.root, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms, offset = excluded.offset,
-       parse_state = excluded.parse_state,
-       claude_session_id = COALESCE(transcript_files.claude_session_id, excluded.claude_session_id),
-       cwd = COALESCE(excluded.cwd, transcript_files.cwd),
-       claude_version = COALESCE(excluded.claude_version, transcript_files.claude_version),
-       first_at = MIN(COALESCE(transcript_files.first_at, excluded.first_at), COALESCE(excluded.first_at, transcript_files.first_at)),
-       last_at = MAX(COALESCE(transcript_files.last_at, excluded.last_at), COALESCE(excluded.last_at, transcript_files.last_at)),
-       lines = CASE WHEN @restart THEN 0 ELSE transcript_files.lines END + excluded.lines,
-       rejected_lines = CASE WHEN @restart THEN 0 ELSE transcript_files.rejected_lines END + excluded.rejected_lines,
-       prompts = CASE WHEN @restart THEN 0 ELSE transcript_files.prompts END + excluded.prompts,
-       turns = CASE WHEN @restart THEN 0 ELSE transcript_files.turns END + excluded.turns,
-       reported_cost_usd = COALESCE(excluded.reported_cost_usd, transcript_files.reported_cost_usd),
-       imported_at = excluded.imported_at`,
-  ).run({
+): FileParams {
+  return {
     path,
     root,
     ino: stat.ino,
@@ -296,22 +387,50 @@ function saveFile(
     cost: identity.cost,
     now,
     restart: restart ? 1 : 0,
-  });
+  };
 }
 
-/** Every `.jsonl` under `root`, a few folders deep (subagent transcripts sit below their session's). */
+function fileUpsert(db: Db) {
+  // Counters add up across imports of one file; a restart (first row of a re-read) starts them from zero.
+  return db.prepare(
+    `INSERT INTO transcript_files (path, root, ino, size, mtime_ms, offset, parse_state, claude_session_id, cwd, claude_version, first_at, last_at,
+       lines, rejected_lines, prompts, turns, reported_cost_usd, imported_at)
+     VALUES (@path, @root, @ino, @size, @mtime_ms, @offset, @parse_state, @session, @cwd, @version, @first_at, @last_at, @lines, @rejected, @prompts, @turns, @cost, @now)
+     ON CONFLICT (path) DO UPDATE SET
+       root = excluded.root, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms, offset = excluded.offset,
+       parse_state = excluded.parse_state,
+       claude_session_id = COALESCE(transcript_files.claude_session_id, excluded.claude_session_id),
+       cwd = COALESCE(excluded.cwd, transcript_files.cwd),
+       claude_version = COALESCE(excluded.claude_version, transcript_files.claude_version),
+       first_at = MIN(COALESCE(transcript_files.first_at, excluded.first_at), COALESCE(excluded.first_at, transcript_files.first_at)),
+       last_at = MAX(COALESCE(transcript_files.last_at, excluded.last_at), COALESCE(excluded.last_at, transcript_files.last_at)),
+       lines = CASE WHEN @restart THEN 0 ELSE transcript_files.lines END + excluded.lines,
+       rejected_lines = CASE WHEN @restart THEN 0 ELSE transcript_files.rejected_lines END + excluded.rejected_lines,
+       prompts = CASE WHEN @restart THEN 0 ELSE transcript_files.prompts END + excluded.prompts,
+       turns = CASE WHEN @restart THEN 0 ELSE transcript_files.turns END + excluded.turns,
+       reported_cost_usd = COALESCE(excluded.reported_cost_usd, transcript_files.reported_cost_usd),
+       imported_at = excluded.imported_at`,
+  );
+}
+
+/** Every `.jsonl` under `root`, a few folders deep (subagent transcripts sit below their session's), in path order. */
 export function listTranscriptFiles(root: string, depth: number): string[] {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true });
-  } catch {
-    return [];
-  }
   const files: string[] = [];
-  for (const entry of entries) {
-    const path = join(root, entry.name);
-    if (entry.isFile() && entry.name.endsWith('.jsonl')) files.push(path);
-    else if (entry.isDirectory() && depth > 0) files.push(...listTranscriptFiles(path, depth - 1));
-  }
+  collectTranscriptFiles(join(root), depth, files);
   return files.sort();
+}
+
+function collectTranscriptFiles(dir: string, depth: number, files: string[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    // What join() would give, without normalizing thousands of paths that are already normal.
+    const path = dir.endsWith(sep) ? dir + entry.name : dir + sep + entry.name;
+    if (entry.isFile() && entry.name.endsWith('.jsonl')) files.push(path);
+    else if (entry.isDirectory() && depth > 0) collectTranscriptFiles(path, depth - 1, files);
+  }
 }

@@ -84,8 +84,9 @@ describe('cw import', () => {
         timestamp: '2026-11-20T10:00:00.000Z',
         message: { id, model: 'claude-sonnet-4-5', usage: { input_tokens: 100, output_tokens: output } },
       });
-    writeFileSync(file, `${line('m1', 1)}\n${line('m1', 30)}\n`);
-    expect(await importJson()).toMatchObject({ filesRead: 1, lines: 2 });
+    // Repeats within one batch are settled by the same rule as repeats across imports.
+    writeFileSync(file, `${line('m1', 1)}\n${line('m1', 30)}\n${line('m1', 4)}\n`);
+    expect(await importJson()).toMatchObject({ filesRead: 1, lines: 3 });
     const torn = line('m2', 12);
     appendFileSync(file, torn.slice(0, 40));
     expect(await importJson()).toMatchObject({ filesRead: 1, lines: 0 });
@@ -94,6 +95,30 @@ describe('cw import', () => {
     const totals = tokensByFile().get(file);
     // m1 keeps 30 (a later, smaller repeat does not lower it); m2 arrives whole.
     expect(totals).toEqual({ input: 200, output: 42, cacheCreation: 0, cacheRead: 0, messages: 2 });
+  });
+
+  it('counts a file read across several commits once, and the files after it', async () => {
+    const folder = join(projects, '-work-big');
+    mkdirSync(folder, { recursive: true });
+    // More lines than one commit takes, so the big file's row is written part by part.
+    const count = 45_000;
+    const lines = Array.from({ length: count }, (_, index) =>
+      JSON.stringify({ type: 'assistant', sessionId: 'big', requestId: `r${index}`, message: { id: `m${index}`, model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } }),
+    );
+    writeFileSync(join(folder, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const other = `${lines[0]!.replace('"m0"', '"other"')}\n`;
+    writeFileSync(join(folder, 'b.jsonl'), other);
+    expect(await importJson()).toMatchObject({ filesRead: 2, lines: count + 1, messages: count + 1 });
+    expect(tokensByFile().get(join(folder, 'a.jsonl'))).toMatchObject({ input: count, output: 2 * count, messages: count });
+    const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT path, lines, offset, claude_session_id FROM transcript_files ORDER BY path').all()).toEqual([
+        { path: join(folder, 'a.jsonl'), lines: count, offset: Buffer.byteLength(`${lines.join('\n')}\n`), claude_session_id: 'big' },
+        { path: join(folder, 'b.jsonl'), lines: 1, offset: Buffer.byteLength(other), claude_session_id: 'big' },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('counts unreadable lines, reports them and goes on', async () => {

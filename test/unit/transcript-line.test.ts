@@ -504,12 +504,22 @@ describe('parseTranscriptLine facts', () => {
   });
 });
 
+/** The skip as first written, on decoded text: six searches a line. */
+function inertByWords(line: string): boolean {
+  const text = line.trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return false;
+  if (line.includes('"toolUseResult"')) return true;
+  return !['"usage"', '"type":"user"', '"type":"system"', '"cost-state"', '"costUSD"', '"isApiErrorMessage"'].some((word) => line.includes(word));
+}
+
+const inert = (line: string | Buffer): boolean => isInertLine(typeof line === 'string' ? Buffer.from(line) : line);
+
 describe('isInertLine', () => {
   it('skips only lines whose absence changes nothing: every public transcript summarizes the same', () => {
     let skipped = 0;
     for (const file of transcriptFiles) {
       const lines = readLines(file);
-      const kept = lines.filter((line) => !isInertLine(line));
+      const kept = lines.filter((line) => !inert(line));
       skipped += lines.length - kept.length;
       const all = summarizeTranscript(lines, CTX);
       const some = summarizeTranscript(kept, CTX);
@@ -517,5 +527,28 @@ describe('isInertLine', () => {
     }
     // It must skip something worth skipping.
     expect(skipped).toBeGreaterThan(100);
+  });
+
+  it('skips exactly the lines the search for each word on decoded text skipped, on every public transcript', () => {
+    for (const file of transcriptFiles) {
+      for (const line of readLines(file)) expect(inert(line), line.slice(0, 80)).toBe(inertByWords(line));
+    }
+  });
+
+  it('finds a tool result after other words, and nothing in escaped text', () => {
+    expect(inert('{"type":"user","message":{"content":[]},"toolUseResult":{"stdout":"x"}}')).toBe(true);
+    expect(inert('{"type":"user","message":{"content":"say \\"toolUseResult\\""}}')).toBe(false);
+    expect(inert('{"type":"user","message":{"content":"é 😀"}}')).toBe(false);
+    expect(inert('{"type":"file-history-snapshot","snapshot":{}}')).toBe(true);
+  });
+
+  it('parses what is not whole, and bytes that do not decode', () => {
+    const snapshot = '{"type":"file-history-snapshot"}';
+    expect(inert(`  ${snapshot}\t\r`)).toBe(true);
+    expect(inert(snapshot.slice(0, -1))).toBe(false);
+    expect(inert('')).toBe(false);
+    // A stray continuation byte decodes to U+FFFD, which no trim removes: parsed, so it is reported.
+    expect(inert(Buffer.concat([Buffer.from(snapshot), Buffer.from([0xa0])]))).toBe(false);
+    expect(inert(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(snapshot)]))).toBe(false);
   });
 });
