@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   export: { summary: 'write the history to files: a report, every session, per-session analytics', load: () => import('../commands/export.js') },
   prune: { summary: 'delete history older than an age (default: "retention" in config, else 365d)', load: () => import('../commands/prune.js') },
   events: { summary: 'a session’s events: prompts, answers, limits, errors, commits', load: () => import('../commands/events.js') },
+  config: { summary: 'show and change settings (config.json), checked against their schema', load: () => import('../commands/config.js') },
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },
   doctor: { summary: 'explain which claude runs, through what, and what is wrong', load: () => import('../commands/doctor.js') },

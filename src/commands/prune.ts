@@ -39,7 +39,12 @@ export async function run(argv: string[]): Promise<number> {
   const { db, paths } = openForReading();
   try {
     const configured = loadConfig(paths.configFile).config.retention;
-    const ageText = values['older-than'] ?? (typeof configured === 'string' ? configured : '365d');
+    let ageText = values['older-than'] ?? (typeof configured === 'string' ? configured : '365d');
+    if (values['older-than'] === undefined && parseAge(ageText) === null) {
+      // A broken setting falls back to the default, as every setting does; only a typed option is an error.
+      process.stderr.write(`config.json: retention ${JSON.stringify(configured)} is not an age; using 365d.\n`);
+      ageText = '365d';
+    }
     const age = parseAge(ageText);
     if (age === null) throw new UserError(`cw prune: "${ageText}" is not an age; use a number and d, w, m or y, e.g. 365d.`, 2);
     const result = prune(db, Date.now() - age);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { PriceOverrides } from '../core/pricing.js';
 import { describeError } from './errors.js';
+import { ensurePrivateDir, writeFileAtomic } from './private-fs.js';
 
 /** The settings the runner needs at start-up. Unknown keys are kept for other commands. */
 export interface RunnerConfig {
@@ -41,4 +43,10 @@ export function loadConfig(file: string): LoadedConfig {
     return { config: { ...config, realClaude: undefined }, problem: `${file}: "realClaude" must be a string path` };
   }
   return { config: config as LoadedConfig['config'] };
+}
+
+/** Writes config.json whole and atomically, owner-only, two-space indented like people write it. */
+export function saveConfig(file: string, config: Record<string, unknown>): void {
+  ensurePrivateDir(dirname(file));
+  writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -1,0 +1,76 @@
+/** cw config on a real file: changes are checked, written owner-only, and never destroy a file we cannot read. */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
+
+let sandbox: Sandbox;
+let file: string;
+beforeEach(() => {
+  sandbox = createSandbox();
+  file = join(sandbox.cwHome, 'config.json');
+});
+afterEach(() => sandbox.cleanup());
+
+it('sets, gets, shows and resets settings, keeping what it does not know', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  writeFileSync(file, JSON.stringify({ prices: { 'claude-new': { input: 1, output: 5, cacheWrite5m: 1.25, cacheRead: 0.1 } } }));
+  expect((await runCw(sandbox, ['config', 'set', 'plan', 'max5'])).stdout.toString()).toBe('plan = "max5"\n');
+  expect((await runCw(sandbox, ['config', 'set', 'alerts.webhooks', 'http://127.0.0.1:9000/a,https://example.test/b'])).code).toBe(0);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+    prices: { 'claude-new': { input: 1, output: 5, cacheWrite5m: 1.25, cacheRead: 0.1 } },
+    plan: 'max5',
+    alerts: { webhooks: ['http://127.0.0.1:9000/a', 'https://example.test/b'] },
+  });
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+
+  expect((await runCw(sandbox, ['config', 'get', 'plan'])).stdout.toString()).toBe('max5\n');
+  expect((await runCw(sandbox, ['config', 'get', 'alerts.blockPercent'])).stdout.toString()).toBe('80\n'); // the default
+  const shown = JSON.parse((await runCw(sandbox, ['config', 'show', '--json'])).stdout.toString());
+  expect(shown.problems).toEqual([]);
+  expect(shown.settings.find((row: any) => row.key === 'plan')).toMatchObject({ value: 'max5', source: 'config.json' });
+  expect(shown.settings.find((row: any) => row.key === 'retention')).toMatchObject({ value: '365d', source: 'default' });
+
+  expect((await runCw(sandbox, ['config', 'reset', 'alerts.webhooks'])).code).toBe(0);
+  expect(JSON.parse(readFileSync(file, 'utf8')).alerts).toBeUndefined();
+  expect((await runCw(sandbox, ['config', 'reset', '--all'])).code).toBe(2);
+  expect((await runCw(sandbox, ['config', 'reset', '--all', '--yes'])).code).toBe(0);
+  expect(existsSync(file)).toBe(false);
+  expect(JSON.parse(readFileSync(`${file}.bak`, 'utf8')).plan).toBe('max5');
+});
+
+it('refuses a bad value or key with the reason, and leaves the file as it was', async () => {
+  for (const [args, message] of [
+    [['set', 'alerts.blockPercent', '150'], 'alerts.blockPercent must be a number from 1 to 100, got 150'],
+    [['set', 'alert.blockPercent', '50'], 'alert.blockPercent is not a setting; did you mean alerts.blockPercent?'],
+    [['set', 'timezone', 'Mars/Olympus'], 'timezone is not a time zone Intl knows'],
+    [['set', 'plan'], 'give a setting and one value'],
+    [['frobnicate'], 'unknown action "frobnicate"'],
+  ] as const) {
+    const result = await runCw(sandbox, ['config', ...args]);
+    expect(result.code, args.join(' ')).toBe(2);
+    expect(result.stderr.toString()).toContain(message);
+  }
+  expect(existsSync(file)).toBe(false);
+});
+
+it('never overwrites a config.json it cannot read, and shows what is wrong', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  writeFileSync(file, '{"plan": "pro",');
+  const set = await runCw(sandbox, ['config', 'set', 'plan', 'max20']);
+  expect(set.code).toBe(1);
+  expect(set.stderr.toString()).toMatch(/is not valid JSON.*cw config reset --all --yes/);
+  expect(readFileSync(file, 'utf8')).toBe('{"plan": "pro",');
+
+  writeFileSync(file, JSON.stringify({ plan: 'gold', alerts: { bell: 'loud' } }));
+  const show = await runCw(sandbox, ['config', 'show']);
+  expect(show.code).toBe(1);
+  expect(show.stdout.toString()).toContain('plan must be one of pro, max5, max20, team, custom, got "gold"');
+  expect(show.stdout.toString()).toContain('alerts.bell must be true or false, got "loud"');
+});
+
+it('prints its JSON Schema', async () => {
+  const schema = JSON.parse((await runCw(sandbox, ['config', 'schema'])).stdout.toString());
+  expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['plan', 'alerts', 'callbacks', 'prices', 'retention', 'timezone', 'capturePrompts']));
+});
