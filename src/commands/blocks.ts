@@ -6,6 +6,7 @@ import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../store/history-refresh.js';
 import { openForReading } from '../store/reader.js';
+import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
 import { createPainter } from '../ui/format.js';
@@ -44,15 +45,15 @@ export function collectBlocks(request: BlocksRequest, env = process.env): Blocks
     if (!request.scope.skipImport) refreshHistory(db, request.config, env);
     // The whole history: "max" looks at every block, and a block may have opened before --since.
     const records = loadUsageRecords(db, request.scope.project ? { project: request.scope.project } : {});
-    return planBlocksView(records, request);
+    return planBlocksView(records, loadLimitEvents(db), request);
   } finally {
     db.close();
   }
 }
 
-export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], request: BlocksRequest): BlocksView {
+export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], limits: LimitEvent[], request: BlocksRequest): BlocksView {
   const { scope, now } = request;
-  const timeline = identifyBlocks(records, now);
+  const timeline = identifyBlocks(records, now, limits);
   const last = timeline.at(-1);
   const openBlock = last && last.kind === 'block' && last.active ? last : null;
   const limit = tokenLimitOf(request.tokenLimit, timeline);
@@ -131,7 +132,14 @@ function blocksJson(view: BlocksView): unknown {
     blocks: view.timeline.map((entry) =>
       entry.kind === 'gap'
         ? { kind: 'gap', startAt: iso(entry.startAt), endAt: iso(entry.endAt) }
-        : { ...entry, startAt: iso(entry.startAt), endAt: iso(entry.endAt), firstAt: iso(entry.firstAt), lastAt: iso(entry.lastAt) },
+        : {
+            ...entry,
+            startAt: iso(entry.startAt),
+            endAt: iso(entry.endAt),
+            firstAt: iso(entry.firstAt),
+            lastAt: iso(entry.lastAt),
+            limitHit: entry.limitHit && { at: iso(entry.limitHit.at), kind: entry.limitHit.kind },
+          },
     ),
     active: view.active
       ? { startAt: iso(view.active.block.startAt), endAt: iso(view.active.block.endAt), totals: view.active.block.totals, ...view.active.projection, limitReachedAt: iso(view.active.projection.limitReachedAt) }

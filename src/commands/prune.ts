@@ -22,6 +22,7 @@ export function prune(db: Db, cutoff: number): PruneResult {
     const rateLimits = db.prepare('DELETE FROM rate_limits WHERE observed_at < ?').run(cutoff).changes;
     const sessions = db.prepare(`DELETE FROM sessions WHERE started_at < ? AND status NOT IN ('ACTIVE', 'RATE_LIMITED')`).run(cutoff).changes;
     const messages = db.prepare('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
+    db.prepare('DELETE FROM limit_history WHERE at < ?').run(cutoff);
     return { cutoff: new Date(cutoff).toISOString(), sessions, messages, rateLimits };
   }).immediate();
 }

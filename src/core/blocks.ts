@@ -33,6 +33,8 @@ export interface UsageBlock {
   lastAt: number;
   /** Still open at `now`: its five hours have not run out. */
   active: boolean;
+  /** The first usage limit Claude reported inside the block, if one was. */
+  limitHit: { at: number; kind: string } | null;
   models: string[];
   totals: BlockTotals;
 }
@@ -45,8 +47,8 @@ export interface UsageGap {
 
 export type Timeline = Array<UsageBlock | UsageGap>;
 
-/** Records in any order; blocks and the gaps between them, oldest first. */
-export function identifyBlocks(records: readonly UsageRecord[], now: number): Timeline {
+/** Records in any order; blocks and the gaps between them, oldest first, each with the first limit met in it. */
+export function identifyBlocks(records: readonly UsageRecord[], now: number, limits: ReadonlyArray<{ at: number; kind: string }> = []): Timeline {
   const sorted = [...records].sort((a, b) => a.at - b.at);
   const timeline: Timeline = [];
   let open: BlockBuilder | null = null;
@@ -64,7 +66,19 @@ export function identifyBlocks(records: readonly UsageRecord[], now: number): Ti
     open.add(record);
   }
   if (open) timeline.push(open.build(now));
+  markLimits(timeline, limits);
   return timeline;
+}
+
+function markLimits(timeline: Timeline, limits: ReadonlyArray<{ at: number; kind: string }>): void {
+  const sorted = [...limits].sort((a, b) => a.at - b.at);
+  let next = 0;
+  for (const entry of timeline) {
+    if (entry.kind !== 'block') continue;
+    while (next < sorted.length && sorted[next]!.at < entry.startAt) next += 1;
+    const first = sorted[next];
+    if (first && first.at < entry.endAt) entry.limitHit = { at: first.at, kind: first.kind };
+  }
 }
 
 class BlockBuilder {
@@ -111,6 +125,7 @@ class BlockBuilder {
       firstAt: this.firstAt,
       lastAt: this.lastAt,
       active: now >= this.startAt && now < this.endAt,
+      limitHit: null,
       models: [...this.models].sort(),
       totals: { ...this.totals, unpricedModels: [...this.unpriced].sort() },
     };

@@ -173,6 +173,8 @@ function importFile(
       if (fact.kind === 'usage') {
         writer.addMessage(storedMessage(fact, path, identity, options.priceUsage));
         summary.messages += 1;
+      } else if (fact.kind === 'rate-limit') {
+        writer.addLimit({ file: path, at: fact.at, kind: fact.limitKind, severity: fact.severity, claude_session_id: identity.sessionId, resets_at: fact.resetsAt, utilization: fact.utilization ?? null });
       }
     }
     if (writer.isFull()) {
@@ -198,6 +200,7 @@ interface HistoryWriter {
   /** The state a file's last import left, for reading on from its offset. */
   parseState(path: string): TranscriptState | null;
   addMessage(message: StoredMessage): void;
+  addLimit(limit: StoredLimit): void;
   addFile(row: FileParams): void;
   countLine(): void;
   isFull(): boolean;
@@ -210,13 +213,19 @@ function historyWriter(db: Db): HistoryWriter {
   const selectState = db.prepare('SELECT parse_state FROM transcript_files WHERE path = ?').pluck();
   const upsertMessage = messageUpsert(db);
   const upsertFile = fileUpsert(db);
-  const write = db.transaction((messages: Iterable<StoredMessage>, files: FileParams[]) => {
+  const insertLimit = db.prepare(
+    `INSERT OR IGNORE INTO limit_history (file, at, kind, severity, claude_session_id, resets_at, utilization)
+     VALUES (@file, @at, @kind, @severity, @claude_session_id, @resets_at, @utilization)`,
+  );
+  const write = db.transaction((messages: Iterable<StoredMessage>, limits: StoredLimit[], files: FileParams[]) => {
     for (const message of messages) upsertMessage(message);
+    for (const limit of limits) insertLimit.run(limit);
     for (const file of files) upsertFile.run(file);
   });
   // Claude writes a message again for each of its content blocks: only the version the upsert
   // would keep is written, in the order the message first came (rows are numbered alike).
   let messages = new Map<string, StoredMessage>();
+  let limits: StoredLimit[] = [];
   let files: FileParams[] = [];
   let lines = 0;
   return {
@@ -229,6 +238,9 @@ function historyWriter(db: Db): HistoryWriter {
       const earlier = messages.get(message.message_key);
       if (!earlier || keepsLater(earlier, message)) messages.set(message.message_key, message);
     },
+    addLimit(limit) {
+      limits.push(limit);
+    },
     addFile(row) {
       files.push(row);
     },
@@ -237,12 +249,24 @@ function historyWriter(db: Db): HistoryWriter {
     },
     isFull: () => lines + files.length >= BATCH_LINES,
     flush() {
-      if (messages.size > 0 || files.length > 0) write.immediate(messages.values(), files);
+      if (messages.size > 0 || limits.length > 0 || files.length > 0) write.immediate(messages.values(), limits, files);
       messages = new Map();
+      limits = [];
       files = [];
       lines = 0;
     },
   };
+}
+
+/** A limit Claude reported in a transcript: metadata only, not its words. */
+interface StoredLimit {
+  file: string;
+  at: number;
+  kind: string;
+  severity: string;
+  claude_session_id: string | null;
+  resets_at: number | null;
+  utilization: number | null;
 }
 
 function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, reject: (reason: string) => void): void {

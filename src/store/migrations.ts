@@ -210,4 +210,19 @@ export const MIGRATIONS: readonly string[] = [
       input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, cache_creation_tokens = cache_creation_tokens + excluded.cache_creation_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cost_usd = cost_usd + excluded.cost_usd;
   END;
   `,
+  // Limits Claude reported in transcripts, imported with them: which blocks ended in a limit, for
+  // sessions we never wrapped too. Keyed by file and instant, so a re-read adds nothing.
+  `
+  CREATE TABLE limit_history (
+    file TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    claude_session_id TEXT,
+    resets_at INTEGER,
+    utilization REAL,
+    PRIMARY KEY (file, at, kind, severity)
+  ) WITHOUT ROWID;
+  CREATE INDEX limit_history_by_time ON limit_history (at);
+  `,
 ];

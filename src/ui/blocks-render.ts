@@ -28,7 +28,7 @@ export function renderBlocks(view: BlocksView, options: { width: number; paint: 
         : [
             time(entry.startAt),
             time(entry.endAt).slice(11),
-            entry.active ? paint.green('active') : 'done',
+            entry.limitHit ? paint.red(`limit ${time(entry.limitHit.at).slice(11)}`) : entry.active ? paint.green('active') : 'done',
             [...new Set(entry.models.map(shortModelName))].join(', '),
             entry.totals.totalTokens.toLocaleString('en-US'),
             `$${entry.totals.costUsd.toFixed(2)}${entry.totals.unpricedModels.length > 0 ? '!' : ''}`,

@@ -6,6 +6,7 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { createSandbox, PUBLIC_FIXTURES, runCw, type Sandbox } from '../support/sandbox.js';
 
 const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
@@ -72,6 +73,46 @@ describe('cw blocks', () => {
     const text = await runCw(sandbox, ['blocks', '--token-limit', '4000', '--skip-import'], { COLUMNS: '100' });
     expect(text.stdout.toString()).toMatch(/Active block since .*: \d+s? in|Active block since .*in, .* left/);
     expect(text.stdout.toString()).toContain('limit      4000 tokens (given): 75% used');
+  });
+
+  it('marks a block that ended in a limit Claude wrote into its transcript, imported once', async () => {
+    const now = Date.now();
+    const folder = join(sandbox.home, '.claude', 'projects', '-work-app');
+    mkdirSync(folder, { recursive: true });
+    const iso = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    const answer = JSON.stringify({
+      type: 'assistant',
+      sessionId: 'limited',
+      cwd: '/work/app',
+      requestId: 'r-1',
+      timestamp: iso(30 * 60),
+      message: { id: 'm-1', model: 'claude-opus-4-5', usage: { input_tokens: 10, output_tokens: 900 } },
+    });
+    // The legacy wording with its epoch, as in anthropics/claude-code#2490 (fixtures/public/ratelimit-messages.tsv).
+    const limit = JSON.stringify({
+      type: 'assistant',
+      sessionId: 'limited',
+      timestamp: iso(30 * 60 - 20),
+      message: { id: 'm-2', model: '<synthetic>', role: 'assistant', content: [{ type: 'text', text: 'Claude AI usage limit reached|1750708800' }], usage: { input_tokens: 0, output_tokens: 0 } },
+      isApiErrorMessage: true,
+    });
+    const file = join(folder, 'limited.jsonl');
+    writeFileSync(file, `${answer}\n${limit}\n`);
+    const first = await cwJson(['blocks', '--json']);
+    expect(first.blocks).toHaveLength(1);
+    expect(first.blocks[0].limitHit).toEqual({ at: iso(30 * 60 - 20), kind: expect.any(String) });
+    expect((await runCw(sandbox, ['blocks'])).stdout.toString()).toMatch(/limit \d\d:\d\d/);
+
+    // The file rewritten shorter and whole again (as after an edit): read again, nothing doubles.
+    writeFileSync(file, `${limit}\n`);
+    writeFileSync(file, `${answer}\n${limit}\n`);
+    await cwJson(['import', '--json']);
+    const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM limit_history').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
   });
 });
 

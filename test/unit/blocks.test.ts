@@ -58,6 +58,19 @@ describe('identifyBlocks', () => {
     expect(blocksOf(identifyBlocks([record('2026-11-30T11:15:00Z')], at('2026-11-30T16:00:00Z')))[0]!.active).toBe(false);
   });
 
+  it('marks the first limit met inside each block, and none met in a gap', () => {
+    const limits = [
+      { at: at('2026-11-30T12:00:00Z'), kind: 'seven_day' }, // in the gap
+      { at: at('2026-11-30T10:30:00Z'), kind: 'five_hour' },
+      { at: at('2026-11-30T10:45:00Z'), kind: 'five_hour' },
+    ];
+    const timeline = identifyBlocks([record('2026-11-30T06:10:00Z'), record('2026-11-30T10:29:00Z'), record('2026-11-30T18:00:00Z')], at('2026-12-01T00:00:00Z'), limits);
+    expect(blocksOf(timeline).map((block) => block.limitHit && [new Date(block.limitHit.at).toISOString(), block.limitHit.kind])).toEqual([
+      ['2026-11-30T10:30:00.000Z', 'five_hour'],
+      null,
+    ]);
+  });
+
   it('adds up tokens, cost and models per block, and flags unpriced models', () => {
     const unpriced = { ...record('2026-11-30T10:20:00Z', 5, 'claude-mystery'), priced: false, costUsd: 0 };
     const [block] = blocksOf(identifyBlocks([record('2026-11-30T10:00:00Z', 100, 'claude-opus-4-5', 0.5), unpriced, record('2026-11-30T10:40:00Z', 10)], 0));
