@@ -131,7 +131,13 @@ describe('an interactive session through the shim, live', () => {
       expect(limited.rateLimit).toMatchObject({ kind: 'five_hour', severity: 'limit', resetsAt: new Date(fiveHourReset * 1000).toISOString() });
 
       // The other session has not sent a thing, yet shows the limit and its reset.
-      const seen = await waitForState(otherFile, (state) => state.accountLimits.length > 0, "the first session's limit", 10_000);
+      // The other session may first see the screen's reading of the limit; wait for the exact one it is replaced by.
+      const seen = await waitForState(
+        otherFile,
+        (state) => state.accountLimits.some((limit: { kind: string; resetsAt: string | null }) => limit.kind === 'five_hour' && limit.resetsAt === exactReset),
+        "the first session's exact limit",
+        10_000,
+      );
       expect(seen.accountLimits).toEqual([expect.objectContaining({ kind: 'five_hour', resetsAt: new Date(fiveHourReset * 1000).toISOString(), sessionId: ours.id })]);
       expect(seen.status).toBe('ACTIVE');
       const status = await runProcess(process.execPath, [CW, 'status', '--json'], { env });
