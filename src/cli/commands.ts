@@ -10,6 +10,7 @@ export interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'live sessions on this machine and the current one', load: () => import('../commands/status.js') },
+  watch: { summary: 'a full-screen live view: sessions, limits with countdowns, the 5-hour block, recent usage', load: () => import('../commands/watch.js') },
   sessions: { summary: 'recorded sessions, newest first', load: () => import('../commands/sessions.js') },
   import: { summary: 'read Claude Code transcripts into the history, only what is new', load: () => import('../commands/import.js') },
   report: { summary: 'usage and cost by day, week, month, session, project or model', load: () => import('../commands/report.js') },

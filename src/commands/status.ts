@@ -1,21 +1,9 @@
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
-import type { SessionView } from '../core/session-view.js';
-import { allLimitsInForce } from '../store/account-limits.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
-import { openForReading } from '../store/reader.js';
-import { listSessions } from '../store/session-rows.js';
-import { readStateDocument, type StateDocument } from '../store/state-files.js';
+import { collectLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
-/** A limit some session met that still holds for its account (Claude's config directory). */
-export interface LimitInForce {
-  account: string | null;
-  kind: string;
-  resetsAt: string | null;
-  text: string | null;
-  observedAt: string;
-  sessionId: string;
-}
+export type { LimitInForce } from '../store/live-status.js';
 
 /** A Claude Code process running without our shim: its usage is not recorded. */
 export interface UnwrappedClaude {
@@ -24,61 +12,22 @@ export interface UnwrappedClaude {
   startedAt: string;
 }
 
-export interface StatusData {
-  current: StateDocument | null;
-  live: SessionView[];
-  limits: LimitInForce[];
+export interface StatusData extends LiveStatus {
   unwrapped: UnwrappedClaude[];
-  /** Projects that more than one live session works in, with those sessions' ids. */
-  sharedProjects: Array<{ project: string; sessions: string[] }>;
 }
 
-export interface StatusOptions {
-  /** Show only the current session (current_session.json) and its account's limits. */
-  singleSession?: boolean;
-}
+export type StatusOptions = LiveStatusOptions;
 
 export function collectStatus(env = process.env, now = Date.now(), options: StatusOptions = {}): StatusData {
-  const { db, paths } = openForReading(env, now);
-  let current: StateDocument | null;
-  let live: SessionView[];
-  let limits: LimitInForce[];
-  try {
-    current = readStateDocument(paths.currentStateFile);
-    live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
-    limits = allLimitsInForce(db, now).map((limit) => ({
-      account: limit.account,
-      kind: limit.kind,
-      resetsAt: limit.resetsAt === null ? null : new Date(limit.resetsAt).toISOString(),
-      text: limit.text,
-      observedAt: new Date(limit.observedAt).toISOString(),
-      sessionId: limit.sessionId,
-    }));
-  } finally {
-    db.close();
-  }
-  if (options.singleSession) {
-    // The current session and the limits its own state file shows: those of its account.
-    const own = current?.data;
-    live = live.filter((session) => session.id === own?.id);
-    limits = limits.filter((limit) => own?.accountLimits.some((shown) => shown.kind === limit.kind && shown.sessionId === limit.sessionId) === true);
-  }
-  return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects: sharedProjects(live) };
+  const { current, live, limits, sharedProjects } = collectLiveStatus(env, now, options);
+  // Spelled out so `--json` keeps its key order.
+  return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
 }
 
 function unwrappedClaudes(): UnwrappedClaude[] {
   return findClaudeProcesses()
     .filter((found) => !found.wrapped)
     .map((found) => ({ pid: found.pid, cwd: found.cwd, startedAt: new Date(found.startedAt).toISOString() }));
-}
-
-function sharedProjects(live: readonly SessionView[]): StatusData['sharedProjects'] {
-  const byProject = new Map<string, string[]>();
-  for (const session of live) {
-    const project = session.projectPath ?? session.cwd;
-    byProject.set(project, [...(byProject.get(project) ?? []), session.id]);
-  }
-  return [...byProject].filter(([, sessions]) => sessions.length > 1).map(([project, sessions]) => ({ project, sessions }));
 }
 
 export async function run(argv: string[]): Promise<number> {

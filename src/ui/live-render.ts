@@ -1,0 +1,184 @@
+import type { ChalkInstance } from 'chalk';
+import type { LiveView } from '../core/live-view.js';
+import type { SessionView } from '../core/session-view.js';
+import { fitTable } from './fitted-table.js';
+import { formatCost, formatDuration, formatSessionCost, formatTokens } from './format.js';
+import { cutMiddle, cutToWidth, spread, visibleWidth } from './screen-text.js';
+import { progressBar, sparkline } from './sparkline.js';
+
+export interface LiveRenderOptions {
+  width: number;
+  height: number;
+  paint: ChalkInstance;
+  timeZone: string;
+}
+
+/** Below this a session is two lines instead of a table row, so nothing it has is hidden. */
+const TABLE_MIN_WIDTH = 60;
+const BAR_MAX_WIDTH = 52;
+/** A project path longer than this is cut in its middle, so a wide table keeps its id and model columns. */
+const PROJECT_MAX_WIDTH = 32;
+
+interface Section {
+  lines: string[];
+  /** Lines it cannot do without; it may be cut to these, with a "+N more" line. */
+  minLines: number;
+}
+
+/**
+ * One frame: exactly the lines to show, none wider than `width`, at most `height` of them. When
+ * the screen is short, sections go in reverse order of use: sparkline, block, then limits.
+ */
+export function renderLiveView(view: LiveView, options: LiveRenderOptions): string[] {
+  const { paint } = options;
+  const width = Math.max(1, options.width);
+  const height = Math.max(1, options.height);
+  const clock = clockFormat(options.timeZone);
+  const head = [
+    spread(`${paint.bold('ClaudeWatch')}  ${clock(view.now, true)}`, paint.dim('q quit'), width),
+    indicator(view, width, paint),
+  ];
+  if (view.problem) head.push(paint.red(`! ${view.problem}`));
+  // Most wanted first: what runs now, what stops it, how much is left, what came before.
+  const wanted: Section[] = [
+    view.live ? sessionsSection(view, width, paint) : idleSection(view, paint),
+    limitsSection(view, width, clock, paint),
+    blockSection(view, width, clock, paint),
+    sparkSection(view, paint),
+  ];
+  let room = height - head.length;
+  const shown = wanted.map((section): string[] => {
+    if (section.lines.length === 0 || room < 2) return [];
+    const take = Math.min(section.lines.length, room - 1);
+    if (take < section.minLines) return [];
+    room -= take + 1;
+    if (take === section.lines.length) return ['', ...section.lines];
+    const hidden = section.lines.length - take + 1;
+    return ['', ...section.lines.slice(0, take - 1), paint.dim(`  +${hidden} more lines (make the window taller)`)];
+  });
+  return [...head, ...shown.flat()].slice(0, height).map((line) => cutToWidth(line, width));
+}
+
+function indicator(view: LiveView, width: number, paint: ChalkInstance): string {
+  if (!view.live) return paint.dim('○ No active session');
+  const label = '● LIVE SESSION ACTIVE';
+  const count = view.sessions.length;
+  const limited = view.sessions.filter((row) => row.session.status === 'RATE_LIMITED').length;
+  const long = `${count} session${count === 1 ? '' : 's'}${limited > 0 ? `, ${limited} rate-limited` : ''}`;
+  const short = `${count} live${limited > 0 ? `, ${limited} limited` : ''}`;
+  return `${paint.green.bold(label)}  ${label.length + 2 + long.length <= width ? long : short}`;
+}
+
+function sessionsSection(view: LiveView, width: number, paint: ChalkInstance): Section {
+  const rows = view.sessions;
+  const status = (session: SessionView): string => (session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status));
+  if (width < TABLE_MIN_WIDTH) {
+    const lines = rows.flatMap((row) => [
+      `${status(row.session)}  ${cutMiddle(projectOf(row.session), width - row.session.status.length - 2)}`,
+      `  ${[formatSessionCost(row.session), `${formatTokens(row.totalTokens)} tok`, turns(row.session.numTurns), formatDuration(row.runningMs)].join(' · ')}`,
+    ]);
+    return { lines, minLines: 2 };
+  }
+  const { text } = fitTable(
+    [
+      { header: 'SESSION', align: 'left', cells: rows.map((row) => row.session.id.slice(0, 8)), dropOrder: 2 },
+      { header: 'PROJECT', align: 'left', cells: rows.map((row) => cutMiddle(projectOf(row.session), PROJECT_MAX_WIDTH)), elastic: true },
+      { header: 'STATUS', align: 'left', cells: rows.map((row) => status(row.session)) },
+      { header: 'COST', align: 'right', cells: rows.map((row) => formatSessionCost(row.session)) },
+      { header: 'TOKENS', align: 'right', cells: rows.map((row) => formatTokens(row.totalTokens)) },
+      { header: 'TURNS', align: 'right', cells: rows.map((row) => String(row.session.numTurns)) },
+      { header: 'TIME', align: 'right', cells: rows.map((row) => formatDuration(row.runningMs)) },
+      { header: 'MODEL', align: 'left', cells: rows.map((row) => shortModel(row.session.model)), dropOrder: 1 },
+    ],
+    width,
+    { paintHeader: (header) => paint.bold(header) },
+  );
+  return { lines: text.trimEnd().split('\n'), minLines: 2 };
+}
+
+function idleSection(view: LiveView, paint: ChalkInstance): Section {
+  const last = view.lastSession;
+  if (!last) return { lines: [paint.dim('No session recorded yet. Run `claude` through the shim to see it here.')], minLines: 1 };
+  const { session } = last;
+  const ended = last.endedAgoMs === null ? '' : ` · ended ${formatDuration(last.endedAgoMs)} ago`;
+  return {
+    lines: [
+      `Last session  ${session.id.slice(0, 8)}  ${session.status}  ${projectOf(session)}`,
+      `  ${[formatSessionCost(session), `${formatTokens(last.totalTokens)} tok`, turns(session.numTurns), formatDuration(session.durationMs)].join(' · ')}${ended}`,
+    ],
+    minLines: 1,
+  };
+}
+
+function limitsSection(view: LiveView, width: number, clock: Clock, paint: ChalkInstance): Section {
+  if (view.limits.length === 0) return { lines: [], minLines: 0 };
+  const lines = view.limits.map((limit) => {
+    const until = limit.resetsAt === null || limit.remainingMs === null ? 'reset time unknown' : `resets ${clock(limit.resetsAt, false)} in ${countdown(limit.remainingMs)}`;
+    const line = `  ${paint.red(limit.kind)}  ${until}`;
+    const who = `  (session ${limit.sessionId.slice(0, 8)})`;
+    return visibleWidth(line) + who.length <= width ? line + paint.dim(who) : line;
+  });
+  return { lines: [paint.bold.red(`Rate limit${lines.length === 1 ? '' : 's'} in force`), ...lines], minLines: 2 };
+}
+
+function blockSection(view: LiveView, width: number, clock: Clock, paint: ChalkInstance): Section {
+  const open = view.block;
+  if (!open) return { lines: [`${paint.bold('5-hour block')}  ${paint.dim('none open')}`], minLines: 1 };
+  const { block, projection: p } = open;
+  const share = `${Math.round(open.elapsedShare * 100)}%`;
+  const bar = progressBar(open.elapsedShare, Math.min(BAR_MAX_WIDTH, width - share.length - 1));
+  const lines = [
+    `${paint.bold('5-hour block')}  ${clock(block.startAt, false)}–${clock(block.endAt, false)}  ${formatDuration(p.remainingMs)} left`,
+    `${paint.cyan(bar)} ${share}`,
+    `used      ${formatTokens(block.totals.totalTokens)} tok · ${formatCost(block.totals.costUsd)}`,
+  ];
+  if (p.tokensPerHour === null || p.costPerHour === null || p.projectedTokens === null || p.projectedCostUsd === null) {
+    lines.push(paint.dim('burn      not yet: under a minute of use'));
+  } else {
+    lines.push(`burn      ${formatTokens(Math.round(p.tokensPerHour))} tok/h · ${formatCost(p.costPerHour)}/h`);
+    lines.push(`by ${clock(block.endAt, false)}  ${formatTokens(Math.round(p.projectedTokens))} tok · ${formatCost(p.projectedCostUsd)} projected`);
+  }
+  return { lines, minLines: 2 };
+}
+
+function sparkSection(view: LiveView, paint: ChalkInstance): Section {
+  const { tokens, bucketMs } = view.spark;
+  const peak = Math.max(0, ...tokens);
+  return {
+    lines: [`${paint.bold(`Tokens per ${spanText(bucketMs)}, last ${spanText(tokens.length * bucketMs)}`)}  ${paint.dim(`peak ${formatTokens(peak)}`)}`, paint.cyan(sparkline(tokens))],
+    minLines: 2,
+  };
+}
+
+type Clock = (at: number, withSeconds: boolean) => string;
+
+function clockFormat(timeZone: string): Clock {
+  const short = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const long = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return (at, withSeconds) => (withSeconds ? long : short).format(new Date(at));
+}
+
+/** h:mm:ss, so a countdown visibly moves every second. */
+export function countdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${Math.floor(total / 3600)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
+}
+
+/** A whole span in its natural unit: "15 min", "6 h". */
+function spanText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+}
+
+function projectOf(session: SessionView): string {
+  return session.projectPath ?? session.cwd;
+}
+
+function turns(count: number): string {
+  return `${count} turn${count === 1 ? '' : 's'}`;
+}
+
+function shortModel(model: string | null): string {
+  return model === null ? '-' : model.replace(/^claude-/, '');
+}

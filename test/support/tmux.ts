@@ -1,0 +1,52 @@
+/**
+ * A private tmux server (its own socket, no user config) holding one detached window, for
+ * testing full-screen programs as a person would see them: `capture-pane` is the screen.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface TmuxWindow {
+  /** The visible screen, one string per row, trailing spaces removed (tmux's own trimming). */
+  capture(): string[];
+  /** A pane format, say `#{alternate_on}` or `#{cursor_flag}`. */
+  display(format: string): string;
+  sendKeys(...keys: string[]): void;
+  resize(width: number, height: number): void;
+  /** Waits until `check` holds for the screen, polling; throws with the last screen on timeout. */
+  waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]>;
+  kill(): void;
+}
+
+const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** Runs `argv` with exactly `env` (nothing of tmux's or ours leaks in), then prints its exit code and stays. */
+export function startTmux(dir: string, argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
+  const socket = join(dir, 'tmux.sock');
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
+  const command = `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; echo "exited $?"; sleep 120`;
+  tmux('new-session', '-d', '-s', 'w', '-x', String(size.width), '-y', String(size.height), command);
+  const window = {
+    capture: () => tmux('capture-pane', '-p', '-t', 'w').replace(/\n$/, '').split('\n'),
+    display: (format: string) => tmux('display-message', '-p', '-t', 'w', format).trim(),
+    sendKeys: (...keys: string[]) => void tmux('send-keys', '-t', 'w', ...keys),
+    resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
+    async waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const lines = window.capture();
+        if (check(lines)) return lines;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${lines.join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    kill: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+  return window;
+}

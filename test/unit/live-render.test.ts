@@ -1,0 +1,129 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { buildLiveView, type LiveView } from '../../src/core/live-view.js';
+import { countdown, renderLiveView } from '../../src/ui/live-render.js';
+import { cutMiddle, cutToWidth, visibleWidth } from '../../src/ui/screen-text.js';
+import { sparkline } from '../../src/ui/sparkline.js';
+import { at, NOW, sessionView, snapshot, usage } from '../support/live-fixtures.js';
+
+const plain = new Chalk({ level: 0 });
+const render = (view: LiveView, width: number, height = 40, paint = plain) => renderLiveView(view, { width, height, paint, timeZone: 'UTC' });
+
+const records = [usage('2026-11-30T13:10:00Z', 10_000, 1), usage('2026-11-30T14:10:00Z', 20_000, 2)];
+const limited = sessionView({
+  id: 'ffee0000-0000-4000-8000-000000000002',
+  status: 'RATE_LIMITED',
+  projectPath: '/home/alice/projects/a-rather-long-project-name/service',
+  startedAt: '2026-11-30T14:25:55.000Z',
+  numTurns: 1,
+  costUsd: 1.5,
+  rateLimit: { kind: 'five_hour', severity: 'limit', resetsAt: '2026-11-30T15:00:00.000Z', text: null, source: 'print-json' },
+});
+const liveView = buildLiveView(
+  snapshot({ sessions: [sessionView(), limited], limits: [{ kind: 'five_hour', resetsAt: at('2026-11-30T15:00:00Z'), sessionId: limited.id, text: null }], records }),
+  NOW,
+);
+const idleView = buildLiveView(
+  snapshot({ lastSession: sessionView({ status: 'COMPLETED', endedAt: '2026-11-30T14:25:00.000Z', durationMs: 25 * 60_000 }), records }),
+  NOW,
+);
+
+describe('renderLiveView', () => {
+  it('draws a live frame: indicator, every session, the limit with its countdown, the block, the sparkline', () => {
+    expect(render(liveView, 100)).toEqual([
+      'ClaudeWatch  14:30:00                                                                         q quit',
+      '● LIVE SESSION ACTIVE  2 sessions, 1 rate-limited',
+      '',
+      'SESSION   PROJECT                           STATUS           COST  TOKENS  TURNS    TIME  MODEL',
+      'a1b2c3d4  /work/app                         ACTIVE        $0.4200   43.3k      3  30m00s  sonnet-4-5',
+      'ffee0000  /home/alice/proj…ct-name/service  RATE_LIMITED    $1.50   43.3k      1   4m05s  sonnet-4-5',
+      '',
+      'Rate limit in force',
+      '  five_hour  resets 15:00 in 0:30:00  (session ffee0000)',
+      '',
+      '5-hour block  13:00–18:00  3h30m left',
+      '[███████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] 30%',
+      'used      30.0k tok · $3.00',
+      'burn      22.5k tok/h · $2.25/h',
+      'by 18:00  108.8k tok · $10.88 projected',
+      '',
+      'Tokens per 15 min, last 6 h  peak 20.0k',
+      '▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▅▁▁▁█▁▁',
+    ]);
+  });
+
+  it('draws an idle frame with the last session', () => {
+    expect(render(idleView, 60).slice(0, 6)).toEqual([
+      'ClaudeWatch  14:30:00                                 q quit',
+      '○ No active session',
+      '',
+      'Last session  a1b2c3d4  COMPLETED  /work/app',
+      '  $0.4200 · 43.3k tok · 3 turns · 25m00s · ended 5m00s ago',
+      '',
+    ]);
+    expect(render(buildLiveView(snapshot(), NOW), 100)).toContain('No session recorded yet. Run `claude` through the shim to see it here.');
+  });
+
+  it('shows each session on two lines below 60 columns, so nothing it has is hidden', () => {
+    expect(render(liveView, 40).slice(1, 7)).toEqual([
+      '● LIVE SESSION ACTIVE  2 live, 1 limited',
+      '',
+      'ACTIVE  /work/app',
+      '  $0.4200 · 43.3k tok · 3 turns · 30m00s',
+      'RATE_LIMITED  /home/alice/p…name/service',
+      '  $1.50 · 43.3k tok · 1 turn · 4m05s',
+    ]);
+  });
+
+  it('fits every width from 40 and height from 10: no line wider, no more lines, the indicator always there', () => {
+    const colour = new Chalk({ level: 1 });
+    for (const view of [liveView, idleView]) {
+      for (let width = 40; width <= 130; width += 3) {
+        for (let height = 10; height <= 30; height += 4) {
+          for (const paint of [plain, colour]) {
+            const lines = render(view, width, height, paint);
+            expect(lines.length).toBeLessThanOrEqual(height);
+            for (const line of lines) expect(visibleWidth(line), `${width}x${height}: ${line}`).toBeLessThanOrEqual(width);
+            expect(lines[1]).toContain(view.live ? 'LIVE SESSION ACTIVE' : 'No active session');
+          }
+        }
+      }
+    }
+  });
+
+  it('drops the least wanted sections first when short, and says when sessions did not fit', () => {
+    const short = render(liveView, 100, 10);
+    expect(short.join('\n')).toContain('Rate limit in force');
+    expect(short.join('\n')).not.toContain('Tokens per');
+    const many = buildLiveView(snapshot({ sessions: Array.from({ length: 12 }, (_, index) => sessionView({ id: `s${String(index).padStart(7, '0')}` })) }), NOW);
+    const lines = render(many, 100, 10);
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)).toMatch(/^ {2}\+\d+ more lines/);
+  });
+
+  it('writes no colour codes for a plain painter (NO_COLOR)', () => {
+    expect(render(liveView, 100).join('\n')).not.toContain('\x1b');
+    expect(render(liveView, 100, 40, new Chalk({ level: 1 })).join('\n')).toContain('\x1b[');
+  });
+
+  it('counts down each second', () => {
+    const later = buildLiveView(snapshot({ limits: [{ kind: 'five_hour', resetsAt: at('2026-11-30T15:00:00Z'), sessionId: 'x', text: null }] }), NOW + 1000);
+    expect(render(later, 80).join('\n')).toContain('resets 15:00 in 0:29:59');
+    expect(countdown(3 * 3_600_000 + 61_000)).toBe('3:01:01');
+    expect(countdown(-5)).toBe('0:00:00');
+  });
+});
+
+describe('screen text', () => {
+  it('cuts by cells, keeping colour codes and closing them', () => {
+    expect(cutToWidth('abcdef', 4)).toBe('abcd');
+    expect(cutToWidth('\x1b[31mabcdef\x1b[39m', 3)).toBe('\x1b[31mabc\x1b[0m');
+    expect(visibleWidth('\x1b[31m●\x1b[39m x')).toBe(3);
+    expect(cutMiddle('/home/alice/project', 11)).toBe('/home…oject');
+  });
+
+  it('draws a sparkline scaled to its peak, nothing told apart from a little', () => {
+    expect(sparkline([0, 1, 50, 100])).toBe('▁▂▅█');
+    expect(sparkline([0, 0])).toBe('▁▁');
+  });
+});
