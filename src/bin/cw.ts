@@ -17,7 +17,12 @@ async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[name];
   if (!entry) throw new UserError(`cw: unknown command "${name}". Run \`cw help\` for the list.`, 2);
   const command = await entry.load();
-  return command.run(rest);
+  const code = await command.run(rest);
+  if (code === 0) {
+    const { noteDailyAnalysis } = await import('../cli/daily-analysis.js');
+    await noteDailyAnalysis(name, rest);
+  }
+  return code;
 }
 
 main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {

@@ -1,0 +1,54 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Calendar } from '../core/calendar.js';
+import { readSetting } from '../core/config-schema.js';
+import { loadConfig } from '../shared/config.js';
+import { resolvePaths } from '../shared/paths.js';
+import { ensurePrivateDir } from '../shared/private-fs.js';
+import { resolveTimeZone } from './history-options.js';
+
+const DAY_MS = 86_400_000;
+/** Commands that own the screen, serve another program, or are the analysis itself. */
+const QUIET_COMMANDS = new Set(['analyze', 'watch', 'statusline', 'install-statusline', 'config', 'import']);
+
+/**
+ * Once a day at most, after a command a person ran in a terminal, a short note of what the last
+ * days suggest (`analysis.onStart: false` turns it off). Never for scripts (a pipe or --json),
+ * never before the command's own output, and never an error: a failure here is silent.
+ */
+export async function noteDailyAnalysis(command: string, argv: readonly string[], env = process.env, now = Date.now()): Promise<void> {
+  try {
+    if (QUIET_COMMANDS.has(command) || argv.includes('--json') || argv.includes('--help') || !process.stdout.isTTY || !process.stderr.isTTY) return;
+    const paths = resolvePaths(env);
+    const config = loadConfig(paths.configFile).config;
+    if (readSetting(config, 'analysis.onStart') === false) return;
+    const stamp = join(paths.stateDir, 'last-analysis');
+    if (now - lastRun(stamp) < DAY_MS) return;
+    touch(stamp, now);
+    const { collectAnalysis } = await import('../commands/analyze.js');
+    const configured = readSetting(config, 'analysis.days');
+    const days = typeof configured === 'number' ? configured : 30;
+    const calendar = new Calendar(resolveTimeZone('analyze', undefined, config.timezone, env));
+    const analysis = collectAnalysis({ calendar, days, now, project: null, skipImport: false, config }, env);
+    const suggestions = analysis.findings.filter((finding) => finding.suggestion);
+    const limits = analysis.findings.find((finding) => finding.id === 'limits');
+    const parts = [...(limits ? [limits.title.toLowerCase()] : []), ...(suggestions.length > 0 ? [`${suggestions.length} suggested setting(s)`] : [])];
+    if (parts.length > 0) process.stderr.write(`cw: your last ${days} days: ${parts.join(', ')}. See \`cw analyze\`.\n`);
+  } catch {
+    // A note, not a feature: never let it fail the command it follows.
+  }
+}
+
+function lastRun(stamp: string): number {
+  try {
+    return statSync(stamp).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function touch(stamp: string, now: number): void {
+  ensurePrivateDir(join(stamp, '..'));
+  writeFileSync(stamp, '', { mode: 0o600 });
+  utimesSync(stamp, now / 1000, now / 1000);
+}
