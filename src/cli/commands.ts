@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   prune: { summary: 'delete history older than an age (default: "retention" in config, else 365d)', load: () => import('../commands/prune.js') },
   events: { summary: 'a session’s events: prompts, answers, limits, errors, commits', load: () => import('../commands/events.js') },
   analyze: { summary: 'what the last 30 days show, with evidence, and settings to change (with consent; --undo)', load: () => import('../commands/analyze.js') },
+  alerts: { summary: 'alerts on cost, the 5-hour block, limits and failed sessions: list, check, ack, clear', load: () => import('../commands/alerts.js') },
   config: { summary: 'show and change settings (config.json), checked against their schema', load: () => import('../commands/config.js') },
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },

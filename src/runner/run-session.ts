@@ -185,9 +185,22 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   }
   // Callbacks of the last transitions, bounded by their time limit.
   await extras?.drain();
+  const alert = recorder ? await checkAlerts(prepared, clock.now(), logger) : null;
   stopCrashGuard();
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
+  // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
+  if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
   return code;
+}
+
+async function checkAlerts(prepared: Prepared, now: number, logger: Logger): Promise<string | null> {
+  try {
+    const { alertsAfterSession } = await import('./session-alerts.js');
+    return alertsAfterSession({ paths: prepared.paths, config: prepared.config, now, env: prepared.env });
+  } catch (error) {
+    logger.error('alert check after the session failed', error);
+    return null;
+  }
 }
 
 async function startExtras(options: SessionExtrasOptions): Promise<SessionExtras | null> {

@@ -225,4 +225,20 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX limit_history_by_time ON limit_history (at);
   `,
+  // Alerts raised, each once per condition and period (its key), and what became of it: shown on a
+  // terminal, sent to the desktop and webhooks, acknowledged.
+  `
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    severity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    notified_at INTEGER,
+    delivered_at INTEGER,
+    acked_at INTEGER
+  );
+  CREATE INDEX alerts_by_rule ON alerts (rule, created_at DESC);
+  `,
 ];

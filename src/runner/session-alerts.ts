@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { alertSettingsOf, evaluateAlerts, mostSevere } from '../core/alert-rules.js';
+import { Calendar, isTimeZone } from '../core/calendar.js';
+import type { Paths } from '../shared/paths.js';
+import { gatherAlertFacts } from '../store/alert-facts.js';
+import { raiseAlerts, takeUnnotified } from '../store/alerts.js';
+import { openDatabase } from '../store/database.js';
+
+/** A full check (every block, delivery) at most this often from the shim: a loop of runs must not spawn a check each. */
+const FULL_CHECK_EVERY_MS = 60_000;
+
+/**
+ * After Claude exits: the cheap rules (cost today and this week, limits in force, failed
+ * sessions) are checked here, and the one line to show for what is new is returned. When the
+ * user has webhooks or a desktop, a detached `cw alerts check` delivers there and checks the
+ * rules that need every block, so the shell prompt never waits on them; without either, those
+ * rules are checked by `cw alerts check` (run it from cron).
+ */
+export function alertsAfterSession(options: { paths: Paths; config: Record<string, unknown>; now: number; env: NodeJS.ProcessEnv }): string | null {
+  const { paths, config, now } = options;
+  const { rules, delivery } = alertSettingsOf(config);
+  const zone = typeof config.timezone === 'string' && isTimeZone(config.timezone) ? config.timezone : options.env.TZ && isTimeZone(options.env.TZ) ? options.env.TZ : 'UTC';
+  const calendar = new Calendar(zone);
+  const db = openDatabase(paths.databaseFile);
+  let notice: string | null = null;
+  try {
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+    const facts = gatherAlertFacts(db, { now, calendar, withBlock: false });
+    raiseAlerts(db, evaluateAlerts(facts, rules, (at) => clock.format(new Date(at))), now, delivery.minIntervalMs);
+    const fresh = takeUnnotified(db, now);
+    const top = mostSevere(fresh);
+    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${top.message}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
+  } finally {
+    db.close();
+  }
+  // Someone listens beyond this terminal: let a detached check deliver (and look at the block).
+  const listened = delivery.webhooks.length > 0 || (delivery.desktop && Boolean(options.env.DISPLAY || options.env.WAYLAND_DISPLAY || options.env.DBUS_SESSION_BUS_ADDRESS));
+  if (listened) startFullCheck(paths, now, options.env);
+  return notice;
+}
+
+function startFullCheck(paths: Paths, now: number, env: NodeJS.ProcessEnv): void {
+  const stamp = join(paths.stateDir, 'last-alert-check');
+  try {
+    if (now - statSync(stamp).mtimeMs < FULL_CHECK_EVERY_MS) return;
+  } catch {
+    // Never checked yet.
+  }
+  writeFileSync(stamp, '', { mode: 0o600 });
+  utimesSync(stamp, now / 1000, now / 1000);
+  const cw = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'cw.js');
+  const child = spawn(process.execPath, [cw, 'alerts', 'check', '--quiet'], { detached: true, stdio: 'ignore', env });
+  child.on('error', () => {});
+  child.unref();
+}
