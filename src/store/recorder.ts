@@ -52,6 +52,8 @@ const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(
 
 /** Facts waiting for the database; bounded so a long outage cannot eat memory. */
 const MAX_PENDING_FACTS = 10_000;
+/** How soon a session retries opening a database another session has locked. */
+const OPEN_RETRY_MS = 200;
 
 /**
  * The only writer of our database and state files. It folds facts into the session state,
@@ -71,6 +73,7 @@ export class Recorder {
   private writeTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private limitsTimer: NodeJS.Timeout | null = null;
+  private openTimer: NodeJS.Timeout | null = null;
   /** The last answer whose proof that earlier limits are over was written. */
   private clearedUpTo = 0;
   /** The status last announced to `onStatusChange`; null before the first write. */
@@ -101,14 +104,8 @@ export class Recorder {
   }
 
   start(): void {
-    this.guard('database', () => {
-      this.db = openDatabase(this.options.paths.databaseFile, {
-        busyTimeoutMs: this.options.liveBusyTimeoutMs ?? 50,
-        onCorruptMovedAside: (movedTo) => this.report(`database was corrupt; moved aside to ${movedTo}`),
-      });
-    });
+    this.openDatabase(this.options.liveBusyTimeoutMs ?? 50);
     this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
-    this.settleDeadSessions();
     // An isolated session does not take current_session.json over from a live one.
     this.flush({ claimCurrent: sharesLimits(this.state.isolation) });
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
@@ -149,6 +146,8 @@ export class Recorder {
     this.queue(fact, fact.at);
     this.finished = true;
     this.stopTimers();
+    // Claude has exited: waiting for the lock no longer holds anything up.
+    this.openDatabase(this.options.finalBusyTimeoutMs ?? 5000);
     if (this.db) this.guard('database', () => this.db!.pragma(`busy_timeout = ${this.options.finalBusyTimeoutMs ?? 5000}`));
     this.dirty = true;
     this.flush({ claimCurrent: false });
@@ -172,6 +171,35 @@ export class Recorder {
     this.state = refreshSession(this.state, this.options.clock.now());
     this.dirty = true;
     this.flush({ claimCurrent: false });
+  }
+
+  /**
+   * Opens the database, or, while another session holds the lock (creating or migrating a new
+   * file, say), tries again shortly: the event loop that relays Claude must never wait long on a
+   * lock, and facts wait in the queue meanwhile. At the end one last try waits as long as needed.
+   */
+  private openDatabase(busyTimeoutMs: number): void {
+    if (this.db || this.dbDisabled) return;
+    try {
+      this.db = openDatabase(this.options.paths.databaseFile, {
+        busyTimeoutMs,
+        onCorruptMovedAside: (movedTo) => this.report(`database was corrupt; moved aside to ${movedTo}`),
+      });
+    } catch (error) {
+      if (isBusy(error) && !this.finished) {
+        this.options.logger.debug('database busy at open; will retry', describeError(error));
+        this.openTimer = setTimeout(() => {
+          this.openTimer = null;
+          this.openDatabase(busyTimeoutMs);
+          if (this.db) this.scheduleWrite();
+        }, OPEN_RETRY_MS);
+        this.openTimer.unref();
+        return;
+      }
+      this.disableDatabase(error);
+      return;
+    }
+    this.settleDeadSessions();
   }
 
   /**
@@ -321,6 +349,8 @@ export class Recorder {
     if (this.writeTimer) clearTimeout(this.writeTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.limitsTimer) clearInterval(this.limitsTimer);
+    if (this.openTimer) clearTimeout(this.openTimer);
+    this.openTimer = null;
     this.writeTimer = null;
     this.heartbeatTimer = null;
     this.limitsTimer = null;
