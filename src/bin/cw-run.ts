@@ -2,6 +2,7 @@
 import { parseRunArgs, RUN_USAGE } from '../cli/run-args.js';
 import { runSession } from '../runner/run-session.js';
 import { UserError } from '../shared/errors.js';
+import { resolvePaths } from '../shared/paths.js';
 import { exitWhenFlushed } from './exit.js';
 
 async function main(): Promise<number> {
@@ -10,7 +11,8 @@ async function main(): Promise<number> {
     process.stdout.write(RUN_USAGE);
     return 0;
   }
-  return runSession({
+  if (args.debug) process.env.CLAUDEWATCH_DEBUG = '1';
+  const code = await runSession({
     claudeArgs: args.claudeArgs,
     sessionType: args.sessionType,
     projectPath: args.projectPath,
@@ -18,6 +20,8 @@ async function main(): Promise<number> {
     isolation: args.isolation,
     verbose: args.verbose,
   });
+  if (args.debug) process.stderr.write(`cw-run: debug log in ${resolvePaths().logFile}\n`);
+  return code;
 }
 
 main().then(exitWhenFlushed, (error: unknown) => {

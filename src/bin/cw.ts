@@ -4,6 +4,17 @@ import { UserError } from '../shared/errors.js';
 import { exitWhenFlushed } from './exit.js';
 
 async function main(argv: string[]): Promise<number> {
+  // --debug anywhere: our log at debug level, each command's start and end in it, and where it is.
+  const debug = argv.includes('--debug');
+  if (debug) {
+    process.env.CLAUDEWATCH_DEBUG = '1';
+    const { startDebugLog } = await import('../cli/debug-log.js');
+    return startDebugLog(argv.filter((arg) => arg !== '--debug'), (args) => dispatch(args));
+  }
+  return dispatch(argv);
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage());

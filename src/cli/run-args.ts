@@ -7,6 +7,8 @@ export interface RunArgs {
   stateFile: string | null;
   isolation: Isolation | null;
   verbose: boolean;
+  /** Our log at debug level (CLAUDEWATCH_DEBUG), and its place printed after Claude exits. */
+  debug: boolean;
   help: boolean;
   claudeArgs: string[];
 }
@@ -24,7 +26,7 @@ const VALUE_OPTIONS = {
  * flag too: it is taken as ours only when a `--` follows (or spelled `--cw-verbose`).
  */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, isolation: null, verbose: false, help: false, claudeArgs: [] };
+  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, isolation: null, verbose: false, debug: false, help: false, claudeArgs: [] };
   const separator = argv.indexOf('--');
   if (argv.length === 1 && argv[0] === '--help') return { ...result, help: true };
   let i = 0;
@@ -56,6 +58,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       result.verbose = true;
       continue;
     }
+    // Claude has --debug too: ours only before a "--", or spelled --cw-debug.
+    if (arg === '--cw-debug' || (arg === '--debug' && separator > i)) {
+      result.debug = true;
+      continue;
+    }
     if (arg === '--cw-help') {
       result.help = true;
       continue;
@@ -80,6 +87,8 @@ Options (before Claude's arguments):
   --no-coordination       the same as --isolation complete
   --verbose               print a summary of the session after Claude exits
                           (only before "--"; otherwise --verbose is Claude's)
+  --debug                 log at debug level and say where the log is after Claude exits
+                          (only before "--", or --cw-debug; otherwise --debug is Claude's)
   --cw-help               this help (cw-run -- --help shows Claude's)
 
 Examples:

@@ -31,6 +31,8 @@ interface Row {
  * later check). One immediate transaction, so two processes checking at once raise it once.
  */
 export function raiseAlerts(db: Db, candidates: readonly AlertCandidate[], now: number, minIntervalMs: number): StoredAlert[] {
+  // Most checks find nothing: no write lock taken then, so many sessions ending at once do not queue.
+  if (candidates.length === 0) return [];
   const known = db.prepare('SELECT 1 FROM alerts WHERE key = ?').pluck();
   const recent = db.prepare('SELECT MAX(created_at) FROM alerts WHERE rule = ?').pluck();
   const insert = db.prepare('INSERT INTO alerts (rule, key, severity, message, created_at) VALUES (@rule, @key, @severity, @message, @now) RETURNING *');
@@ -57,6 +59,7 @@ export function listAlerts(db: Db, options: { includeAcked?: boolean; limit?: nu
 
 /** Alerts not yet shown on a terminal, oldest first, marked shown in the same step. */
 export function takeUnnotified(db: Db, now: number): StoredAlert[] {
+  if (db.prepare('SELECT 1 FROM alerts WHERE notified_at IS NULL AND acked_at IS NULL LIMIT 1').get() === undefined) return [];
   return db.transaction(() => {
     const rows = db.prepare('SELECT * FROM alerts WHERE notified_at IS NULL AND acked_at IS NULL ORDER BY created_at, id').all() as Row[];
     db.prepare('UPDATE alerts SET notified_at = ? WHERE notified_at IS NULL AND acked_at IS NULL').run(now);
@@ -66,6 +69,7 @@ export function takeUnnotified(db: Db, now: number): StoredAlert[] {
 
 /** Alerts not yet sent to the desktop and webhooks, marked sent in the same step (sending is best effort). */
 export function takeUndelivered(db: Db, now: number): StoredAlert[] {
+  if (db.prepare('SELECT 1 FROM alerts WHERE delivered_at IS NULL LIMIT 1').get() === undefined) return [];
   return db.transaction(() => {
     const rows = db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL ORDER BY created_at, id').all() as Row[];
     db.prepare('UPDATE alerts SET delivered_at = ? WHERE delivered_at IS NULL').run(now);

@@ -74,3 +74,17 @@ it('prints its JSON Schema', async () => {
   expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['plan', 'alerts', 'callbacks', 'prices', 'retention', 'timezone', 'capturePrompts']));
 });
+
+it('logs a command at debug level with --debug, failures with their stack, and says where', async () => {
+  const ok = await runCw(sandbox, ['--debug', 'prices']);
+  expect(ok.code).toBe(0);
+  const log = join(sandbox.cwHome, 'logs', 'claudewatch.log');
+  expect(ok.stderr.toString()).toBe(`cw: debug log in ${log}\n`);
+  const failed = await runCw(sandbox, ['config', 'set', 'plan', 'gold', '--debug']);
+  expect(failed.code).toBe(2);
+  const lines = readFileSync(log, 'utf8');
+  expect(lines).toMatch(/DEBUG cw prices: start \(node v\d+/);
+  expect(lines).toMatch(/DEBUG cw prices: exit 0 after \d+ ms/);
+  expect(lines).toMatch(/ERROR cw config: failed after \d+ ms UserError: cw config: plan must be one of/);
+  expect(statSync(log).mode & 0o777).toBe(0o600);
+});

@@ -24,6 +24,12 @@ describe('parseRunArgs', () => {
     expect(parseRunArgs(['--cw-verbose', '-p'])).toMatchObject({ verbose: true, claudeArgs: ['-p'] });
   });
 
+  it('leaves --debug to Claude unless a -- follows it', () => {
+    expect(parseRunArgs(['--debug', '-p', 'x'])).toMatchObject({ debug: false, claudeArgs: ['--debug', '-p', 'x'] });
+    expect(parseRunArgs(['--debug', '--', '--debug=hooks', '-p'])).toMatchObject({ debug: true, claudeArgs: ['--debug=hooks', '-p'] });
+    expect(parseRunArgs(['--cw-debug', '--verbose', '-p'])).toMatchObject({ debug: true, verbose: false, claudeArgs: ['--verbose', '-p'] });
+  });
+
   it('accepts --name=value and rejects a missing value', () => {
     expect(parseRunArgs(['--state-file=/tmp/s.json', 'hi'])).toMatchObject({ stateFile: '/tmp/s.json', claudeArgs: ['hi'] });
     expect(() => parseRunArgs(['--session-type'])).toThrow(/needs a value/);
