@@ -163,6 +163,44 @@ async function screenWatcherCost(repeats) {
   return { cpuMs, megabytes };
 }
 
+/**
+ * Claude runs the statusline command on every refresh and waits for its line, so its start-up is
+ * the whole cost. Compared with a bare `node -e 0`, the least any Node command costs; the goal
+ * is 1.3x. The input is Claude's statusline JSON, with a limit in force so every part is drawn.
+ */
+function statuslineStartup() {
+  const entry = join(root, 'dist', 'bin', 'cw-statusline.js');
+  const input = JSON.stringify({
+    session_id: 'bench-session',
+    model: { id: 'claude-opus-5-5', display_name: 'Opus 5.5' },
+    cost: { total_cost_usd: 1.23 },
+    rate_limits: { five_hour: { used_percentage: 100, resets_at: Math.floor(Date.now() / 1000) + 3600 } },
+  });
+  const run = (args) => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { input, env: baseEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+    return ms;
+  };
+  const bare = [];
+  const ours = [];
+  run(['-e', '0']);
+  run([entry]);
+  for (let i = 0; i < Math.max(runs, 20); i++) {
+    bare.push(run(['-e', '0']));
+    ours.push(run([entry]));
+  }
+  const bareMs = median(bare);
+  const ourMs = median(ours);
+  const ratio = ourMs / bareMs;
+  console.log(
+    `cw statusline start-up`.padEnd(34) +
+      ` node -e 0 ${bareMs.toFixed(1).padStart(7)} ms   cw-statusline ${ourMs.toFixed(1).padStart(7)} ms   ratio ${ratio.toFixed(2)} (goal 1.30: ${ratio <= 1.3 ? 'met' : 'MISSED'})`,
+  );
+  return { bareMs, ourMs, ratio };
+}
+
 function syncSink(path) {
   const fd = openSync(path, 'w');
   const sink = new Writable({
@@ -205,6 +243,7 @@ try {
   // Text output: the runner also plans hooks and follows the transcript.
   compare('short print run, text output', [exampleClaude, ['-p', 'hi'], printEnv], [shim, ['-p', 'hi'], printEnv]);
   hookLatency();
+  statuslineStartup();
   await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
   await screenWatcherCost(Number(process.env.BENCH_SCREEN_REPEATS ?? 200));
 } catch (error) {

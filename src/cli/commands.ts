@@ -24,6 +24,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },
   doctor: { summary: 'explain which claude runs, through what, and what is wrong', load: () => import('../commands/doctor.js') },
+  statusline: { summary: 'one line for Claude Code’s statusline: model, cost, 5-hour use, limit countdown', load: () => import('../commands/statusline.js') },
+  'install-statusline': { summary: 'make cw statusline Claude Code’s statusline, keeping yours (--remove restores it)', load: () => import('../commands/install-statusline.js') },
   'install-shim': { summary: 'put the claude shim ahead of the real claude on PATH', load: () => import('../commands/install-shim.js') },
   'uninstall-shim': { summary: 'remove the claude shim', load: () => import('../commands/uninstall-shim.js') },
 };

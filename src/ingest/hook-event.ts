@@ -1,6 +1,7 @@
 import type { Fact, RateLimitObservedFact } from '../core/facts.js';
 import { isRecord } from '../core/print-events.js';
 import { matchRateLimitText } from '../core/rate-limit-text.js';
+import { factsFromStatusline } from './statusline.js';
 
 /**
  * Reads the lines our hook command appends to a session's inbox (see shims/claudewatch-hook): Claude's
@@ -9,6 +10,8 @@ import { matchRateLimitText } from '../core/rate-limit-text.js';
  * - SessionStart names the Claude session and its transcript (again after `/clear` or a resume).
  * - StopFailure with `error: "rate_limit"` is a limit; its text, when given, names the window.
  * - Every event is kept as a `hook` fact for the session's history.
+ * - A `statusline` line is what `cw statusline` passed on from Claude's statusline input: only its
+ *   limit windows are taken (see runner/statusline-inbox.ts), and it is no hook event.
  */
 export interface HookLine {
   event: string;
@@ -23,6 +26,10 @@ export function parseHookLine(line: string, ctx: { now: number; timeZone: string
     entry = JSON.parse(line);
   } catch {
     return { hook: null, facts: line.trim() === '' ? [] : [{ kind: 'line-rejected', source: 'hook', reason: 'hook inbox line is not JSON' }] };
+  }
+  if (isRecord(entry) && isRecord(entry.statusline)) {
+    const at = typeof entry.at === 'number' && Number.isFinite(entry.at) ? entry.at : ctx.now;
+    return { hook: null, facts: factsFromStatusline(entry.statusline, at).filter(isLimitFact) };
   }
   if (!isRecord(entry) || typeof entry.hook_event_name !== 'string') {
     return { hook: null, facts: [{ kind: 'line-rejected', source: 'hook', reason: 'hook inbox line has no event name' }] };
@@ -83,6 +90,11 @@ function limitOfFailure(entry: Record<string, unknown>, at: number, timeZone: st
   if (entry.error !== 'rate_limit') return null;
   // The hook says a limit stopped the turn but not which one: the transcript or screen will tell.
   return { kind: 'rate-limit', source: 'hook', severity: 'limit', limitKind: 'subscription', resetsAt: null, at };
+}
+
+/** Cost from the statusline is left out: it counts what a resumed session spent before we started. */
+function isLimitFact(fact: Fact): boolean {
+  return fact.kind === 'limit-window' || fact.kind === 'rate-limit';
 }
 
 function text(value: unknown): string | null {

@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Paths } from '../shared/paths.js';
+import type { StateDocument } from './state-files.js';
+
+/**
+ * The state files a statusline call reads. Read here rather than through state-files.ts, whose
+ * writer side would load modules the statusline never uses: Claude waits for every refresh.
+ */
+export interface StatuslineSessions {
+  /** The wrapped session that runs this Claude session, when one does. */
+  own: StateDocument | null;
+  /** current_session.json, for what is shared by the account (limits), when it is another session. */
+  current: StateDocument | null;
+}
+
+/**
+ * Which of our sessions a statusline call belongs to: the one whose Claude session id matches;
+ * before our hooks have named it, the one Claude's environment names (the runner sets
+ * CLAUDEWATCH_PARENT_SESSION for Claude's children), if it has no other Claude session yet.
+ */
+export function findStatuslineSessions(paths: Paths, claudeSessionId: string | null, parentSessionId: string | null): StatuslineSessions {
+  let own: StateDocument | null = null;
+  if (claudeSessionId !== null) {
+    const needle = JSON.stringify(claudeSessionId);
+    for (const name of listQuietly(paths.sessionStateDir)) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      // Only files that mention the id are parsed: most belong to other sessions.
+      const document = readDocument(join(paths.sessionStateDir, name), needle);
+      if (document && document.data.claudeSessionId === claudeSessionId && (own === null || ranksAbove(document, own))) own = document;
+    }
+  }
+  if (own === null && parentSessionId !== null && /^[\w.-]+$/.test(parentSessionId)) {
+    const named = readDocument(join(paths.sessionStateDir, `${parentSessionId}.json`));
+    if (named && (named.data.claudeSessionId === null || named.data.claudeSessionId === claudeSessionId)) own = named;
+  }
+  const current = readDocument(paths.currentStateFile);
+  return { own, current: current && current.data.id !== own?.data.id ? current : null };
+}
+
+export function isRunning(document: StateDocument): boolean {
+  return document.status === 'ACTIVE' || document.status === 'RATE_LIMITED';
+}
+
+/** A running session beats an ended one of the same Claude session (a resume); then the newest. */
+function ranksAbove(candidate: StateDocument, chosen: StateDocument): boolean {
+  if (isRunning(candidate) !== isRunning(chosen)) return isRunning(candidate);
+  return candidate.updatedAt > chosen.updatedAt;
+}
+
+function readDocument(file: string, mustContain?: string): StateDocument | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (mustContain !== undefined && !text.includes(mustContain)) return null;
+    const parsed = JSON.parse(text) as StateDocument;
+    return parsed && typeof parsed === 'object' && parsed.data && typeof parsed.data === 'object' && typeof parsed.status === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function listQuietly(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,49 @@
+import type { StatuslineView } from '../core/statusline-view.js';
+
+/**
+ * The one line Claude shows under its prompt. Raw ANSI codes, not chalk: this runs on every
+ * statusline refresh and must load nothing it can do without. Claude renders the colours; its
+ * stdout is a pipe, so only NO_COLOR turns them off.
+ */
+const SEPARATOR = ' · ';
+const LIMIT_NAMES: Record<string, string> = {
+  five_hour: '5h limit',
+  seven_day: 'weekly limit',
+  seven_day_opus: 'weekly Opus limit',
+  seven_day_sonnet: 'weekly Sonnet limit',
+};
+
+export function formatStatusline(view: StatuslineView, now: number, options: { color: boolean }): string {
+  const paint = (code: string, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const parts = [paint('36', view.model ?? 'claude')];
+  if (view.costUsd !== null) parts.push(formatUsd(view.costUsd));
+  if (view.fiveHourPercent !== null) {
+    const percent = Math.round(view.fiveHourPercent);
+    parts.push(`5h ${paint(percent >= 90 ? '31' : percent >= 70 ? '33' : '32', `${percent}%`)}`);
+  }
+  if (view.limit !== null) {
+    const name = LIMIT_NAMES[view.limit.kind] ?? 'limit';
+    const when = view.limit.resetsAt === null ? 'reached' : `resets in ${formatCountdown(view.limit.resetsAt - now)}`;
+    parts.push(paint('1;31', `${name} ${when}`));
+  }
+  return parts.join(SEPARATOR);
+}
+
+/** The fallback when anything went wrong: still a line, never an error in Claude's prompt area. */
+export function minimalStatusline(model: string | null): string {
+  return model ?? 'claude';
+}
+
+function formatUsd(costUsd: number): string {
+  return costUsd > 0 && costUsd < 0.01 ? '<$0.01' : `$${costUsd.toFixed(2)}`;
+}
+
+/** `3d 4h`, `2h 05m`, `7m`, `<1m`: only as precise as someone waiting needs. */
+export function formatCountdown(ms: number): string {
+  const minutes = Math.ceil(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return '<1m';
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}

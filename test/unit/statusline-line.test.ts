@@ -1,0 +1,109 @@
+/** What `cw statusline` prints, from Claude's input and our state files. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SessionView } from '../../src/core/session-view.js';
+import { statuslineView } from '../../src/core/statusline-view.js';
+import { readStatuslineInput } from '../../src/ingest/statusline-input.js';
+import { formatCountdown, formatStatusline } from '../../src/ui/statusline-line.js';
+import { PUBLIC_FIXTURES } from '../support/sandbox.js';
+
+const NOW = Date.UTC(2026, 8, 30, 8, 0, 0);
+const HOUR = 3_600_000;
+const fixtureLines = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard-statusline-stdin-v2.1.283.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '');
+
+/** Only what the statusline reads of a session; the rest of the view does not matter here. */
+function session(overrides: Partial<SessionView>): SessionView {
+  return { id: 'ours', status: 'ACTIVE', model: null, costUsd: null, rateLimit: null, accountLimits: [], limitWindows: {}, ...overrides } as SessionView;
+}
+
+const plain = (input: string, own: SessionView | null = null, account: SessionView | null = null, now = NOW) =>
+  formatStatusline(statuslineView(readStatuslineInput(input), own, account, now), now, { color: false });
+
+describe('readStatuslineInput', () => {
+  it('reads the display name, Claude’s cost and each window from real input', () => {
+    expect(readStatuslineInput(fixtureLines[2]!)).toMatchObject({
+      claudeSessionId: '<SESSION-1>',
+      modelName: 'Opus 5.5 (1M context)',
+      costUsd: 206.45300340000009,
+      windows: { five_hour: { usedPercent: 47, resetsAt: 1790596800_000 }, seven_day: { usedPercent: 81, resetsAt: 1790884800_000 } },
+    });
+  });
+
+  it('reads anything malformed as empty', () => {
+    for (const raw of ['', '{', 'null', '[1]', '"text"', '{"model": 5, "cost": {"total_cost_usd": "1"}, "rate_limits": {"five_hour": {"used_percentage": -1}}}']) {
+      expect(readStatuslineInput(raw)).toMatchObject({ claudeSessionId: null, modelName: null, costUsd: null, windows: {} });
+    }
+  });
+});
+
+describe('formatStatusline', () => {
+  it('shows model, cost and the 5-hour window for each public fixture', () => {
+    expect(fixtureLines.map((line) => plain(line, null, null, 1790590000_000))).toEqual([
+      'Opus 5.5 (1M context) · $206.36 · 5h 47%',
+      'Opus 5.5 (1M context) · $206.36 · 5h 47%',
+      'Opus 5.5 (1M context) · $206.45 · 5h 47%',
+    ]);
+  });
+
+  it('counts down to the reset of a spent window', () => {
+    const input = JSON.stringify({ model: { id: 'claude-sonnet-5' }, cost: { total_cost_usd: 0.004 }, rate_limits: { five_hour: { used_percentage: 100, resets_at: (NOW + 2 * HOUR + 5 * 60_000) / 1000 } } });
+    expect(plain(input)).toBe('claude-sonnet-5 · <$0.01 · 5h 100% · 5h limit resets in 2h 05m');
+  });
+
+  it('shows the limit that lifts last when several are in force', () => {
+    const input = JSON.stringify({ rate_limits: { five_hour: { used_percentage: 100, resets_at: (NOW + HOUR) / 1000 }, seven_day: { used_percentage: 100, resets_at: (NOW + 50 * HOUR) / 1000 } } });
+    expect(plain(input)).toBe('claude · 5h 100% · weekly limit resets in 2d 2h');
+  });
+
+  it('falls back to our state: the session’s cost and model, then the account’s window and limits', () => {
+    const own = session({ model: 'claude-opus-5-5', costUsd: 1.5 });
+    const account = session({
+      id: 'other',
+      costUsd: 99,
+      limitWindows: { five_hour: { utilization: 0.62, resetsAt: new Date(NOW + HOUR).toISOString() } },
+      accountLimits: [{ kind: 'seven_day', resetsAt: new Date(NOW + 3 * HOUR).toISOString(), text: null, observedAt: new Date(NOW).toISOString(), sessionId: 'other' }],
+    });
+    expect(plain('{}', own, account)).toBe('claude-opus-5-5 · $1.50 · 5h 62% · weekly limit resets in 3h 00m');
+    // Another session's cost is not this session's.
+    expect(plain('{}', null, account)).toBe('claude · 5h 62% · weekly limit resets in 3h 00m');
+  });
+
+  it('drops readings and limits whose window has reset', () => {
+    const stale = session({
+      status: 'RATE_LIMITED',
+      rateLimit: { kind: 'five_hour', severity: 'limit', resetsAt: new Date(NOW - 1000).toISOString(), text: null, source: 'screen' },
+      limitWindows: { five_hour: { utilization: 1, resetsAt: new Date(NOW - 1000).toISOString() } },
+    });
+    expect(plain('{}', stale)).toBe('claude');
+    const input = JSON.stringify({ rate_limits: { five_hour: { used_percentage: 100, resets_at: (NOW - 1000) / 1000 } } });
+    expect(plain(input)).toBe('claude · 5h 100%');
+  });
+
+  it('shows a limit in force without a known reset as reached', () => {
+    const limited = session({ status: 'RATE_LIMITED', rateLimit: { kind: 'subscription', severity: 'limit', resetsAt: null, text: 'You’ve hit your limit', source: 'hook' } });
+    expect(plain('{}', limited)).toBe('claude · limit reached');
+  });
+
+  it('colours only when asked', () => {
+    const view = statuslineView(readStatuslineInput(fixtureLines[0]!), null, null, 1790590000_000);
+    expect(formatStatusline(view, NOW, { color: true })).toBe('\x1b[36mOpus 5.5 (1M context)\x1b[0m · $206.36 · 5h \x1b[32m47%\x1b[0m');
+  });
+});
+
+describe('formatCountdown', () => {
+  it('is as precise as someone waiting needs', () => {
+    expect([0, 20_000, 60_000, 59 * 60_000, HOUR, 23 * HOUR + 59 * 60_000, 24 * HOUR, 75 * HOUR].map(formatCountdown)).toEqual([
+      '<1m',
+      '1m',
+      '1m',
+      '59m',
+      '1h 00m',
+      '23h 59m',
+      '1d 0h',
+      '3d 3h',
+    ]);
+  });
+});
