@@ -1,11 +1,14 @@
 import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
+import { readSetting } from '../core/config-schema.js';
+import { estimateBlockLimit } from '../core/plan-limits.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../store/history-refresh.js';
 import { openForReading } from '../store/reader.js';
+import { isLiveDocument, listSessionDocuments } from '../store/state-files.js';
 import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
@@ -21,6 +24,7 @@ Options:
   --until DAY          up to and including this day
   --active             only the open block
   --token-limit N|max  a block's token limit: a number, or "max" for the highest finished block
+                       (default: planLimits.tokensPerBlock, else one learned from history, labelled)
   --weeks N            weeks in the weekly summary (default 4)
   --project TEXT       only projects whose path contains TEXT
   --timezone ZONE      times in this zone
@@ -36,6 +40,8 @@ export interface BlocksRequest {
   tokenLimit: number | 'max' | null;
   activeOnly: boolean;
   weeks: number;
+  /** planLimits.tokensPerBlock of a custom plan. */
+  tokensPerBlock?: number;
   config: LoadedConfig['config'];
 }
 
@@ -45,7 +51,8 @@ export function collectBlocks(request: BlocksRequest, env = process.env): Blocks
     if (!request.scope.skipImport) refreshHistory(db, request.config, env);
     // The whole history: "max" looks at every block, and a block may have opened before --since.
     const records = loadUsageRecords(db, request.scope.project ? { project: request.scope.project } : {});
-    return planBlocksView(records, loadLimitEvents(db), request);
+    const view = planBlocksView(records, loadLimitEvents(db), request);
+    return { ...view, claudeReading: claudeFiveHourReading(resolvePaths(env).sessionStateDir, request.now) };
   } finally {
     db.close();
   }
@@ -56,7 +63,7 @@ export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], li
   const timeline = identifyBlocks(records, now, limits);
   const last = timeline.at(-1);
   const openBlock = last && last.kind === 'block' && last.active ? last : null;
-  const limit = tokenLimitOf(request.tokenLimit, timeline);
+  const limit = tokenLimitOf(request.tokenLimit, timeline, request.tokensPerBlock);
   const from = scope.from ?? scope.calendar.startOfDay(scope.calendar.dayOf(now) - DEFAULT_DAYS + 1);
   const to = scope.to ?? Infinity;
   const listed = request.activeOnly ? (openBlock ? [openBlock] : []) : timeline.filter((entry) => entry.endAt > from && entry.startAt < to);
@@ -69,12 +76,32 @@ export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], li
     timeline: listed,
     active: openBlock ? { block: openBlock, projection: projectBlock(openBlock, now, limit) } : null,
     weeks: request.activeOnly ? [] : summarizeWeeks(records.filter((record) => record.at >= weekFrom), scope.calendar, now).slice(-request.weeks),
+    claudeReading: null,
     scope: request.activeOnly ? 'open now' : scope.since || scope.until ? [scope.since && `from ${scope.since}`, scope.until && `until ${scope.until}`].filter(Boolean).join(' ') : `in the last ${DEFAULT_DAYS} days`,
   };
 }
 
-function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof identifyBlocks>): TokenLimit | null {
-  if (option === null) return null;
+/**
+ * Claude's own reading of the 5-hour window (subscribers: the statusline and rate_limit_event
+ * give it), from the live sessions' state files: the highest, as they share one account's window.
+ */
+function claudeFiveHourReading(sessionStateDir: string, now: number): BlocksView['claudeReading'] {
+  let best: BlocksView['claudeReading'] = null;
+  for (const document of listSessionDocuments(sessionStateDir)) {
+    const reading = document.data.limitWindows?.five_hour;
+    if (!reading || !isLiveDocument(document, now)) continue;
+    if (best === null || reading.utilization > best.utilization) best = { utilization: reading.utilization, resetsAt: reading.resetsAt };
+  }
+  return best;
+}
+
+function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof identifyBlocks>, configured: number | undefined): TokenLimit | null {
+  if (option === null) {
+    // No limit asked for: the configured one, else one learned from history, labelled as such.
+    const estimate = estimateBlockLimit(timeline, configured === undefined ? {} : { tokensPerBlock: configured });
+    if (!estimate) return null;
+    return estimate.source === 'config' ? { tokens: estimate.tokens, source: 'given', basis: estimate.basis } : { tokens: Math.round(estimate.tokens), source: 'learned', basis: `${estimate.confidence} confidence: ${estimate.basis}` };
+  }
   if (option !== 'max') return { tokens: option, source: 'given' };
   const highest = highestBlockTokens(timeline);
   return highest === null || highest === 0 ? null : { tokens: highest, source: 'highest-block' };
@@ -103,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       tokenLimit: parseTokenLimit(values['token-limit']),
       activeOnly: values.active === true,
       weeks: parsePositiveInt('blocks', 'weeks', values.weeks, 4),
+      ...(config.plan === 'custom' && typeof readSetting(config, 'planLimits.tokensPerBlock') === 'number' ? { tokensPerBlock: readSetting(config, 'planLimits.tokensPerBlock') as number } : {}),
       config,
     },
     env,
@@ -129,6 +157,7 @@ function blocksJson(view: BlocksView): unknown {
   const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
   return {
     timeZone: view.timeZone,
+    claudeReading: view.claudeReading,
     blocks: view.timeline.map((entry) =>
       entry.kind === 'gap'
         ? { kind: 'gap', startAt: iso(entry.startAt), endAt: iso(entry.endAt) }

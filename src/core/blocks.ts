@@ -150,8 +150,12 @@ export interface BlockProjection {
 
 export interface TokenLimit {
   tokens: number;
-  /** Where the number came from, said wherever it is shown: a user's figure or history's highest block. */
-  source: 'given' | 'highest-block';
+  /**
+   * Where the number came from, said wherever it is shown: a user's figure, history's highest
+   * block, or one learned from history (see plan-limits.ts, whose basis and confidence go along).
+   */
+  source: 'given' | 'highest-block' | 'learned';
+  basis?: string;
 }
 
 /** Where the active block is heading at its current rate. */

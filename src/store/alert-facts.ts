@@ -38,7 +38,7 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: Calen
     const open = last && last.kind === 'block' && last.active ? (last as UsageBlock) : null;
     const estimate = estimateBlockLimit(timeline, options.tokensPerBlock === undefined ? {} : { tokensPerBlock: options.tokensPerBlock });
     if (open && estimate) {
-      const projection = projectBlock(open, now, { tokens: estimate.tokens, source: estimate.source === 'config' ? 'given' : 'highest-block' });
+      const projection = projectBlock(open, now, { tokens: estimate.tokens, source: estimate.source === 'config' ? 'given' : 'learned' });
       facts.block = {
         startAt: open.startAt,
         endAt: open.endAt,

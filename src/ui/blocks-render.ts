@@ -9,6 +9,8 @@ export interface BlocksView {
   timeline: Timeline;
   active: { block: UsageBlock; projection: BlockProjection } | null;
   weeks: WeekSummary[];
+  /** Claude's own reading of the 5-hour window, when a live session has one: a fact, shown first. */
+  claudeReading: { utilization: number; resetsAt: string | null } | null;
   /** What the list covers, for the heading: "last 7 days". */
   scope: string;
 }
@@ -50,6 +52,10 @@ export function renderBlocks(view: BlocksView, options: { width: number; paint: 
     out.push(`5-hour blocks ${view.scope}, times in ${view.timeZone}:`, '', text.trimEnd());
   }
   if (view.active) out.push('', ...describeActive(view.active.block, view.active.projection, time, paint));
+  if (view.claudeReading) {
+    const reset = view.claudeReading.resetsAt === null ? '' : `; it resets at ${time(Date.parse(view.claudeReading.resetsAt)).slice(11)}`;
+    out.push(`  Claude reports ${Math.round(view.claudeReading.utilization * 100)}% of the 5-hour window used${reset}`);
+  }
   if (view.weeks.length > 0) out.push('', ...describeWeeks(view.weeks));
   return `${out.join('\n')}\n`;
 }
@@ -66,7 +72,7 @@ function describeActive(block: UsageBlock, p: BlockProjection, time: (at: number
     lines.push(`  projected  ${tokens(p.projectedTokens!)} tokens, $${p.projectedCostUsd!.toFixed(2)} by ${time(block.endAt).slice(11)}`);
   }
   if (p.limit) {
-    const source = p.limit.source === 'given' ? 'given' : 'the highest finished block so far, not a known limit';
+    const source = p.limit.source === 'given' ? (p.limit.basis ?? 'given') : p.limit.source === 'learned' ? p.limit.basis! : 'the highest finished block so far, not a known limit';
     const share = (value: number | null): string => (value === null ? '?' : `${Math.round(value * 100)}%`);
     lines.push(`  limit      ${tokens(p.limit.tokens)} tokens (${source}): ${share(p.usedShare)} used, ${share(p.projectedShare)} projected`);
     if (p.limitReachedAt !== null) {

@@ -75,6 +75,39 @@ describe('cw blocks', () => {
     expect(text.stdout.toString()).toContain('limit      4000 tokens (given): 75% used');
   });
 
+  it('uses a limit learned from history when none is given, labelled, and shows Claude’s own reading', async () => {
+    const now = Date.now();
+    const folder = join(sandbox.home, '.claude', 'projects', '-work-app');
+    mkdirSync(folder, { recursive: true });
+    const line = (id: string, hoursAgo: number, output: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        sessionId: 'history',
+        cwd: '/work/app',
+        requestId: `r-${id}`,
+        timestamp: new Date(now - hoursAgo * 3_600_000).toISOString(),
+        message: { id, model: 'claude-sonnet-4-5', usage: { input_tokens: 0, output_tokens: output } },
+      });
+    // Six finished blocks a day apart (1000 to 6000 tokens), and an open one.
+    const lines = [1, 2, 3, 4, 5, 6].map((day) => line(`d${day}`, day * 24, day * 1000));
+    writeFileSync(join(folder, 'history.jsonl'), `${[...lines, line('now', 0.1, 500)].join('\n')}\n`);
+    // A live session whose state file holds Claude's statusline reading of the window.
+    const sessions = join(sandbox.cwHome, 'state', 'sessions');
+    mkdirSync(sessions, { recursive: true });
+    const resetsAt = new Date(now + 2 * 3_600_000).toISOString();
+    writeFileSync(
+      join(sessions, 'live.json'),
+      JSON.stringify({ status: 'ACTIVE', updatedAt: new Date(now).toISOString(), data: { id: 'live', pid: process.pid, heartbeatAt: new Date(now).toISOString(), limitWindows: { five_hour: { utilization: 0.47, resetsAt } } } }),
+    );
+    const blocks = await cwJson(['blocks', '--json']);
+    // The 90th percentile of 1000..6000 is 5500: a floor, and said to be one.
+    expect(blocks.active.limit).toEqual({ tokens: 5500, source: 'learned', basis: 'low confidence: 90th percentile of 6 finished blocks; none met a limit, so the real limit is higher' });
+    expect(blocks.claudeReading).toEqual({ utilization: 0.47, resetsAt });
+    const text = (await runCw(sandbox, ['blocks', '--skip-import'], { COLUMNS: '100' })).stdout.toString();
+    expect(text).toContain('limit      5500 tokens (low confidence: 90th percentile of 6 finished blocks');
+    expect(text).toContain('Claude reports 47% of the 5-hour window used; it resets at');
+  });
+
   it('marks a block that ended in a limit Claude wrote into its transcript, imported once', async () => {
     const now = Date.now();
     const folder = join(sandbox.home, '.claude', 'projects', '-work-app');
