@@ -1,23 +1,27 @@
 /**
  * Dates as a person in one time zone sees them: which local day, week and month an instant falls
- * in, and where a local day begins. Offsets come from Intl, cached per UTC hour, so grouping
- * thousands of messages costs a few hundred Intl calls, not one per message.
+ * in, and where a local day begins. Offsets come from Intl, cached per UTC day (an offset changes
+ * at most twice a year, never twice in a day), so a year of history costs a few hundred Intl
+ * calls, not one per message; UTC needs none.
  */
 
 const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Zulu', 'Etc/Zulu']);
 
 /** A calendar date with no time and no zone: days since 1970-01-01. */
 export type DayNumber = number;
 
 export class Calendar {
   readonly timeZone: string;
-  private readonly format: Intl.DateTimeFormat;
+  private readonly format: Intl.DateTimeFormat | null;
+  private readonly offsetByDay = new Map<number, number | null>();
   private readonly offsetByHour = new Map<number, number | null>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
-    this.format = new Intl.DateTimeFormat('en-US', {
+    // Creating an Intl formatter loads the zone database (about 10 ms): UTC does without.
+    this.format = UTC_NAMES.has(timeZone) ? null : new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -31,15 +35,24 @@ export class Calendar {
 
   /** How far local time is ahead of UTC at an instant, in ms. */
   offsetAt(at: number): number {
-    const hour = Math.floor(at / HOUR_MS);
-    let cached = this.offsetByHour.get(hour);
-    if (cached === undefined) {
-      // One offset serves the whole hour unless it changes inside it (a transition mid-hour).
-      const start = this.exactOffset(hour * HOUR_MS);
-      cached = start === this.exactOffset(hour * HOUR_MS + HOUR_MS - 1) ? start : null;
-      this.offsetByHour.set(hour, cached);
+    if (this.format === null) return 0;
+    // One offset serves a whole UTC day, or else an hour, unless it changes inside it.
+    const day = Math.floor(at / DAY_MS);
+    let daily = this.offsetByDay.get(day);
+    if (daily === undefined) {
+      const start = this.exactOffset(day * DAY_MS);
+      daily = start === this.exactOffset(day * DAY_MS + DAY_MS - 1) ? start : null;
+      this.offsetByDay.set(day, daily);
     }
-    return cached ?? this.exactOffset(at);
+    if (daily !== null) return daily;
+    const hour = Math.floor(at / HOUR_MS);
+    let hourly = this.offsetByHour.get(hour);
+    if (hourly === undefined) {
+      const start = this.exactOffset(hour * HOUR_MS);
+      hourly = start === this.exactOffset(hour * HOUR_MS + HOUR_MS - 1) ? start : null;
+      this.offsetByHour.set(hour, hourly);
+    }
+    return hourly ?? this.exactOffset(at);
   }
 
   dayOf(at: number): DayNumber {
@@ -58,7 +71,7 @@ export class Calendar {
 
   private exactOffset(at: number): number {
     const parts: Record<string, number> = {};
-    for (const part of this.format.formatToParts(new Date(at))) {
+    for (const part of this.format!.formatToParts(new Date(at))) {
       if (part.type !== 'literal') parts[part.type] = Number(part.value);
     }
     const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
@@ -94,6 +107,7 @@ export function parseDay(text: string): DayNumber | null {
 
 /** True for a time zone name Intl knows (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(name: string): boolean {
+  if (UTC_NAMES.has(name)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;

@@ -64,7 +64,8 @@ interface Line {
 
 function linesOf(report: Report): Line[] {
   const lines: Line[] = [];
-  const localTime = new Intl.DateTimeFormat('sv-SE', { timeZone: report.timeZone, dateStyle: 'short', timeStyle: 'short' });
+  // Only the session report shows a time of day; a formatter costs the zone database's load.
+  const localTime = report.kind === 'session' ? new Intl.DateTimeFormat('sv-SE', { timeZone: report.timeZone, dateStyle: 'short', timeStyle: 'short' }) : null;
   for (const row of report.rows) {
     lines.push(lineOfRow(report.kind, row, localTime));
     for (const model of row.breakdown ?? []) lines.push(lineOfModel(model));
@@ -73,11 +74,11 @@ function linesOf(report: Report): Line[] {
   return lines;
 }
 
-function lineOfRow(kind: ReportKind, row: ReportRow, localTime: Intl.DateTimeFormat): Line {
+function lineOfRow(kind: ReportKind, row: ReportRow, localTime: Intl.DateTimeFormat | null): Line {
   return {
     key: kind === 'model' ? shortModelName(row.key) : row.key,
     project: row.project ?? '',
-    lastActive: localTime.format(new Date(row.lastAt)),
+    lastActive: localTime ? localTime.format(new Date(row.lastAt)) : '',
     models: [...new Set(row.models.map(shortModelName))].join(', '),
     totals: row,
     kind: 'row',
