@@ -6,6 +6,7 @@ export default defineConfig({
     // Recording fixtures from the real CLI rewrites them: only on request (npm run capture:screens).
     exclude: [...configDefaults.exclude, ...(process.env.CW_CAPTURE_SCREENS === '1' ? [] : ['test/fixtures/**'])],
     environment: 'node',
+    globalSetup: ['test/support/global-setup.ts'],
     // End-to-end tests start real processes; each file gets its own fork so a crash stays local.
     pool: 'forks',
     testTimeout: 60_000,
