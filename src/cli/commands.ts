@@ -11,6 +11,7 @@ export interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: 'live sessions on this machine and the current one', load: () => import('../commands/status.js') },
   watch: { summary: 'a full-screen live view: sessions, limits with countdowns, the 5-hour block, recent usage', load: () => import('../commands/watch.js') },
+  dashboard: { summary: 'a local web dashboard: the live view, history charts, sessions and their events (127.0.0.1, token)', load: () => import('../commands/dashboard.js') },
   sessions: { summary: 'recorded sessions, newest first', load: () => import('../commands/sessions.js') },
   import: { summary: 'read Claude Code transcripts into the history, only what is new', load: () => import('../commands/import.js') },
   report: { summary: 'usage and cost by day, week, month, session, project or model', load: () => import('../commands/report.js') },

@@ -1,30 +1,24 @@
 import { parseCommandArgs } from '../cli/parse.js';
-import { describeSessionEvents, type SessionEvent } from '../core/session-events.js';
+import type { SessionEvent } from '../core/session-events.js';
 import type { SessionView } from '../core/session-view.js';
 import { UserError } from '../shared/errors.js';
 import { openForReading } from '../store/reader.js';
-import { getSession, listSessions, readFacts } from '../store/session-rows.js';
+import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
+import { listSessions } from '../store/session-rows.js';
 import { createPainter, renderTable } from '../ui/format.js';
 
-export interface SessionEvents {
-  session: SessionView;
-  events: SessionEvent[];
-}
+export type SessionEvents = SessionDetail;
 
 /** One session's event log: the one named, or the newest. */
 export function collectEvents(sessionId: string | undefined, env = process.env, now = Date.now()): SessionEvents {
   const { db } = openForReading(env, now);
   try {
-    const session = sessionId === undefined ? (listSessions(db, { limit: 1 })[0] ?? null) : getSession(db, sessionId);
-    if (session === null) {
+    const id = sessionId ?? listSessions(db, { limit: 1 })[0]?.id;
+    const detail = id === undefined ? null : readSessionDetail(db, id);
+    if (detail === null) {
       throw new UserError(sessionId === undefined ? 'cw events: no session recorded yet.' : `cw events: no session matches "${sessionId}".`, 1);
     }
-    const events = describeSessionEvents(readFacts(db, session.id));
-    // Sessions recorded before starts were logged still begin somewhere.
-    if (!events.some((event) => event.type === 'start')) {
-      events.unshift({ at: Date.parse(session.startedAt), type: 'start', detail: `${session.mode} in ${session.projectPath ?? session.cwd}` });
-    }
-    return { session, events };
+    return detail;
   } finally {
     db.close();
   }
