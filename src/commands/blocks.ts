@@ -2,7 +2,7 @@ import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/hi
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { readSetting } from '../core/config-schema.js';
-import { estimateBlockLimit } from '../core/plan-limits.js';
+import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
@@ -98,9 +98,7 @@ function claudeFiveHourReading(sessionStateDir: string, now: number): BlocksView
 function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof identifyBlocks>, configured: number | undefined): TokenLimit | null {
   if (option === null) {
     // No limit asked for: the configured one, else one learned from history, labelled as such.
-    const estimate = estimateBlockLimit(timeline, configured === undefined ? {} : { tokensPerBlock: configured });
-    if (!estimate) return null;
-    return estimate.source === 'config' ? { tokens: estimate.tokens, source: 'given', basis: estimate.basis } : { tokens: Math.round(estimate.tokens), source: 'learned', basis: `${estimate.confidence} confidence: ${estimate.basis}` };
+    return limitOfEstimate(estimateBlockLimit(timeline, configured === undefined ? {} : { tokensPerBlock: configured }));
   }
   if (option !== 'max') return { tokens: option, source: 'given' };
   const highest = highestBlockTokens(timeline);

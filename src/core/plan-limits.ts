@@ -1,4 +1,4 @@
-import type { Timeline, UsageBlock } from './blocks.js';
+import type { Timeline, TokenLimit, UsageBlock } from './blocks.js';
 
 /**
  * How many tokens a 5-hour block allows, and how sure we are. Anthropic publishes no token figure
@@ -50,6 +50,14 @@ export function estimateBlockLimit(timeline: Timeline, configured: { tokensPerBl
 export function describeEstimate(estimate: BlockLimitEstimate, formatTokens: (tokens: number) => string): string {
   const figure = estimate.source === 'config' ? formatTokens(estimate.tokens) : `≈ ${formatTokens(estimate.tokens)}`;
   return `${figure} tokens (${estimate.confidence === 'given' ? 'given' : `${estimate.confidence} confidence`}: ${estimate.basis})`;
+}
+
+/** The limit a block is projected against, carrying where it came from. */
+export function limitOfEstimate(estimate: BlockLimitEstimate | null): TokenLimit | null {
+  if (!estimate) return null;
+  return estimate.source === 'config'
+    ? { tokens: estimate.tokens, source: 'given', basis: estimate.basis }
+    : { tokens: Math.round(estimate.tokens), source: 'learned', basis: `${estimate.confidence} confidence: ${estimate.basis}` };
 }
 
 export function median(values: readonly number[]): number {

@@ -1,5 +1,5 @@
-import { identifyBlocks, projectBlock, type BlockProjection, type Timeline, type TokenLimit, type UsageBlock } from './blocks.js';
-import { estimateBlockLimit, type BlockLimitEstimate } from './plan-limits.js';
+import { identifyBlocks, projectBlock, type BlockProjection, type Timeline, type UsageBlock } from './blocks.js';
+import { estimateBlockLimit, limitOfEstimate, type BlockLimitEstimate } from './plan-limits.js';
 import type { UsageRecord } from './usage-report.js';
 
 export interface RecentBlocks {
@@ -29,14 +29,7 @@ export function summarizeRecentBlocks(
   while (listed[0]?.kind === 'gap') listed.shift();
   return {
     timeline: listed,
-    active: open ? { block: open, projection: projectBlock(open, now, tokenLimitOf(estimate)) } : null,
+    active: open ? { block: open, projection: projectBlock(open, now, limitOfEstimate(estimate)) } : null,
     limit: estimate,
   };
-}
-
-function tokenLimitOf(estimate: BlockLimitEstimate | null): TokenLimit | null {
-  if (!estimate) return null;
-  return estimate.source === 'config'
-    ? { tokens: estimate.tokens, source: 'given', basis: estimate.basis }
-    : { tokens: Math.round(estimate.tokens), source: 'learned', basis: `${estimate.confidence} confidence: ${estimate.basis}` };
 }

@@ -1,7 +1,7 @@
 import type { AlertFacts } from '../core/alert-rules.js';
 import { identifyBlocks, projectBlock, type UsageBlock } from '../core/blocks.js';
 import { type Calendar, formatDay, weekStartOf } from '../core/calendar.js';
-import { describeEstimate, estimateBlockLimit } from '../core/plan-limits.js';
+import { describeEstimate, estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
 import { allLimitsInForce } from './account-limits.js';
 import type { Db } from './database.js';
 import { loadLimitEvents } from './limit-history.js';
@@ -38,7 +38,7 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: Calen
     const open = last && last.kind === 'block' && last.active ? (last as UsageBlock) : null;
     const estimate = estimateBlockLimit(timeline, options.tokensPerBlock === undefined ? {} : { tokensPerBlock: options.tokensPerBlock });
     if (open && estimate) {
-      const projection = projectBlock(open, now, { tokens: estimate.tokens, source: estimate.source === 'config' ? 'given' : 'learned' });
+      const projection = projectBlock(open, now, limitOfEstimate(estimate));
       facts.block = {
         startAt: open.startAt,
         endAt: open.endAt,
