@@ -1,5 +1,8 @@
 import { parseCommandArgs } from '../cli/parse.js';
 import { buildLiveView, type LiveSnapshot } from '../core/live-view.js';
+import { alertSettingsOf } from '../core/alert-rules.js';
+import { checkAlerts } from '../runner/alert-check.js';
+import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { loadLiveSnapshot } from '../store/live-snapshot.js';
@@ -117,10 +120,26 @@ function watchLive(options: WatchOptions): Promise<number> {
     };
     const reload = (): void => {
       const now = Date.now();
-      const importNow = options.importTranscripts && now - importedAt >= IMPORT_EVERY_MS;
-      if (importNow) importedAt = now;
-      snapshot = loadLiveSnapshot(options.env, now, { importTranscripts: importNow });
+      snapshot = loadLiveSnapshot(options.env, now, { importTranscripts: false });
       draw();
+      if (options.importTranscripts && now - importedAt >= IMPORT_EVERY_MS) {
+        importedAt = now;
+        void importAndAlert();
+      }
+    };
+    // The alert check imports new transcript lines first; a new alert rings the bell (alerts.bell).
+    const importAndAlert = async (): Promise<void> => {
+      const config = loadConfig(paths.configFile).config;
+      try {
+        const { raised } = await checkAlerts(config, options.env);
+        if (raised.length > 0 && alertSettingsOf(config).delivery.bell && !finished) process.stdout.write('\x07');
+      } catch {
+        // A view that cannot check alerts still shows what it can read.
+      }
+      guarded(() => {
+        snapshot = loadLiveSnapshot(options.env, Date.now(), { importTranscripts: false });
+        draw();
+      })();
     };
     const everySecond = guarded(() => {
       draw();

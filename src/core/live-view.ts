@@ -28,8 +28,17 @@ export interface LiveSnapshot {
   /** Usage since a little more than a block before now: enough for the open block and the sparkline. */
   records: UsageRecord[];
   loadedAt: number;
+  /** Open alerts, newest first (see `cw alerts`). */
+  alerts: LiveAlert[];
   /** Something could not be read (a broken database): shown, not thrown, so the view keeps going. */
   problem: string | null;
+}
+
+export interface LiveAlert {
+  id: number;
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  createdAt: number;
 }
 
 export interface LiveSessionRow {
@@ -49,6 +58,7 @@ export interface LiveView {
   limits: Array<LiveLimit & { remainingMs: number | null }>;
   spark: { bucketMs: number; from: number; tokens: number[]; costUsd: number[] };
   dataAgeMs: number;
+  alerts: LiveAlert[];
   problem: string | null;
 }
 
@@ -70,6 +80,7 @@ export function buildLiveView(snapshot: LiveSnapshot, now: number): LiveView {
     limits,
     spark: sparkBuckets(snapshot.records, now),
     dataAgeMs: Math.max(0, now - snapshot.loadedAt),
+    alerts: snapshot.alerts,
     problem: snapshot.problem,
   };
 }

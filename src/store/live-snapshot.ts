@@ -3,6 +3,7 @@ import { SPARK_SPAN_MS, type LiveLimit, type LiveSnapshot } from '../core/live-v
 import type { SessionView } from '../core/session-view.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
+import { listAlerts } from './alerts.js';
 import { refreshHistory } from './history-refresh.js';
 import { readLiveStatus } from './live-status.js';
 import { openForReading } from './reader.js';
@@ -15,6 +16,9 @@ import { loadUsageRecords } from './usage-records.js';
  * only be placed by reading back past its start. Two days covers all but days of unbroken use.
  */
 const RECORDS_LOOKBACK_MS = Math.max(2 * 24 * 3_600_000, SPARK_SPAN_MS, 2 * BLOCK_MS);
+
+/** A view has room for a few alerts; `cw alerts list` has them all. */
+const MAX_ALERTS = 3;
 
 export interface SnapshotOptions {
   /** Read new transcript lines into the history first (costs tens of milliseconds or more). */
@@ -41,13 +45,14 @@ export function loadLiveSnapshot(env: NodeJS.ProcessEnv, now: number, options: S
         lastSession: newestOf(newest),
         records: loadUsageRecords(db, { from: now - RECORDS_LOOKBACK_MS }),
         loadedAt: now,
+        alerts: listAlerts(db, { limit: MAX_ALERTS }).map(({ id, severity, message, createdAt }) => ({ id, severity, message, createdAt })),
         problem: null,
       };
     } finally {
       db.close();
     }
   } catch (error) {
-    return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: now, problem: `history not read: ${describeError(error)}` };
+    return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: now, alerts: [], problem: `history not read: ${describeError(error)}` };
   }
 }
 

@@ -42,6 +42,7 @@ export function renderLiveView(view: LiveView, options: LiveRenderOptions): stri
   // Most wanted first: what runs now, what stops it, how much is left, what came before.
   const wanted: Section[] = [
     view.live ? sessionsSection(view, width, paint) : idleSection(view, paint),
+    alertsSection(view, clock, paint),
     limitsSection(view, width, clock, paint),
     blockSection(view, width, clock, paint),
     sparkSection(view, paint),
@@ -108,6 +109,15 @@ function idleSection(view: LiveView, paint: ChalkInstance): Section {
     ],
     minLines: 1,
   };
+}
+
+function alertsSection(view: LiveView, clock: Clock, paint: ChalkInstance): Section {
+  if (view.alerts.length === 0) return { lines: [], minLines: 0 };
+  const lines = view.alerts.map((alert) => {
+    const mark = alert.severity === 'critical' ? paint.red('!') : paint.yellow('!');
+    return `  ${mark} ${clock(alert.createdAt, false)}  ${alert.message}`;
+  });
+  return { lines: [paint.bold.yellow(`Open alert${lines.length === 1 ? '' : 's'} (cw alerts ack ID)`), ...lines], minLines: 2 };
 }
 
 function limitsSection(view: LiveView, width: number, clock: Clock, paint: ChalkInstance): Section {

@@ -52,6 +52,20 @@ describe('renderLiveView', () => {
     ]);
   });
 
+  it('shows open alerts after what runs now, with their time', () => {
+    const alerts = [
+      { id: 2, severity: 'critical' as const, message: "Claude's five-hour limit is reached; it resets at 15:00", createdAt: at('2026-11-30T14:26:00Z') },
+      { id: 1, severity: 'warning' as const, message: "today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)", createdAt: at('2026-11-30T14:20:00Z') },
+    ];
+    const lines = render(buildLiveView(snapshot({ lastSession: idleView.lastSession!.session, alerts }), NOW), 100);
+    expect(lines.slice(5, 9)).toEqual([
+      '',
+      'Open alerts (cw alerts ack ID)',
+      "  ! 14:26  Claude's five-hour limit is reached; it resets at 15:00",
+      "  ! 14:20  today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)",
+    ]);
+  });
+
   it('draws an idle frame with the last session', () => {
     expect(render(idleView, 60).slice(0, 6)).toEqual([
       'ClaudeWatch  14:30:00                                 q quit',
