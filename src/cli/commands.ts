@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   analyze: { summary: 'what the last 30 days show, with evidence, and settings to change (with consent; --undo)', load: () => import('../commands/analyze.js') },
   alerts: { summary: 'alerts on cost, the 5-hour block, limits and failed sessions: list, check, ack, clear', load: () => import('../commands/alerts.js') },
   serve: { summary: 'serve /metrics on 127.0.0.1 for Prometheus: cost, tokens, sessions, limits, the block', load: () => import('../commands/serve.js') },
+  otlp: { summary: 'send metrics and session events over OTLP (off by default): status, push', load: () => import('../commands/otlp.js') },
   config: { summary: 'show and change settings (config.json), checked against their schema', load: () => import('../commands/config.js') },
   prices: { summary: 'the prices sessions are costed at, with config.json overrides', load: () => import('../commands/prices.js') },
   which: { summary: 'print the real claude binary the shim runs', load: () => import('../commands/which.js') },

@@ -57,6 +57,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'alerts.webhooks', kind: { type: 'strings', check: urlProblem, hint: 'a list of http(s) URLs' }, default: [], description: 'URLs that get each alert as a JSON POST.' },
   { key: 'analysis.onStart', kind: { type: 'boolean' }, default: true, description: 'Run `cw analyze` at most once a day when cw starts.' },
   { key: 'analysis.days', kind: { type: 'number', min: 1, max: 365, integer: true }, default: 30, description: 'How many days `cw analyze` reads.' },
+  { key: 'otlp.enabled', kind: { type: 'boolean' }, default: false, description: 'Send metrics and session events over OTLP after each session, to the OTEL_EXPORTER_OTLP_* endpoint.' },
   {
     key: 'prices',
     kind: { type: 'object', check: (value) => mergePriceOverrides(PRICE_TABLE, value).errors, hint: 'an object of model id → rates in USD per million tokens' },

@@ -186,6 +186,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   // Callbacks of the last transitions, bounded by their time limit.
   await extras?.drain();
   const alert = recorder ? await checkAlerts(prepared, clock.now(), logger) : null;
+  if (recorder) await startOtlpPush(prepared, sessionId, logger);
   stopCrashGuard();
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
@@ -200,6 +201,15 @@ async function checkAlerts(prepared: Prepared, now: number, logger: Logger): Pro
   } catch (error) {
     logger.error('alert check after the session failed', error);
     return null;
+  }
+}
+
+async function startOtlpPush(prepared: Prepared, sessionId: string, logger: Logger): Promise<void> {
+  try {
+    const { startOtlpPush: start } = await import('./otlp-after-session.js');
+    start({ config: prepared.config, env: prepared.env, sessionId });
+  } catch (error) {
+    logger.error('could not start the OTLP push after the session', error);
   }
 }
 
