@@ -1,4 +1,7 @@
 import { resolveTimeZone } from '../cli/history-options.js';
+import { renderPrometheus } from '../core/metrics.js';
+import { collectMetricSamples } from '../store/metrics-snapshot.js';
+import { openForReading } from '../store/reader.js';
 import { parseCommandArgs } from '../cli/parse.js';
 import { Calendar } from '../core/calendar.js';
 import { readSetting } from '../core/config-schema.js';
@@ -14,7 +17,7 @@ import { startDashboardServer, type DashboardServer } from '../ui/dashboard/serv
 
 const DEFAULT_PORT = 7879;
 
-const USAGE = `Usage: cw dashboard [--port N] [--host ADDR --allow-remote] [--skip-import]
+const USAGE = `Usage: cw dashboard [--port N] [--host ADDR --allow-remote] [--skip-import] [--metrics]
 
 A local web dashboard: the live picture of cw watch (live sessions, limits with countdowns, the
 open 5-hour block), the last 30 days by model, the last week's blocks, and every session with its
@@ -26,6 +29,7 @@ Options:
   --allow-remote    serve on an address other machines may reach (no TLS: the token travels in clear)
   --timezone ZONE   days in this zone (default: config "timezone", else TZ, else the system's)
   --skip-import     do not read new transcript lines into the history
+  --metrics         also serve /metrics for Prometheus (the format of cw serve --metrics), without the token
 `;
 
 /** The state files' watcher catches every write; this catches what it cannot (a runner that died silently). */
@@ -38,6 +42,8 @@ export interface DashboardOptions {
   timeZone: string;
   importTranscripts: boolean;
   tokensPerBlock?: number;
+  /** Also serve /metrics for Prometheus, without the token, as `cw serve --metrics` does. */
+  metrics: boolean;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -47,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     'allow-remote': { type: 'boolean' },
     timezone: { type: 'string' },
     'skip-import': { type: 'boolean' },
+    metrics: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -61,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     allowRemote: values['allow-remote'] === true,
     timeZone: resolveTimeZone('dashboard', values.timezone, config.timezone, env),
     importTranscripts: values['skip-import'] !== true,
+    metrics: values.metrics === true,
     ...(config.plan === 'custom' && typeof tokensPerBlock === 'number' ? { tokensPerBlock } : {}),
   };
   return serveDashboard(options, env);
@@ -77,7 +85,15 @@ async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv)
   const events = createLiveEvents({ load: () => store.live(Date.now()) });
   let dashboard: DashboardServer;
   try {
-    dashboard = await startDashboardServer({ host: options.host, port: options.port, token, routes: dashboardRoutes(store, events), checkHost: !options.allowRemote });
+    const metrics = options.metrics ? () => prometheusText(env, options.tokensPerBlock) : undefined;
+    dashboard = await startDashboardServer({
+      host: options.host,
+      port: options.port,
+      token,
+      routes: dashboardRoutes(store, events, metrics ? { metrics } : {}),
+      checkHost: !options.allowRemote,
+      ...(metrics ? { openPaths: new Set(['/metrics']) } : {}),
+    });
   } catch (error) {
     throw listenError(error, options);
   }
@@ -128,6 +144,16 @@ function checkHost(host: string | undefined, allowRemote: boolean): string {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The metrics of `cw serve --metrics`; the dashboard's own reads keep the history imported. */
+function prometheusText(env: NodeJS.ProcessEnv, tokensPerBlock: number | undefined): string {
+  const { db } = openForReading(env);
+  try {
+    return renderPrometheus(collectMetricSamples(db, { now: Date.now(), ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
+  } finally {
+    db.close();
+  }
 }
 
 function listenError(error: unknown, options: DashboardOptions): Error {

@@ -88,6 +88,17 @@ describe('cw dashboard', () => {
     expect((await rawGet(`${base}/api/health?token=${token}`, { Host: `evil.example:${dashboard.port}` })).status).toBe(421);
   });
 
+  it('serves /metrics without the token only when asked to, everything else still behind it', async () => {
+    dashboard = await startDashboard(sandbox);
+    expect((await fetch(`${dashboard.base}/metrics`)).status).toBe(401);
+    await dashboard.stop();
+    dashboard = await startDashboard(sandbox, ['--metrics']);
+    const metrics = await fetch(`${dashboard.base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE claudewatch_block_tokens gauge');
+    expect((await fetch(`${dashboard.base}/api/sessions`)).status).toBe(401);
+  });
+
   it('listens on 127.0.0.1 only', async () => {
     dashboard = await startDashboard(sandbox);
     // 0100007F is 127.0.0.1 as /proc/net/tcp writes it (little-endian).

@@ -25,8 +25,11 @@ export type Handler = (request: RouteRequest, response: ServerResponse) => Reply
 const STATS_DAYS = 30;
 const BLOCK_DAYS = 7;
 
-export function dashboardRoutes(data: DashboardData, events: LiveEvents): Router<Handler> {
-  return createRouter<Handler>()
+export function dashboardRoutes(data: DashboardData, events: LiveEvents, options: { metrics?: () => string } = {}): Router<Handler> {
+  const router = createRouter<Handler>();
+  const metrics = options.metrics;
+  if (metrics) router.add('GET', '/metrics', () => text(200, 'text/plain; version=0.0.4', metrics()));
+  return router
     .add('GET', '/', () => text(200, 'text/html', PAGE_HTML))
     .add('GET', '/app.css', () => text(200, 'text/css', PAGE_STYLE))
     .add('GET', '/app.js', () => text(200, 'text/javascript', PAGE_SCRIPT))

@@ -11,6 +11,8 @@ export interface DashboardServerOptions {
   routes: Router<Handler>;
   /** Check the Host header against the address served (refuses DNS-rebinding pages); off when serving other interfaces. */
   checkHost: boolean;
+  /** Paths served without the token: /metrics when asked for, so Prometheus can scrape it as it does `cw serve --metrics`. */
+  openPaths?: ReadonlySet<string>;
   now?: () => number;
 }
 
@@ -68,7 +70,7 @@ export function handleRequest(request: IncomingMessage, response: ServerResponse
       return;
     }
     const { token, via } = requestToken(url.searchParams, request.headers, context.cookieName);
-    if (!tokensMatch(options.token, token)) {
+    if (!options.openPaths?.has(url.pathname) && !tokensMatch(options.token, token)) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="claudewatch"');
       const message = 'this dashboard needs its token: open the URL `cw dashboard` printed';
       send(response, request, isApi ? json(401, { error: message }) : { status: 401, contentType: 'text/plain; charset=utf-8', body: `401 Unauthorized: ${message}.\n` });
