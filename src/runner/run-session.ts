@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
@@ -11,6 +12,7 @@ import { loadConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
+import { redactSecrets, secretsFromEnv } from '../shared/redact.js';
 import type { Recorder } from '../store/recorder.js';
 import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
 import { shellExitCode, type ChildExit } from './exit-code.js';
@@ -136,7 +138,8 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       sessionType: request.sessionType ?? null,
       projectPath: request.projectPath ? cwd : null,
       cwd,
-      argv: redactClaudeArgs(request.claudeArgs),
+      // Options we do not know (`--api-key=...`) keep their values; anything shaped like a secret goes.
+      argv: redactClaudeArgs(request.claudeArgs).map((arg) => redactSecrets(arg, secretsFromEnv(env))),
       pid: relay.pid,
       startedAt,
       // An isolated session's limits carry no account, so no other session reads them.
@@ -155,7 +158,8 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   );
   emit.flushTo(recorder);
 
-  const stopForwarding = forwardSignals(relay, mode);
+  let forwarded: NodeJS.Signals | null = null;
+  const stopForwarding = forwardSignals(relay, mode, (signal) => (forwarded = signal));
   const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
   let exit: ChildExit;
   try {
@@ -179,13 +183,14 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   }
   await extras?.end();
   try {
-    finalState = recorder?.finish({ kind: 'child-exited', source: 'runner', exitCode: code, signal: exit.signal, at: clock.now() }) ?? null;
+    finalState = recorder?.finish({ kind: 'child-exited', source: 'runner', exitCode: code, signal: exit.signal ?? endedBy(forwarded, code), at: clock.now() }) ?? null;
   } catch (error) {
     logger.error('recorder failed at session end', error);
   }
   // Callbacks of the last transitions, bounded by their time limit.
   await extras?.drain();
-  const alert = recorder ? await checkAlerts(prepared, clock.now(), logger) : null;
+  // A database that failed the session (locked past the final wait, say) would fail the check too, after as long again.
+  const alert = recorder?.databaseUsable ? await checkAlerts(prepared, clock.now(), logger) : null;
   if (recorder) await startOtlpPush(prepared, sessionId, logger);
   stopCrashGuard();
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
@@ -469,17 +474,26 @@ function guardedEmitter(recorder: () => Recorder | null, logger: Logger): Emitte
  * In print and pipe modes Claude shares our terminal's process group, so Ctrl+C already reached
  * it: forwarding would deliver it twice. Signals sent to us alone are passed on.
  */
-function forwardSignals(relay: Relay, mode: RunMode): () => void {
+function forwardSignals(relay: Relay, mode: RunMode, onForward?: (signal: NodeJS.Signals) => void): () => void {
   const sharesTerminal = mode !== 'interactive' && process.stdin.isTTY === true;
   const handlers = FORWARDED_SIGNALS.map((signal) => {
     const handler = (): void => {
       if (sharesTerminal && (signal === 'SIGINT' || signal === 'SIGQUIT')) return;
+      onForward?.(signal);
       relay.forwardSignal(signal);
     };
     process.on(signal, handler);
     return () => process.off(signal, handler);
   });
   return () => handlers.forEach((remove) => remove());
+}
+
+/**
+ * Claude catches SIGTERM and SIGHUP and exits with 128 + the signal's number: when it does so
+ * after we passed that signal on, it was ended by the signal, as a shell would report it.
+ */
+function endedBy(forwarded: NodeJS.Signals | null, code: number): NodeJS.Signals | null {
+  return forwarded !== null && code === 128 + osConstants.signals[forwarded] ? forwarded : null;
 }
 
 /**

@@ -48,6 +48,19 @@ export interface RecorderOptions {
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
 }
 
+/**
+ * A time no Date can hold (`"resetsAt": 1e300` in Claude's output) would make every later write
+ * of the session, and every reader of its row, throw: such a fact is kept only as a rejected line.
+ */
+function rejectUnrepresentableTimes(fact: Fact): Fact {
+  for (const [key, value] of Object.entries(fact)) {
+    if ((key === 'at' || key.endsWith('At')) && typeof value === 'number' && Number.isNaN(new Date(value).getTime())) {
+      return { kind: 'line-rejected', source: fact.source, reason: `${key} out of range` };
+    }
+  }
+  return fact;
+}
+
 const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
 
 /** Facts waiting for the database; bounded so a long outage cannot eat memory. */
@@ -98,6 +111,11 @@ export class Recorder {
     return this.state;
   }
 
+  /** False once the database was given up on for this session (locked past the wait, broken, unwritable). */
+  get databaseUsable(): boolean {
+    return !this.dbDisabled;
+  }
+
   /** Short descriptions of what went wrong, for the one line shown after Claude exits. */
   get problemSummary(): string[] {
     return [...this.problems];
@@ -120,7 +138,8 @@ export class Recorder {
   observe(facts: readonly Fact[]): void {
     if (this.finished || facts.length === 0) return;
     const now = this.options.clock.now();
-    for (const fact of facts) {
+    for (const observed of facts) {
+      const fact = rejectUnrepresentableTimes(observed);
       const next = reduceSession(this.state, fact, now, this.priceUsage);
       this.queue(fact, now);
       if (next === this.state) continue;

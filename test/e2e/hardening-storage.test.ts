@@ -1,0 +1,184 @@
+/**
+ * Broken storage never reaches Claude: with the database locked throughout, corrupt, on a
+ * read-only or full filesystem, or the state directory deleted mid-run, Claude's bytes and exit
+ * code are what it gives on its own, we add at most one line after it exits, and the next run
+ * records normally.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bindReadOnly, canMount, expectUntouched, mountTmpfs, resultLine, runDirectAndShim, unmount } from '../support/hardening.js';
+import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, runProcess, SHIM, type FakeStep, type Sandbox } from '../support/sandbox.js';
+
+const require = createRequire(import.meta.url);
+
+let sandbox: Sandbox;
+const mounts: string[] = [];
+beforeEach(() => {
+  sandbox = createSandbox();
+  installFakeClaude(sandbox);
+});
+afterEach(() => {
+  for (const dir of mounts.splice(0).reverse()) unmount(dir);
+  sandbox.cleanup();
+});
+
+const MOUNTS = canMount();
+const PRINT = ['-p', 'go', '--output-format', 'json'];
+const session = (id: string, sleepMs = 0): FakeStep[] => [
+  { out: 'first bytes\n' },
+  { err: 'claude warns\n' },
+  ...(sleepMs > 0 ? [{ sleep: sleepMs }] : []),
+  { out: resultLine(id) },
+  { exit: 3 },
+];
+
+async function recordOne(id: string, env: Record<string, string> = {}): Promise<void> {
+  const run = await runProcess(SHIM, PRINT, { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript(session(id)), ...env } });
+  expect(run.stderr.toString()).toBe('claude warns\n');
+}
+
+async function claudeIds(): Promise<unknown[]> {
+  return (await recordedSessions(sandbox)).map((row) => row.claudeSessionId);
+}
+
+/** Holds the database's write lock in another process until `release()`. */
+function holdWriteLock(file: string): { ready: Promise<void>; release: () => Promise<void> } {
+  const code = `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); process.stdin.on('end', () => { db.exec('COMMIT'); db.close(); process.exit(0); }); process.stdin.resume();`;
+  const child = spawn(process.execPath, ['-e', code, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    ready,
+    release: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+describe('broken storage', () => {
+  it('database locked by another process for the whole session and past the final wait: Claude untouched, one line, prompt back promptly', async () => {
+    await recordOne('before-lock');
+    const lock = holdWriteLock(join(sandbox.cwHome, 'claudewatch.db'));
+    await lock.ready;
+    let result;
+    try {
+      result = await runDirectAndShim(sandbox, PRINT, session('while-locked', 1000));
+    } finally {
+      await lock.release();
+    }
+    expectUntouched(result);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: session not saved to the database: database is locked; see .*claudewatch\.log$/)]);
+    // Claude takes ~1 s; the final write waits 5 s for the lock and nothing else waits on it after.
+    expect(result.elapsedMs).toBeLessThan(8500);
+    // The session is still in its state file.
+    const current = JSON.parse(readFileSync(join(sandbox.cwHome, 'state', 'current_session.json'), 'utf8')) as { status: string; data: { claudeSessionId: string } };
+    expect(current).toMatchObject({ status: 'FAILED', data: { claudeSessionId: 'while-locked' } });
+    await recordOne('after-lock');
+    expect(await claudeIds()).toEqual(['after-lock', 'before-lock']);
+  }, 30_000);
+
+  it('garbage in claudewatch.db: moved aside with a clear line, a new database records the session, and the next run records normally', async () => {
+    const garbage = Buffer.alloc(16_384);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 131 + 7) % 251;
+    mkdirSync(sandbox.cwHome, { recursive: true });
+    writeFileSync(join(sandbox.cwHome, 'claudewatch.db'), garbage);
+    const result = await runDirectAndShim(sandbox, PRINT, session('after-corruption'));
+    expectUntouched(result);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: database was corrupt; moved aside to .*claudewatch\.db\.corrupt-\d+; see /)]);
+    const [aside] = readdirSync(sandbox.cwHome).filter((name) => name.startsWith('claudewatch.db.corrupt-'));
+    // Nothing is thrown away: the broken file is kept byte for byte.
+    expect(readFileSync(join(sandbox.cwHome, aside!)).equals(garbage)).toBe(true);
+    expect(await claudeIds()).toEqual(['after-corruption']);
+    const next = await runDirectAndShim(sandbox, PRINT, session('next-run'));
+    expectUntouched(next);
+    expect(next.ours).toEqual([]);
+    expect(await claudeIds()).toEqual(['next-run', 'after-corruption']);
+  });
+
+  // As root chmod 0500 stops nothing, so the data directory is made read-only by a read-only bind mount.
+  it.skipIf(!MOUNTS)(`data directory on a read-only mount${MOUNTS ? '' : ' (skipped: needs root and mount)'}: Claude untouched, one line, earlier sessions kept, next run records`, async () => {
+    // Data, state and log apart (XDG), so the log that the line points to can be written.
+    const { CLAUDEWATCH_HOME: _home, ...rest } = sandbox.env;
+    const env = {
+      ...rest,
+      XDG_DATA_HOME: join(sandbox.root, 'data'),
+      XDG_STATE_HOME: join(sandbox.root, 'xdg-state'),
+      XDG_CONFIG_HOME: join(sandbox.root, 'config'),
+    };
+    const dataDir = join(env.XDG_DATA_HOME, 'claudewatch');
+    const world = { ...sandbox, env };
+    await runProcess(SHIM, PRINT, { env: { ...env, FAKE_CLAUDE_SCRIPT: fakeScript(session('before-readonly')) } });
+    const before = readFileSync(join(dataDir, 'claudewatch.db'));
+    bindReadOnly(dataDir);
+    mounts.push(dataDir);
+    const result = await runDirectAndShim(world, PRINT, session('while-readonly'));
+    expectUntouched(result);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: session not saved to the database: .+; see .*claudewatch\.log$/)]);
+    expect(readFileSync(join(env.XDG_STATE_HOME, 'claudewatch', 'logs', 'claudewatch.log'), 'utf8')).toContain('database disabled for this session');
+    unmount(dataDir);
+    mounts.pop();
+    expect(readFileSync(join(dataDir, 'claudewatch.db')).equals(before)).toBe(true);
+    await runProcess(SHIM, PRINT, { env: { ...env, FAKE_CLAUDE_SCRIPT: fakeScript(session('after-readonly')) } });
+    expect((await recordedSessions(world)).map((row) => row.claudeSessionId)).toEqual(['after-readonly', 'before-readonly']);
+  });
+
+  // 64 KB cannot hold the database itself (about 120 KB once migrated): the mount is sized to
+  // hold it, then filled to the last block, so the session's writes are the ones that fail.
+  it.skipIf(!MOUNTS)(`disk full (a filled tmpfs)${MOUNTS ? '' : ' (skipped: needs root and mount)'}: Claude untouched, one line, earlier sessions kept, next run records`, async () => {
+    mountTmpfs(sandbox.cwHome, '512k');
+    mounts.push(sandbox.cwHome);
+    await recordOne('before-full');
+    const filler = join(sandbox.cwHome, 'filler');
+    await runProcess('/bin/sh', ['-c', `dd if=/dev/zero of='${filler}' bs=1024 2>/dev/null; true`], { env: sandbox.env });
+    const free = await runProcess('/bin/sh', ['-c', `df -k --output=avail '${sandbox.cwHome}' | tail -1`], { env: sandbox.env });
+    expect(Number(free.stdout.toString().trim())).toBe(0);
+    const result = await runDirectAndShim(sandbox, PRINT, session('while-full'));
+    expectUntouched(result);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: session not saved to the database: .+; see /)]);
+    rmSync(filler);
+    expect(await claudeIds()).toEqual(['before-full']);
+    await recordOne('after-full');
+    expect(await claudeIds()).toEqual(['after-full', 'before-full']);
+  });
+
+  it('state directory deleted while Claude runs: Claude untouched, the state files come back, the session is recorded', async () => {
+    const stateDir = join(sandbox.cwHome, 'state');
+    const result = await runDirectAndShim(sandbox, PRINT, session('state-deleted', 2500), {
+      whileRunning: async () => {
+        const deadline = Date.now() + 10_000;
+        while (!existsSync(join(stateDir, 'current_session.json'))) {
+          if (Date.now() > deadline) throw new Error('no state file appeared');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        rmSync(stateDir, { recursive: true, force: true });
+      },
+    });
+    expectUntouched(result);
+    expect(result.ours).toEqual([]);
+    const current = JSON.parse(readFileSync(join(stateDir, 'current_session.json'), 'utf8')) as { status: string; data: { id: string; claudeSessionId: string } };
+    expect(current).toMatchObject({ status: 'FAILED', data: { claudeSessionId: 'state-deleted' } });
+    expect(existsSync(join(stateDir, 'sessions', `${current.data.id}.json`))).toBe(true);
+    expect(statSync(join(stateDir, 'sessions')).mode & 0o777).toBe(0o700);
+    expect(await claudeIds()).toEqual(['state-deleted']);
+    await recordOne('next-run');
+    expect(await claudeIds()).toEqual(['next-run', 'state-deleted']);
+  });
+});
+
+describe('cw commands on storage they cannot use', () => {
+  it('say what is wrong in one line, not a stack trace', async () => {
+    // Where the data directory should be, a file: nothing can be created there.
+    mkdirSync(join(sandbox.root, 'blocked'), { recursive: true });
+    writeFileSync(join(sandbox.root, 'blocked', 'cw'), 'not a directory');
+    const result = await runProcess(process.execPath, [CW, 'sessions'], {
+      env: { ...sandbox.env, CLAUDEWATCH_HOME: join(sandbox.root, 'blocked', 'cw') },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.toString()).toMatch(/^cw: cannot open the history at .*blocked\/cw\/claudewatch\.db: .+\n$/);
+    expect(result.stderr.toString()).not.toContain('    at ');
+  });
+});
