@@ -16,6 +16,9 @@ export interface StateDocument {
 export const STALE_AFTER_MS = 30_000;
 /** Ended sessions' files are kept this long for readers that poll, then pruned. */
 const KEEP_ENDED_MS = 10 * 60_000;
+/** Ended sessions' files kept at most, newest first, however recent. */
+const MAX_ENDED_KEPT = 20;
+const LIVE_STATUSES = new Set(['ACTIVE', 'RATE_LIMITED']);
 
 export function sessionStateFile(sessionStateDir: string, sessionId: string): string {
   return join(sessionStateDir, `${sessionId}.json`);
@@ -79,7 +82,11 @@ export function claimedTranscripts(sessionStateDir: string, ownId: string, now: 
   return claimed;
 }
 
-/** Remove files of sessions that ended a while ago, and temp files left by a crash. */
+/**
+ * Remove files of sessions that ended a while ago (or beyond the newest few, so a loop of short
+ * runs does not pile them up), and temp files left by a crash. A file that still says ACTIVE but
+ * whose process is gone waits the full time: recovery reads it to settle the session.
+ */
 export function pruneSessionDocuments(sessionStateDir: string, now: number): void {
   let names: string[];
   try {
@@ -87,6 +94,7 @@ export function pruneSessionDocuments(sessionStateDir: string, now: number): voi
   } catch {
     return;
   }
+  const ended: Array<{ file: string; updatedAt: number }> = [];
   for (const name of names) {
     const file = join(sessionStateDir, name);
     try {
@@ -98,9 +106,18 @@ export function pruneSessionDocuments(sessionStateDir: string, now: number): voi
       const document = readStateDocument(file);
       if (document === null) continue;
       if (isLiveDocument(document, now)) continue;
-      if (now - Date.parse(document.updatedAt) > KEEP_ENDED_MS) unlinkSync(file);
+      const updatedAt = Date.parse(document.updatedAt);
+      if (now - updatedAt > KEEP_ENDED_MS) unlinkSync(file);
+      else if (!LIVE_STATUSES.has(document.status)) ended.push({ file, updatedAt });
     } catch {
       // Another process pruned it first.
+    }
+  }
+  for (const { file } of ended.sort((a, b) => b.updatedAt - a.updatedAt).slice(MAX_ENDED_KEPT)) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
     }
   }
 }
