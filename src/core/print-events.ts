@@ -63,7 +63,8 @@ function factsFromAssistantEvent(event: Record<string, unknown>, now: number, so
   const model = typeof message.model === 'string' ? message.model : 'unknown';
   // Error placeholders carry zeros and no real model: nothing to count.
   if (model === '<synthetic>') return [];
-  const id = typeof message.id === 'string' ? message.id : null;
+  // An empty id would put every such message under one key, each replacing the last.
+  const id = typeof message.id === 'string' && message.id !== '' ? message.id : null;
   if (id === null) return [];
   const requestId = typeof event.requestId === 'string' ? event.requestId : typeof event.request_id === 'string' ? event.request_id : null;
   return [
@@ -85,7 +86,8 @@ function factsFromRateLimitEvent(event: Record<string, unknown>, now: number, so
   const status = typeof info.status === 'string' ? info.status : '';
   // "allowed" is the all-clear Claude sends with every answer; only warnings and rejections matter.
   if (status !== 'rejected' && status !== 'allowed_warning') return [];
-  const resetsAtSeconds = typeof info.resetsAt === 'number' ? info.resetsAt : null;
+  // Seconds; a value too large to be an instant in milliseconds is no reset time.
+  const resetsAtSeconds = typeof info.resetsAt === 'number' && Number.isFinite(info.resetsAt * 1000) ? info.resetsAt : null;
   const fact: RateLimitObservedFact = {
     kind: 'rate-limit',
     source,

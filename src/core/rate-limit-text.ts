@@ -83,7 +83,8 @@ const warning = (limitKind: LimitKind, utilization?: number): Classified =>
   utilization === undefined ? { severity: 'warning', limitKind } : { severity: 'warning', limitKind, utilization };
 
 const HIT_YOUR = new RegExp(`^You${APOSTROPHE}ve (?:hit|reached) your ${WINDOW_NAME}${END}`, 'i');
-const LIMIT_REACHED = /^((?:[\w-]+\s+){0,3}?)limit reached(?:\s+again)?(?=\s*(?:$|[·∙.|:]))/i;
+// Each word before "limit" has a letter: a bare number first is a line number (`cat -n`, a grep hit).
+const LIMIT_REACHED = /^((?:(?=[\w-]*[a-z])[\w-]+\s+){0,3}?)limit reached(?:\s+again)?(?=\s*(?:$|[·∙.|:]))/i;
 const MODEL_FALLBACK = /^Claude ((?:[\w.-]+\s+){0,3}?)limit reached, now using\b/i;
 const OUT_OF_EXTRA_USAGE = new RegExp(`^You${APOSTROPHE}re out of extra usage${END}`, 'i');
 const CREDITS = new RegExp(

@@ -45,6 +45,8 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** The CLI shows minutes, truncated: a reset at 6:23:40 reads "6:23am" and is still ahead at 6:23:10. */
 const SHOWN_MINUTE_GRACE_MS = MINUTE_MS;
+/** Date holds ±8.64e15 ms; a week less leaves room for the days read around now. */
+const LATEST_NOW_MS = 8.64e15 - 7 * DAY_MS;
 const MIDNIGHT: ClockTime = { hour: 0, minute: 0, second: 0 };
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -74,6 +76,8 @@ export function parseResetTime(text: string, opts: ResetTimeOptions): ResetTime 
   const epoch = EPOCH.exec(text.trim());
   if (epoch) return { resetsAt: Number(epoch[1]) * 1000, zone: 'UTC', explicitZone: true };
 
+  // Wall-clock times are read days either side of now: near the ends of Date's range that throws.
+  if (!(Math.abs(opts.now) <= LATEST_NOW_MS)) return null;
   const phrase = text.trim().replace(LEAD_IN, '');
   const fallback: Zone = { kind: 'iana', name: toValidZone(opts.timeZone) ?? 'UTC' };
 
@@ -155,10 +159,9 @@ function toOffsetZone(match: RegExpExecArray): Zone {
   const minutes = minutesText === undefined ? 0 : Number(minutesText);
   const direction = sign === '-' ? -1 : 1;
   const offsetMs = direction * (hours * 60 + minutes) * MINUTE_MS;
-  if (minutes === 0) {
-    // Etc/GMT zones invert the sign: GMT+2 is Etc/GMT-2.
-    return { kind: 'iana', name: hours === 0 ? 'UTC' : `Etc/GMT${sign === '-' ? '+' : '-'}${hours}` };
-  }
+  // Etc/GMT zones invert the sign (GMT+2 is Etc/GMT-2) and cover UTC-12 to UTC+14 only; past those, the offset itself.
+  const etcName = hours === 0 ? 'UTC' : `Etc/GMT${sign === '-' ? '+' : '-'}${hours}`;
+  if (minutes === 0 && toValidZone(etcName) !== null) return { kind: 'iana', name: etcName };
   const label = `UTC${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
   return { kind: 'offset', offsetMs, label };
 }
