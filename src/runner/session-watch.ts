@@ -60,10 +60,8 @@ export class SessionWatch {
     const project = options.project ?? snapshotProject(options.env, options.cwd);
     this.folders = project.folders;
     this.snapshot = project.sizes;
-    this.inbox =
-      options.plan.method === 'hooks'
-        ? new FileFollower({ file: options.inboxFile, onLine: (line) => this.readInboxLine(line) })
-        : null;
+    // The hooks write to the inbox, and so does `cw statusline` whatever the plan: always followed.
+    this.inbox = new FileFollower({ file: options.inboxFile, onLine: (line) => this.readInboxLine(line) });
   }
 
   get transcriptPath(): string | null {

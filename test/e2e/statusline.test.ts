@@ -149,6 +149,24 @@ describe('cw statusline', () => {
   });
 });
 
+describe('cw statusline without hooks', () => {
+  it('still passes a limit reading to the running session when it was identified another way', async () => {
+    mkdirSync(sandbox.cwHome, { recursive: true });
+    writeFileSync(join(sandbox.cwHome, 'config.json'), JSON.stringify({ hooks: false }));
+    const running = runProcess(SHIM, ['-p', 'hi'], {
+      env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 8000 }, { out: 'done\n' }]) },
+      timeoutMs: 40_000,
+    });
+    const ours = await waitFor(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session');
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const reading = JSON.stringify({ session_id: 'claude-no-hooks', model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, rate_limits: { five_hour: { used_percentage: 100, resets_at: reset } } });
+    expect(await statusline(reading, { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · 5h 100%/);
+    const limited = await waitFor(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit');
+    expect(limited).toMatchObject({ id: ours.id, rateLimit: { kind: 'five_hour', source: 'statusline' } });
+    expect((await running).code).toBe(0);
+  });
+});
+
 describe('cw install-statusline', () => {
   it('installs a command that runs, keeps the user’s statusline, asks first, and restores it', async () => {
     const dir = join(sandbox.home, '.claude');
