@@ -120,6 +120,8 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     progress.started = true;
     return failToStart(error, plain, logger);
   }
+  // From the moment Claude runs, a bug of ours is logged, never the end of our process (and Claude's pipes).
+  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
 
   const isolation = chooseIsolation(request.isolation ?? null, env, prepared.config, logger);
   const startedAt = clock.now();
@@ -160,7 +162,6 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
 
   let forwarded: NodeJS.Signals | null = null;
   const stopForwarding = forwardSignals(relay, mode, (signal) => (forwarded = signal));
-  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
   let exit: ChildExit;
   try {
     exit = await relay.exited;
