@@ -1,3 +1,5 @@
+import { zoneFormatter, zoneOffsetMs } from './zone-clock.js';
+
 /**
  * Dates as a person in one time zone sees them: which local day, week and month an instant falls
  * in, and where a local day begins. Offsets come from Intl, cached per UTC day (an offset changes
@@ -14,45 +16,36 @@ export type DayNumber = number;
 
 export class Calendar {
   readonly timeZone: string;
-  private readonly format: Intl.DateTimeFormat | null;
+  /** UTC needs no zone rules: creating an Intl formatter loads the zone database (about 10 ms). */
+  private readonly isUtc: boolean;
   private readonly offsetByDay = new Map<number, number | null>();
   private readonly offsetByHour = new Map<number, number | null>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
-    // Creating an Intl formatter loads the zone database (about 10 ms): UTC does without.
-    this.format = UTC_NAMES.has(timeZone) ? null : new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    this.isUtc = UTC_NAMES.has(timeZone);
   }
 
   /** How far local time is ahead of UTC at an instant, in ms. */
   offsetAt(at: number): number {
-    if (this.format === null) return 0;
+    if (this.isUtc) return 0;
     // One offset serves a whole UTC day, or else an hour, unless it changes inside it.
     const day = Math.floor(at / DAY_MS);
     let daily = this.offsetByDay.get(day);
     if (daily === undefined) {
-      const start = this.exactOffset(day * DAY_MS);
-      daily = start === this.exactOffset(day * DAY_MS + DAY_MS - 1) ? start : null;
+      const start = zoneOffsetMs(day * DAY_MS, this.timeZone);
+      daily = start === zoneOffsetMs(day * DAY_MS + DAY_MS - 1, this.timeZone) ? start : null;
       this.offsetByDay.set(day, daily);
     }
     if (daily !== null) return daily;
     const hour = Math.floor(at / HOUR_MS);
     let hourly = this.offsetByHour.get(hour);
     if (hourly === undefined) {
-      const start = this.exactOffset(hour * HOUR_MS);
-      hourly = start === this.exactOffset(hour * HOUR_MS + HOUR_MS - 1) ? start : null;
+      const start = zoneOffsetMs(hour * HOUR_MS, this.timeZone);
+      hourly = start === zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1, this.timeZone) ? start : null;
       this.offsetByHour.set(hour, hourly);
     }
-    return hourly ?? this.exactOffset(at);
+    return hourly ?? zoneOffsetMs(at, this.timeZone);
   }
 
   dayOf(at: number): DayNumber {
@@ -67,15 +60,6 @@ export class Calendar {
     let at = guess - this.offsetAt(guess);
     at = guess - this.offsetAt(at);
     return this.dayOf(at) < day ? at + HOUR_MS : at;
-  }
-
-  private exactOffset(at: number): number {
-    const parts: Record<string, number> = {};
-    for (const part of this.format!.formatToParts(new Date(at))) {
-      if (part.type !== 'literal') parts[part.type] = Number(part.value);
-    }
-    const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-    return local - (at - (((at % 1000) + 1000) % 1000));
   }
 }
 
@@ -109,7 +93,7 @@ export function parseDay(text: string): DayNumber | null {
 export function isTimeZone(name: string): boolean {
   if (UTC_NAMES.has(name)) return true;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    zoneFormatter(name);
     return true;
   } catch {
     return false;

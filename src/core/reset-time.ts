@@ -2,6 +2,7 @@
  * Reads the reset time out of Claude Code's limit messages ("resets 6:23am (UTC)", "resets Nov 27,
  * 4:23am", "…|1750708800"). Pure: `now` and the fallback zone come from the caller.
  */
+import { wallClockAsUtc, zoneFormatter, zoneOffsetMs, zoneWallClock, type WallClock } from './zone-clock.js';
 
 export interface ResetTime {
   /** The instant the limit lifts, epoch ms. */
@@ -21,15 +22,6 @@ export interface ResetTimeOptions {
   timeZone: string;
 }
 
-interface WallClock {
-  year: number;
-  /** 1..12 */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
 
 type Zone =
   | { kind: 'iana'; name: string }
@@ -65,7 +57,6 @@ const TIME_ONLY = new RegExp('^' + TIME_SOURCE, 'i');
 const NAMED_ZONE = /^\s*\(\s*([A-Za-z][\w+\-/]*)\s*\)/;
 const OFFSET_ZONE = /^\s*(?:UTC|GMT|Z)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?(?![\w/])/i;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * Parses a reset phrase: the words after "resets" / "reset at" / "will reset at" (a leading
@@ -168,45 +159,15 @@ function toOffsetZone(match: RegExpExecArray): Zone {
 
 function toValidZone(name: string): string | null {
   try {
-    getFormatter(name);
+    zoneFormatter(name);
     return name;
   } catch {
     return null;
   }
 }
 
-function getFormatter(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
 function readWallClock(instant: number, zone: Zone): WallClock {
-  if (zone.kind === 'offset') return fromUtcFields(instant + zone.offsetMs);
-  const fields: Record<string, number> = {};
-  for (const part of getFormatter(zone.name).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  return {
-    year: fields['year'] ?? 1970,
-    month: fields['month'] ?? 1,
-    day: fields['day'] ?? 1,
-    hour: (fields['hour'] ?? 0) % 24,
-    minute: fields['minute'] ?? 0,
-    second: fields['second'] ?? 0,
-  };
+  return zone.kind === 'offset' ? fromUtcFields(instant + zone.offsetMs) : zoneWallClock(instant, zone.name);
 }
 
 function fromUtcFields(ms: number): WallClock {
@@ -221,13 +182,8 @@ function fromUtcFields(ms: number): WallClock {
   };
 }
 
-function toUtcFields(wall: WallClock): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-}
-
 function getOffsetMs(instant: number, zone: Zone): number {
-  if (zone.kind === 'offset') return zone.offsetMs;
-  return toUtcFields(readWallClock(instant, zone)) - Math.floor(instant / 1000) * 1000;
+  return zone.kind === 'offset' ? zone.offsetMs : zoneOffsetMs(instant, zone.name);
 }
 
 /**
@@ -235,17 +191,17 @@ function getOffsetMs(instant: number, zone: Zone): number {
  * during a spring-forward gap the instant the same distance past the jump (2:30 → 3:30).
  */
 function listInstants(wall: WallClock, zone: Zone): number[] {
-  const local = toUtcFields(wall);
+  const local = wallClockAsUtc(wall);
   const offsetBefore = getOffsetMs(local - DAY_MS, zone);
   const offsetAfter = getOffsetMs(local + DAY_MS, zone);
   const candidates = [...new Set([local - offsetBefore, local - offsetAfter])]
-    .filter((instant) => toUtcFields(readWallClock(instant, zone)) === local)
+    .filter((instant) => wallClockAsUtc(readWallClock(instant, zone)) === local)
     .sort((a, b) => a - b);
   return candidates.length > 0 ? candidates : [local - offsetBefore];
 }
 
 function isValidDate(wall: WallClock): boolean {
-  const date = new Date(toUtcFields(wall));
+  const date = new Date(wallClockAsUtc(wall));
   return date.getUTCMonth() + 1 === wall.month && date.getUTCDate() === wall.day;
 }
 
