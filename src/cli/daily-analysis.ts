@@ -1,11 +1,10 @@
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Calendar } from '../core/calendar.js';
+import { Calendar, preferredTimeZone } from '../core/calendar.js';
 import { readSetting } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../shared/private-fs.js';
-import { resolveTimeZone } from './history-options.js';
 
 const DAY_MS = 86_400_000;
 /** Commands that own the screen, serve another program, or are the analysis itself. */
@@ -28,7 +27,7 @@ export async function noteDailyAnalysis(command: string, argv: readonly string[]
     const { collectAnalysis } = await import('../commands/analyze.js');
     const configured = readSetting(config, 'analysis.days');
     const days = typeof configured === 'number' ? configured : 30;
-    const calendar = new Calendar(resolveTimeZone('analyze', undefined, config.timezone, env));
+    const calendar = new Calendar(preferredTimeZone(config.timezone, env.TZ));
     const analysis = collectAnalysis({ calendar, days, now, project: null, skipImport: false, config }, env);
     const suggestions = analysis.findings.filter((finding) => finding.suggestion);
     const limits = analysis.findings.find((finding) => finding.id === 'limits');

@@ -1,4 +1,4 @@
-import { Calendar, formatDay, isTimeZone, parseDay, type DayNumber } from '../core/calendar.js';
+import { Calendar, formatDay, isTimeZone, parseDay, preferredTimeZone, type DayNumber } from '../core/calendar.js';
 import { UserError } from '../shared/errors.js';
 
 /** The options every history command shares, as `parseArgs` takes them. */
@@ -69,9 +69,5 @@ export function resolveTimeZone(command: string, option: string | undefined, con
     if (!isTimeZone(option)) throw new UserError(`cw ${command}: unknown time zone "${option}"; use a name like Europe/Berlin or UTC.`, 2);
     return option;
   }
-  // A broken configured zone or TZ should not stop a report: fall through to the next source.
-  for (const candidate of [configured, env.TZ?.replace(/^:/, '')]) {
-    if (typeof candidate === 'string' && candidate !== '' && isTimeZone(candidate)) return candidate;
-  }
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return preferredTimeZone(configured, env.TZ);
 }

@@ -4,7 +4,7 @@ import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { analyzeHistory, type Analysis, type Suggestion } from '../core/analysis.js';
 import { identifyBlocks } from '../core/blocks.js';
 import type { Calendar } from '../core/calendar.js';
-import { readSetting } from '../core/config-schema.js';
+import { configuredTokensPerBlock, readSetting } from '../core/config-schema.js';
 import { loadPriceTable } from '../core/price-config.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -58,7 +58,7 @@ export function collectAnalysis(options: { calendar: Calendar; days: number; now
       days: options.days,
       config: {
         ...(typeof config.plan === 'string' ? { plan: config.plan } : {}),
-        ...(config.plan === 'custom' && numberAt('planLimits.tokensPerBlock') !== undefined ? { tokensPerBlock: numberAt('planLimits.tokensPerBlock')! } : {}),
+        ...(configuredTokensPerBlock(config) === undefined ? {} : { tokensPerBlock: configuredTokensPerBlock(config)! }),
         blockPercent: numberAt('alerts.blockPercent') ?? 80,
         ...(numberAt('alerts.dailyCostUsd') !== undefined ? { dailyCostUsd: numberAt('alerts.dailyCostUsd')! } : {}),
         ...(numberAt('alerts.weeklyCostUsd') !== undefined ? { weeklyCostUsd: numberAt('alerts.weeklyCostUsd')! } : {}),

@@ -1,7 +1,7 @@
 import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
-import { readSetting } from '../core/config-schema.js';
+import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -128,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
       tokenLimit: parseTokenLimit(values['token-limit']),
       activeOnly: values.active === true,
       weeks: parsePositiveInt('blocks', 'weeks', values.weeks, 4),
-      ...(config.plan === 'custom' && typeof readSetting(config, 'planLimits.tokensPerBlock') === 'number' ? { tokensPerBlock: readSetting(config, 'planLimits.tokensPerBlock') as number } : {}),
+      ...(configuredTokensPerBlock(config) === undefined ? {} : { tokensPerBlock: configuredTokensPerBlock(config)! }),
       config,
     },
     env,

@@ -4,7 +4,7 @@ import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
 import { parseCommandArgs } from '../cli/parse.js';
 import { Calendar } from '../core/calendar.js';
-import { readSetting } from '../core/config-schema.js';
+import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const env = process.env;
   const config = loadConfig(resolvePaths(env).configFile).config;
-  const tokensPerBlock = readSetting(config, 'planLimits.tokensPerBlock');
+  const tokensPerBlock = configuredTokensPerBlock(config);
   const options: DashboardOptions = {
     host: checkHost(values.host, values['allow-remote'] === true),
     port: parsePort(values.port),
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     timeZone: resolveTimeZone('dashboard', values.timezone, config.timezone, env),
     importTranscripts: values['skip-import'] !== true,
     metrics: values.metrics === true,
-    ...(config.plan === 'custom' && typeof tokensPerBlock === 'number' ? { tokensPerBlock } : {}),
+    ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }),
   };
   return serveDashboard(options, env);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseCommandArgs } from '../cli/parse.js';
-import { readSetting } from '../core/config-schema.js';
+import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { renderPrometheus } from '../core/metrics.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -63,8 +63,8 @@ async function serveMetrics(host: string, port: number): Promise<number> {
         logger.warn('metrics: transcripts not imported for this scrape', error);
       }
     }
-    const tokensPerBlock = config.plan === 'custom' ? readSetting(config, 'planLimits.tokensPerBlock') : undefined;
-    return renderPrometheus(collectMetricSamples(db, { now, ...(typeof tokensPerBlock === 'number' ? { tokensPerBlock } : {}) }));
+    const tokensPerBlock = configuredTokensPerBlock(config);
+    return renderPrometheus(collectMetricSamples(db, { now, ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
   };
   const server = createServer((request, response) => handle(request, response, scrape, logger));
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { parseCommandArgs } from '../cli/parse.js';
 import { buildLiveView, type LiveSnapshot } from '../core/live-view.js';
 import { alertSettingsOf } from '../core/alert-rules.js';
+import { preferredTimeZone } from '../core/calendar.js';
 import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -48,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const options: WatchOptions = {
     refreshMs: refreshSeconds(values['refresh-interval'], env.DASHBOARD_REFRESH_INTERVAL) * 1000,
     importTranscripts: values['skip-import'] !== true,
-    timeZone: env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    timeZone: preferredTimeZone(loadConfig(resolvePaths(env).configFile).config.timezone, env.TZ),
     env,
   };
   if (values.once) {

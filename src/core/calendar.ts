@@ -89,6 +89,17 @@ export function parseDay(text: string): DayNumber | null {
   return at / DAY_MS;
 }
 
+/**
+ * The zone dates are shown in when none is asked for: the configured one, else TZ, else the
+ * system's. A broken name falls through to the next, so a typo never stops a report.
+ */
+export function preferredTimeZone(configured: unknown, tz: string | undefined): string {
+  for (const candidate of [configured, tz?.replace(/^:/, '')]) {
+    if (typeof candidate === 'string' && candidate !== '' && isTimeZone(candidate)) return candidate;
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 /** True for a time zone name Intl knows (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(name: string): boolean {
   if (UTC_NAMES.has(name)) return true;

@@ -75,6 +75,12 @@ export function settingOf(key: string): Setting | undefined {
 
 type ConfigObject = Record<string, unknown>;
 
+/** A custom plan's token limit per block, when the config gives one. */
+export function configuredTokensPerBlock(config: ConfigObject): number | undefined {
+  const tokens = readSetting(config, 'planLimits.tokensPerBlock');
+  return config.plan === 'custom' && typeof tokens === 'number' ? tokens : undefined;
+}
+
 /** The value at a dotted key, or undefined. */
 export function readSetting(config: ConfigObject, key: string): unknown {
   let node: unknown = config;

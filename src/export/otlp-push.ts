@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { readSetting } from '../core/config-schema.js';
+import { configuredTokensPerBlock, readSetting } from '../core/config-schema.js';
 import { instrumentsFromSamples, logRecordsFromEvents, type InstrumentSpec, type LogRecordSpec } from '../core/otlp-records.js';
 import { resolveOtlpSettings, shouldPushOtlp, type OtlpSettings } from '../core/otlp-settings.js';
 import { describeSessionEvents } from '../core/session-events.js';
@@ -53,8 +53,8 @@ export async function pushOtlp(options: { sessionId?: string; env?: Env; now?: n
   let instruments: InstrumentSpec[] = [];
   try {
     importQuietly(db, config, env, logger);
-    const tokensPerBlock = config.plan === 'custom' ? readSetting(config, 'planLimits.tokensPerBlock') : undefined;
-    instruments = instrumentsFromSamples(collectMetricSamples(db, { now, ...(typeof tokensPerBlock === 'number' ? { tokensPerBlock } : {}) }));
+    const tokensPerBlock = configuredTokensPerBlock(config);
+    instruments = instrumentsFromSamples(collectMetricSamples(db, { now, ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
     if (options.sessionId !== undefined) {
       const found = sessionLogs(db, options.sessionId, readSetting(config, 'capturePrompts') === true);
       if (found === null) {

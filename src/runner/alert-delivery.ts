@@ -43,9 +43,14 @@ export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: Al
   return problems;
 }
 
+/** A desktop session to notify: X, Wayland or a session bus. */
+export function hasDesktop(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.DBUS_SESSION_BUS_ADDRESS);
+}
+
 /** notify-send on PATH, when there is a desktop to notify; else null. */
 function desktopNotifier(env: NodeJS.ProcessEnv): string | null {
-  if (!env.DISPLAY && !env.WAYLAND_DISPLAY && !env.DBUS_SESSION_BUS_ADDRESS) return null;
+  if (!hasDesktop(env)) return null;
   for (const dir of (env.PATH ?? '').split(':')) {
     if (dir === '') continue;
     const candidate = join(dir, 'notify-send');

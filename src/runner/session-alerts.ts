@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alertSettingsOf, evaluateAlerts, mostSevere } from '../core/alert-rules.js';
-import { Calendar, isTimeZone } from '../core/calendar.js';
+import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
 import type { Paths } from '../shared/paths.js';
-import { gatherAlertFacts } from '../store/alert-facts.js';
-import { raiseAlerts, takeUnnotified } from '../store/alerts.js';
+import { takeUnnotified } from '../store/alerts.js';
 import { openDatabase } from '../store/database.js';
+import { raiseCurrentAlerts } from './alert-raise.js';
+import { hasDesktop } from './alert-delivery.js';
 
 /** A full check (every block, delivery) at most this often from the shim: a loop of runs must not spawn a check each. */
 const FULL_CHECK_EVERY_MS = 60_000;
@@ -21,15 +21,11 @@ const FULL_CHECK_EVERY_MS = 60_000;
  */
 export function alertsAfterSession(options: { paths: Paths; config: Record<string, unknown>; now: number; env: NodeJS.ProcessEnv }): string | null {
   const { paths, config, now } = options;
-  const { rules, delivery } = alertSettingsOf(config);
-  const zone = typeof config.timezone === 'string' && isTimeZone(config.timezone) ? config.timezone : options.env.TZ && isTimeZone(options.env.TZ) ? options.env.TZ : 'UTC';
-  const calendar = new Calendar(zone);
+  const { delivery } = alertSettingsOf(config);
   const db = openDatabase(paths.databaseFile);
   let notice: string | null = null;
   try {
-    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
-    const facts = gatherAlertFacts(db, { now, calendar, withBlock: false });
-    raiseAlerts(db, evaluateAlerts(facts, rules, (at) => clock.format(new Date(at))), now, delivery.minIntervalMs);
+    raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
     const fresh = takeUnnotified(db, now);
     const top = mostSevere(fresh);
     if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${top.message}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
@@ -37,7 +33,7 @@ export function alertsAfterSession(options: { paths: Paths; config: Record<strin
     db.close();
   }
   // Someone listens beyond this terminal: let a detached check deliver (and look at the block).
-  const listened = delivery.webhooks.length > 0 || (delivery.desktop && Boolean(options.env.DISPLAY || options.env.WAYLAND_DISPLAY || options.env.DBUS_SESSION_BUS_ADDRESS));
+  const listened = delivery.webhooks.length > 0 || (delivery.desktop && hasDesktop(options.env));
   if (listened) startFullCheck(paths, now, options.env);
   return notice;
 }
