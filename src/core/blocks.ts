@@ -1,5 +1,5 @@
 import { type Calendar, weekStartOf } from './calendar.js';
-import { modelFamily, type UsageRecord } from './usage-report.js';
+import { modelFamily, SYNTHETIC_MODEL, UsageSums, type UsageRecord, type UsageTotals } from './usage-report.js';
 
 /**
  * Claude's usage windows, as they can be seen from the outside: a block opens with the first
@@ -13,16 +13,7 @@ const HOUR_MS = 3_600_000;
 /** Below this much activity a rate is noise, not a rate. */
 const MIN_RATE_SPAN_MS = 60_000;
 
-export interface BlockTotals {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  messages: number;
-  unpricedModels: string[];
-}
+export type BlockTotals = Omit<UsageTotals, 'sessions'>;
 
 export interface UsageBlock {
   kind: 'block';
@@ -85,18 +76,8 @@ class BlockBuilder {
   readonly endAt: number;
   firstAt = Infinity;
   lastAt = -Infinity;
-  private readonly totals: BlockTotals = {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    costUsd: 0,
-    messages: 0,
-    unpricedModels: [],
-  };
+  private readonly sums = new UsageSums();
   private readonly models = new Set<string>();
-  private readonly unpriced = new Set<string>();
 
   constructor(readonly startAt: number) {
     this.endAt = startAt + BLOCK_MS;
@@ -105,19 +86,13 @@ class BlockBuilder {
   add(record: UsageRecord): void {
     this.firstAt = Math.min(this.firstAt, record.at);
     this.lastAt = Math.max(this.lastAt, record.lastAt ?? record.at);
-    const t = this.totals;
-    t.inputTokens += record.inputTokens;
-    t.outputTokens += record.outputTokens;
-    t.cacheCreationTokens += record.cacheCreationTokens;
-    t.cacheReadTokens += record.cacheReadTokens;
-    t.totalTokens += record.inputTokens + record.outputTokens + record.cacheCreationTokens + record.cacheReadTokens;
-    t.costUsd += record.costUsd;
-    t.messages += record.messages;
-    if (record.model !== '<synthetic>') this.models.add(record.model);
-    if (!record.priced && record.model !== '<synthetic>') this.unpriced.add(record.model);
+    this.sums.add(record);
+    if (record.model !== SYNTHETIC_MODEL) this.models.add(record.model);
   }
 
   build(now: number): UsageBlock {
+    // A block's totals are a report row's, less the count of sessions (blocks cut across them).
+    const { sessions: _sessions, ...totals } = this.sums.totals();
     return {
       kind: 'block',
       startAt: this.startAt,
@@ -127,7 +102,7 @@ class BlockBuilder {
       active: now >= this.startAt && now < this.endAt,
       limitHit: null,
       models: [...this.models].sort(),
-      totals: { ...this.totals, unpricedModels: [...this.unpriced].sort() },
+      totals,
     };
   }
 }

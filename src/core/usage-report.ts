@@ -72,7 +72,7 @@ export interface ReportOptions {
 }
 
 /** Messages from Claude Code itself, not a model: never listed as a model. */
-const SYNTHETIC_MODEL = '<synthetic>';
+export const SYNTHETIC_MODEL = '<synthetic>';
 export const UNKNOWN_PROJECT = '(unknown)';
 
 export function buildReport(records: readonly UsageRecord[], options: ReportOptions): Report {
@@ -150,7 +150,8 @@ function sortRows(rows: ReportRow[], kind: ReportKind): void {
   }
 }
 
-class Sums {
+/** Running totals of usage records: what a report row, a model's line and a block add up. */
+export class UsageSums {
   inputTokens = 0;
   outputTokens = 0;
   cacheCreationTokens = 0;
@@ -186,11 +187,11 @@ class Sums {
   }
 }
 
-class Group extends Sums {
+class Group extends UsageSums {
   firstAt = Infinity;
   lastAt = -Infinity;
   project: string | null = null;
-  private readonly models = new Map<string, Sums>();
+  private readonly models = new Map<string, UsageSums>();
 
   override add(record: UsageRecord): void {
     super.add(record);
@@ -201,7 +202,7 @@ class Group extends Sums {
       this.project = record.project ?? this.project;
     }
     let model = this.models.get(record.model);
-    if (!model) this.models.set(record.model, (model = new Sums()));
+    if (!model) this.models.set(record.model, (model = new UsageSums()));
     model.add(record);
   }
 
