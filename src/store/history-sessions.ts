@@ -1,3 +1,5 @@
+import { csvCell } from '../core/text-escape.js';
+import { SYNTHETIC_MODEL } from '../core/usage-report.js';
 import type { Db } from './database.js';
 
 /**
@@ -160,7 +162,7 @@ function sessionOfRow(row: Row): HistorySession {
     claudeVersion: row.claude_version,
     startedAt: started === null ? null : new Date(started).toISOString(),
     endedAt: ended === null ? null : new Date(ended).toISOString(),
-    models: imported ? (row.models ?? '').split(',').filter((model) => model !== '<synthetic>' && model !== '') : row.wrapped_model ? [row.wrapped_model] : [],
+    models: imported ? (row.models ?? '').split(',').filter((model) => model !== SYNTHETIC_MODEL && model !== '') : row.wrapped_model ? [row.wrapped_model] : [],
     messages: row.messages ?? 0,
     // The messages when a transcript was imported; else what the wrapped runs recorded.
     inputTokens: (imported ? row.input : row.wrapped_input) ?? 0,
@@ -200,12 +202,7 @@ const CSV_COLUMNS: Array<keyof HistorySession> = [
 
 /** Sessions as CSV (RFC 4180), one row each, lists joined by spaces. */
 export function sessionsCsv(sessions: readonly HistorySession[]): string {
-  const cell = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
-    // RFC 4180: quote a field holding a comma, a quote or a line break; double the quotes inside.
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [CSV_COLUMNS.join(','), ...sessions.map((session) => CSV_COLUMNS.map((column) => cell(session[column])).join(','))];
+  const lines = [CSV_COLUMNS.join(','), ...sessions.map((session) => CSV_COLUMNS.map((column) => csvCell(session[column])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 

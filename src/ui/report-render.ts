@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
+import { csvCell, escapeMarkup } from '../core/text-escape.js';
 import { fitTable, type Column } from './fitted-table.js';
 import { stackedBarChart } from './svg-chart.js';
 
@@ -169,11 +170,6 @@ function renderCsv(report: Report): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const DOCUMENT_HEADERS = ['Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost (USD)'];
 
 function documentCells(line: Line): string[] {
@@ -205,7 +201,7 @@ function renderHtml(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
   const numeric = (index: number): boolean => index >= headers.length - DOCUMENT_HEADERS.length;
   const classOf = (index: number): string => (numeric(index) ? ' class="n"' : headers[index] === 'Models' ? ' class="models"' : '');
-  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeHtml(text)}</${tag}>`;
+  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeMarkup(text)}</${tag}>`;
   const body = linesOf(report).map((line) => {
     const cells = documentRow(report.kind, line).map((text, index) => cell('td', text, index)).join('');
     return `<tr class="${line.kind}">${cells}</tr>`;
@@ -215,7 +211,7 @@ function renderHtml(report: Report, scope: ReportScope): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(title)} · ClaudeWatch</title>
+<title>${escapeMarkup(title)} · ClaudeWatch</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
 table { border-collapse: collapse; }
@@ -229,8 +225,8 @@ figure { margin: 1rem 0 2rem; max-width: 100%; overflow-x: auto; }
 </style>
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
-<p>Times in ${escapeHtml(report.timeZone)}.</p>
+<h1>${escapeMarkup(title)}</h1>
+<p>Times in ${escapeMarkup(report.timeZone)}.</p>
 ${report.rows.length > 0 ? charts(report).map((chart) => `<figure>${chart}</figure>`).join('\n') : '<p>No usage.</p>'}
 <table>
 <thead><tr>${headers.map((text, index) => cell('th', text, index)).join('')}</tr></thead>
@@ -269,8 +265,4 @@ function charts(report: Report): string[] {
     format: compactNumber,
   });
   return [cost, tokens];
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }

@@ -1,3 +1,5 @@
+import { escapeMarkup } from '../core/text-escape.js';
+
 /**
  * Stacked bar charts as inline SVG: drawn here, in the file, so an HTML report opens offline with
  * no script and no network. Every bar carries a <title>, which browsers show on hover.
@@ -46,7 +48,7 @@ export function stackedBarChart(options: ChartOptions): string {
     const value = top * fraction;
     parts.push(
       `<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${round(y(value))}" y2="${round(y(value))}" stroke="#e5e5e5"/>`,
-      `<text x="${MARGIN.left - 6}" y="${round(y(value) + 4)}" text-anchor="end">${escapeXml(options.format(value))}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${round(y(value) + 4)}" text-anchor="end">${escapeMarkup(options.format(value))}</text>`,
     );
   }
   options.bars.forEach((bar, index) => {
@@ -59,12 +61,12 @@ export function stackedBarChart(options: ChartOptions): string {
       base += segment.value;
       parts.push(
         `<rect x="${round(x)}" y="${round(y1)}" width="${round(barWidth)}" height="${round(Math.max(0.5, y0 - y1))}" fill="${colourOf(segment.key)}">` +
-          `<title>${escapeXml(`${bar.label} · ${segment.key}: ${options.format(segment.value)}`)}</title></rect>`,
+          `<title>${escapeMarkup(`${bar.label} · ${segment.key}: ${options.format(segment.value)}`)}</title></rect>`,
       );
     }
     if (index % labelEvery === 0) {
       const label = labels[index]!;
-      parts.push(`<text x="${round(x + barWidth / 2)}" y="${MARGIN.top + plotHeight + 16}" text-anchor="middle">${escapeXml(label)}</text>`);
+      parts.push(`<text x="${round(x + barWidth / 2)}" y="${MARGIN.top + plotHeight + 16}" text-anchor="middle">${escapeMarkup(label)}</text>`);
     }
   });
   const legend = keys
@@ -72,12 +74,12 @@ export function stackedBarChart(options: ChartOptions): string {
       const x = MARGIN.left + (index % perLegendRow) * LEGEND_ENTRY;
       const y0 = MARGIN.top + plotHeight + 30 + Math.floor(index / perLegendRow) * 16;
       const name = key.length > 22 ? `${key.slice(0, 21)}…` : key;
-      return `<rect x="${x}" y="${y0}" width="10" height="10" fill="${colourOf(key)}"/><text x="${x + 14}" y="${y0 + 9}">${escapeXml(name)}</text>`;
+      return `<rect x="${x}" y="${y0}" width="10" height="10" fill="${colourOf(key)}"/><text x="${x + 14}" y="${y0 + 9}">${escapeMarkup(name)}</text>`;
     })
     .join('');
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(options.title)}" font-size="11" font-family="system-ui, sans-serif">` +
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="600">${escapeXml(options.title)}</text>${parts.join('')}${legend}</svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeMarkup(options.title)}" font-size="11" font-family="system-ui, sans-serif">` +
+    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="600">${escapeMarkup(options.title)}</text>${parts.join('')}${legend}</svg>`
   );
 }
 
@@ -91,8 +93,4 @@ function niceCeiling(value: number): number {
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
