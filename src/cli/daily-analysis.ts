@@ -1,10 +1,9 @@
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Calendar, preferredTimeZone } from '../core/calendar.js';
 import { readSetting } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
-import { ensurePrivateDir } from '../shared/private-fs.js';
+import { takeTurn } from '../shared/turn-stamp.js';
 
 const DAY_MS = 86_400_000;
 /** Commands that own the screen, serve another program, or are the analysis itself. */
@@ -21,9 +20,7 @@ export async function noteDailyAnalysis(command: string, argv: readonly string[]
     const paths = resolvePaths(env);
     const config = loadConfig(paths.configFile).config;
     if (readSetting(config, 'analysis.onStart') === false) return;
-    const stamp = join(paths.stateDir, 'last-analysis');
-    if (now - lastRun(stamp) < DAY_MS) return;
-    touch(stamp, now);
+    if (!takeTurn(join(paths.stateDir, 'last-analysis'), now, DAY_MS)) return;
     const { collectAnalysis } = await import('../commands/analyze.js');
     const configured = readSetting(config, 'analysis.days');
     const days = typeof configured === 'number' ? configured : 30;
@@ -36,18 +33,4 @@ export async function noteDailyAnalysis(command: string, argv: readonly string[]
   } catch {
     // A note, not a feature: never let it fail the command it follows.
   }
-}
-
-function lastRun(stamp: string): number {
-  try {
-    return statSync(stamp).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function touch(stamp: string, now: number): void {
-  ensurePrivateDir(join(stamp, '..'));
-  writeFileSync(stamp, '', { mode: 0o600 });
-  utimesSync(stamp, now / 1000, now / 1000);
 }

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveOtlpSettings, shouldPushOtlp } from '../core/otlp-settings.js';
+import { startDetachedCw } from './detached-cw.js';
 
 /**
  * After Claude exits: when OTLP is on and has an endpoint, a detached `cw otlp push` sends the
@@ -10,9 +8,6 @@ import { resolveOtlpSettings, shouldPushOtlp } from '../core/otlp-settings.js';
  */
 export function startOtlpPush(options: { config: Record<string, unknown>; env: Record<string, string | undefined>; sessionId: string }): boolean {
   if (!shouldPushOtlp(resolveOtlpSettings(options.config, options.env))) return false;
-  const cw = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'cw.js');
-  const child = spawn(process.execPath, [cw, 'otlp', 'push', '--session', options.sessionId, '--quiet'], { detached: true, stdio: 'ignore', env: options.env });
-  child.on('error', () => {});
-  child.unref();
+  startDetachedCw(['otlp', 'push', '--session', options.sessionId, '--quiet'], options.env);
   return true;
 }

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
 import type { Paths } from '../shared/paths.js';
+import { takeTurn } from '../shared/turn-stamp.js';
 import { takeUnnotified } from '../store/alerts.js';
 import { openDatabase } from '../store/database.js';
 import { raiseCurrentAlerts } from './alert-raise.js';
 import { hasDesktop } from './alert-delivery.js';
+import { startDetachedCw } from './detached-cw.js';
 
 /** A full check (every block, delivery) at most this often from the shim: a loop of runs must not spawn a check each. */
 const FULL_CHECK_EVERY_MS = 60_000;
@@ -39,16 +38,5 @@ export function alertsAfterSession(options: { paths: Paths; config: Record<strin
 }
 
 function startFullCheck(paths: Paths, now: number, env: NodeJS.ProcessEnv): void {
-  const stamp = join(paths.stateDir, 'last-alert-check');
-  try {
-    if (now - statSync(stamp).mtimeMs < FULL_CHECK_EVERY_MS) return;
-  } catch {
-    // Never checked yet.
-  }
-  writeFileSync(stamp, '', { mode: 0o600 });
-  utimesSync(stamp, now / 1000, now / 1000);
-  const cw = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'cw.js');
-  const child = spawn(process.execPath, [cw, 'alerts', 'check', '--quiet'], { detached: true, stdio: 'ignore', env });
-  child.on('error', () => {});
-  child.unref();
+  if (takeTurn(join(paths.stateDir, 'last-alert-check'), now, FULL_CHECK_EVERY_MS)) startDetachedCw(['alerts', 'check', '--quiet'], env);
 }
