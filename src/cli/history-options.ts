@@ -1,5 +1,6 @@
 import { Calendar, formatDay, isTimeZone, parseDay, preferredTimeZone, type DayNumber } from '../core/calendar.js';
 import { UserError } from '../shared/errors.js';
+import type { UsageQuery } from '../store/usage-records.js';
 
 /** The options every history command shares, as `parseArgs` takes them. */
 export const HISTORY_OPTIONS = {
@@ -50,6 +51,15 @@ export function parseHistoryScope(
     until: until === null ? null : formatDay(until),
     project,
     skipImport: values['skip-import'] === true,
+  };
+}
+
+/** The records a scope covers, as a query of the history. */
+export function usageQueryOf(scope: HistoryScope): UsageQuery {
+  return {
+    ...(scope.from === undefined ? {} : { from: scope.from }),
+    ...(scope.to === undefined ? {} : { to: scope.to }),
+    ...(scope.project ? { project: scope.project } : {}),
   };
 }
 

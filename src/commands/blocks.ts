@@ -12,7 +12,7 @@ import { isLiveDocument, listSessionDocuments } from '../store/state-files.js';
 import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
-import { createPainter } from '../ui/format.js';
+import { createPainter, outputWidth } from '../ui/format.js';
 
 const USAGE = `Usage: cw blocks [options]
 
@@ -136,8 +136,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify(blocksJson(view), null, 2)}\n`);
   } else {
-    const width = process.stdout.isTTY ? process.stdout.columns || 80 : Number(env.COLUMNS) || Infinity;
-    process.stdout.write(renderBlocks(view, { width, paint: createPainter() }));
+    process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter() }));
   }
   return 0;
 }

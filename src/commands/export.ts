@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
+import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from '../cli/history-options.js';
 import { parseCommandArgs } from '../cli/parse.js';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
@@ -60,9 +60,7 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     }
     const claudeSessionId = sessions.length === 1 && request.session !== null ? sessions[0]!.claudeSessionId : null;
     const records = loadUsageRecords(db, {
-      ...(request.scope.from === undefined ? {} : { from: request.scope.from }),
-      ...(request.scope.to === undefined ? {} : { to: request.scope.to }),
-      ...(request.scope.project ? { project: request.scope.project } : {}),
+      ...usageQueryOf(request.scope),
       ...(request.session !== null ? { claudeSessionId: claudeSessionId ?? sessions[0]!.wrappedSessionIds[0]! } : {}),
     });
     const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown });

@@ -1,4 +1,4 @@
-import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
+import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from '../cli/history-options.js';
 import { parseCommandArgs } from '../cli/parse.js';
 import { buildReport, REPORT_KINDS, type Report, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
@@ -8,7 +8,7 @@ import type { ImportSummary } from '../store/history-import.js';
 import { refreshHistory } from '../store/history-refresh.js';
 import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';
-import { createPainter } from '../ui/format.js';
+import { createPainter, outputWidth } from '../ui/format.js';
 import { createProgressBar } from '../ui/progress-bar.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../ui/report-render.js';
 
@@ -45,11 +45,7 @@ export function collectReport(request: ReportRequest, env = process.env): Report
   const { db } = openForReading(env);
   try {
     const imported = request.scope.skipImport ? null : refreshHistory(db, request.config, env, request.onImportProgress);
-    const records = loadUsageRecords(db, {
-      ...(request.scope.from === undefined ? {} : { from: request.scope.from }),
-      ...(request.scope.to === undefined ? {} : { to: request.scope.to }),
-      ...(request.scope.project ? { project: request.scope.project } : {}),
-    });
+    const records = loadUsageRecords(db, usageQueryOf(request.scope));
     return { report: buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown }), imported };
   } finally {
     db.close();
@@ -85,8 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     env,
   );
   progress?.done();
-  const width = process.stdout.isTTY ? process.stdout.columns || 80 : Number(env.COLUMNS) || Infinity;
-  process.stdout.write(renderReport(report, format, { width, paint: createPainter(), scope }));
+  process.stdout.write(renderReport(report, format, { width: outputWidth(env), paint: createPainter(), scope }));
   if (imported && imported.rejectedLines > 0 && format === 'table') {
     process.stderr.write(`${imported.rejectedLines} transcript line(s) could not be read and were skipped.\n`);
   }

@@ -7,6 +7,11 @@ export function createPainter(stream: NodeJS.WriteStream = process.stdout, env =
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
+/** How wide a table may be: the terminal's width, COLUMNS in a pipe when set, else no limit. */
+export function outputWidth(env: NodeJS.ProcessEnv = process.env, stream: NodeJS.WriteStream = process.stdout): number {
+  return stream.isTTY ? stream.columns || 80 : Number(env.COLUMNS) || Infinity;
+}
+
 export function formatCost(costUsd: number | null): string {
   if (costUsd === null) return '-';
   return `$${costUsd < 1 ? costUsd.toFixed(4) : costUsd.toFixed(2)}`;
