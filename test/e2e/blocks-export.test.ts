@@ -3,34 +3,18 @@
  * exports of real transcripts (fixtures/public/transcripts; their figures are worked out in
  * report.test.ts).
  */
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { createSandbox, PUBLIC_FIXTURES, runCw, type Sandbox } from '../support/sandbox.js';
-
-const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
-const HAND_CHECKED = ['sniffly-v1.0.17-fed8ce56.jsonl', 'irrlicht-v2.1.143-token-accounting.jsonl', 'irrlicht-v2.1.156-model-switch-midsession.jsonl'];
+import { cwJson, HAND_CHECKED, placeFixtures } from '../support/history-fixtures.js';
+import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
   sandbox = createSandbox();
 });
 afterEach(() => sandbox.cleanup());
-
-function placeFixtures(names: string[]): void {
-  for (const [index, name] of names.entries()) {
-    const folder = join(sandbox.home, '.claude', 'projects', `-work-project-${index}`);
-    mkdirSync(folder, { recursive: true });
-    copyFileSync(join(FIXTURES, name), join(folder, name));
-  }
-}
-
-async function cwJson(args: string[], env: Record<string, string> = {}): Promise<any> {
-  const result = await runCw(sandbox, args, env);
-  expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString());
-}
 
 it('refuses bad options with a clear message and exit code 2', async () => {
   for (const [args, message] of [
@@ -62,7 +46,7 @@ describe('cw blocks', () => {
     // Two days ago a finished block of 5000 tokens; now an open one of 3000 so far.
     writeFileSync(join(folder, 'old.jsonl'), `${line('a', 48 * 60, 5000)}\n`);
     writeFileSync(join(folder, 'live.jsonl'), `${line('b', 2, 1000)}\n${line('c', 1, 2000)}\n`);
-    const blocks = await cwJson(['blocks', '--json', '--token-limit', 'max']);
+    const blocks = await cwJson(sandbox, ['blocks', '--json', '--token-limit', 'max']);
     expect(blocks.blocks.map((entry: any) => entry.kind)).toEqual(['block', 'gap', 'block']);
     expect(blocks.active).toMatchObject({ limit: { tokens: 5000, source: 'highest-block' }, totals: { totalTokens: 3000, messages: 2 } });
     expect(blocks.active.tokensPerHour).toBeGreaterThan(0);
@@ -99,7 +83,7 @@ describe('cw blocks', () => {
       join(sessions, 'live.json'),
       JSON.stringify({ status: 'ACTIVE', updatedAt: new Date(now).toISOString(), data: { id: 'live', pid: process.pid, heartbeatAt: new Date(now).toISOString(), limitWindows: { five_hour: { utilization: 0.47, resetsAt } } } }),
     );
-    const blocks = await cwJson(['blocks', '--json']);
+    const blocks = await cwJson(sandbox, ['blocks', '--json']);
     // The 90th percentile of 1000..6000 is 5500: a floor, and said to be one.
     expect(blocks.active.limit).toEqual({ tokens: 5500, source: 'learned', basis: 'low confidence: 90th percentile of 6 finished blocks; none met a limit, so the real limit is higher' });
     expect(blocks.claudeReading).toEqual({ utilization: 0.47, resetsAt });
@@ -131,7 +115,7 @@ describe('cw blocks', () => {
     });
     const file = join(folder, 'limited.jsonl');
     writeFileSync(file, `${answer}\n${limit}\n`);
-    const first = await cwJson(['blocks', '--json']);
+    const first = await cwJson(sandbox, ['blocks', '--json']);
     expect(first.blocks).toHaveLength(1);
     expect(first.blocks[0].limitHit).toEqual({ at: iso(30 * 60 - 20), kind: expect.any(String) });
     expect((await runCw(sandbox, ['blocks'])).stdout.toString()).toMatch(/limit \d\d:\d\d/);
@@ -139,7 +123,7 @@ describe('cw blocks', () => {
     // The file rewritten shorter and whole again (as after an edit): read again, nothing doubles.
     writeFileSync(file, `${limit}\n`);
     writeFileSync(file, `${answer}\n${limit}\n`);
-    await cwJson(['import', '--json']);
+    await cwJson(sandbox, ['import', '--json']);
     const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
     try {
       expect(db.prepare('SELECT COUNT(*) AS n FROM limit_history').get()).toEqual({ n: 1 });
@@ -151,7 +135,7 @@ describe('cw blocks', () => {
 
 describe('cw export', () => {
   it('writes the report, the sessions and their analytics, owner-only', async () => {
-    placeFixtures(HAND_CHECKED);
+    placeFixtures(sandbox, HAND_CHECKED);
     const out = join(sandbox.root, 'exports', 'history.json');
     const result = await runCw(sandbox, ['export', '--output', out, '--report', 'model']);
     expect(result.code, result.stderr.toString()).toBe(0);

@@ -14,13 +14,11 @@
  *   claude-opus-4-8: 6105 in, 6 out, 5554 1-hour writes, 16737 reads = $0.0945835
  *   claude-sonnet-4-6: 3 in, 6 out, 11770 1-hour writes, 17728 reads = $0.0760374
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, fakeScript, installFakeClaude, PUBLIC_FIXTURES, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
-
-const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
-const HAND_CHECKED = ['sniffly-v1.0.17-fed8ce56.jsonl', 'irrlicht-v2.1.143-token-accounting.jsonl', 'irrlicht-v2.1.156-model-switch-midsession.jsonl'];
+import { cwJson, HAND_CHECKED, placeFixtures } from '../support/history-fixtures.js';
+import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -28,24 +26,10 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.cleanup());
 
-function placeFixtures(names: string[]): void {
-  for (const [index, name] of names.entries()) {
-    const folder = join(sandbox.home, '.claude', 'projects', `-work-project-${index}`);
-    mkdirSync(folder, { recursive: true });
-    copyFileSync(join(FIXTURES, name), join(folder, name));
-  }
-}
-
-async function cwJson(args: string[], env: Record<string, string> = {}): Promise<any> {
-  const result = await runCw(sandbox, args, env);
-  expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString());
-}
-
 describe('cw report', () => {
   it('gives the hand-checked totals of real transcripts per day, month and model', async () => {
-    placeFixtures(HAND_CHECKED);
-    const daily = await cwJson(['report', 'daily', '--json']);
+    placeFixtures(sandbox, HAND_CHECKED);
+    const daily = await cwJson(sandbox, ['report', 'daily', '--json']);
     const pick = (row: any) => [row.key, row.inputTokens, row.outputTokens, row.cacheCreationTokens, row.cacheReadTokens, row.messages];
     expect(daily.rows.map(pick)).toEqual([
       ['2025-06-10', 88, 278, 16000, 44544, 4],
@@ -57,13 +41,13 @@ describe('cw report', () => {
     expect(daily.totals).toMatchObject({ inputTokens: 6214, outputTokens: 308, messages: 9, sessions: 3, unpricedModels: [] });
 
     // 22:31 UTC is the next morning at UTC+14.
-    const kiritimati = await cwJson(['report', '--json', '--timezone', 'Pacific/Kiritimati', '--skip-import']);
+    const kiritimati = await cwJson(sandbox, ['report', '--json', '--timezone', 'Pacific/Kiritimati', '--skip-import']);
     expect(kiritimati.rows.map((row: any) => row.key)).toEqual(['2025-06-11', '2026-05-18', '2026-05-30']);
 
-    const monthly = await cwJson(['report', 'monthly', '--json', '--since', '2026-05-01', '--until', '20260520']);
+    const monthly = await cwJson(sandbox, ['report', 'monthly', '--json', '--since', '2026-05-01', '--until', '20260520']);
     expect(monthly.rows.map((row: any) => [row.key, row.messages])).toEqual([['2026-05', 3]]);
 
-    const models = await cwJson(['report', 'model', '--json']);
+    const models = await cwJson(sandbox, ['report', 'model', '--json']);
     expect(models.rows.map((row: any) => [row.key, row.messages])).toEqual([
       ['claude-opus-4-7', 3],
       ['claude-opus-4-8', 1],
@@ -98,12 +82,12 @@ describe('cw report', () => {
     });
     writeFileSync(join(folder, 'claude-wrapped.jsonl'), `${line}\n`);
 
-    const daily = await cwJson(['report', '--json']);
+    const daily = await cwJson(sandbox, ['report', '--json']);
     // $0.009 by our prices; Claude said $0.50, and Claude's figure wins.
     expect(daily.rows).toHaveLength(1);
     expect(daily.rows[0]).toMatchObject({ key: '2026-11-20', inputTokens: 1000, outputTokens: 400, messages: 1, sessions: 1 });
     expect(daily.rows[0].costUsd).toBeCloseTo(0.5, 9);
-    const sessions = await cwJson(['report', 'session', '--json', '--skip-import']);
+    const sessions = await cwJson(sandbox, ['report', 'session', '--json', '--skip-import']);
     expect(sessions.rows.map((row: any) => [row.key, row.project, row.costUsd])).toEqual([['claude-wrapped', '/work/app', expect.closeTo(0.5, 9)]]);
   });
 
@@ -118,14 +102,14 @@ describe('cw report', () => {
       },
     });
     expect(run.code).toBe(0);
-    const project = await cwJson(['report', 'project', '--json']);
+    const project = await cwJson(sandbox, ['report', 'project', '--json']);
     expect(project.rows).toHaveLength(1);
     expect(project.rows[0]).toMatchObject({ key: sandbox.home, inputTokens: 300, outputTokens: 70, sessions: 1 });
     expect(project.rows[0].costUsd).toBeCloseTo(0.25, 9);
   });
 
   it('prints a table that fits the width, plain without colour, and documents for other tools', async () => {
-    placeFixtures(HAND_CHECKED);
+    placeFixtures(sandbox, HAND_CHECKED);
     const narrow = await runCw(sandbox, ['report', '--breakdown'], { COLUMNS: '64' });
     expect(narrow.code, narrow.stderr.toString()).toBe(0);
     const text = narrow.stdout.toString();
