@@ -19,7 +19,10 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: Calen
   const { now, calendar } = options;
   const today = calendar.dayOf(now);
   const weekStart = weekStartOf(today);
-  const weekRecords = loadUsageRecords(db, { from: calendar.startOfDay(weekStart), to: now + 1 });
+  const weekFrom = calendar.startOfDay(weekStart);
+  // The block's rules need every record; this week's are among them, so the history is read once.
+  const allRecords = options.withBlock ? loadUsageRecords(db) : null;
+  const weekRecords = allRecords ? allRecords.filter((record) => record.at >= weekFrom && record.at <= now) : loadUsageRecords(db, { from: weekFrom, to: now + 1 });
   const startOfToday = calendar.startOfDay(today);
   const sum = (records: typeof weekRecords) => records.reduce((total, record) => total + record.costUsd, 0);
   const facts: AlertFacts = {
@@ -32,8 +35,8 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: Calen
         .all(now - FAILED_WITHIN_MS) as Array<{ id: string; project: string | null; ended_at: number; api_error: string | null }>
     ).map((row) => ({ id: row.id, project: row.project, endedAt: row.ended_at, error: row.api_error })),
   };
-  if (options.withBlock) {
-    const timeline = identifyBlocks(loadUsageRecords(db), now, loadLimitEvents(db));
+  if (allRecords) {
+    const timeline = identifyBlocks(allRecords, now, loadLimitEvents(db));
     const last = timeline.at(-1);
     const open = last && last.kind === 'block' && last.active ? (last as UsageBlock) : null;
     const estimate = estimateBlockLimit(timeline, options.tokensPerBlock === undefined ? {} : { tokensPerBlock: options.tokensPerBlock });

@@ -64,14 +64,15 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
     samples.push({ key: 'turns', labels: { ...machine, project: label(row.project), session_kind: row.kind }, value: row.turns });
   }
 
+  const limitEvents = loadLimitEvents(db);
   const events = new Map<string, number>();
-  for (const event of loadLimitEvents(db)) events.set(event.kind, (events.get(event.kind) ?? 0) + 1);
+  for (const event of limitEvents) events.set(event.kind, (events.get(event.kind) ?? 0) + 1);
   for (const [kind, count] of events) samples.push({ key: 'rateLimitEvents', labels: { ...machine, kind }, value: count });
   for (const limit of allLimitsInForce(db, now)) {
     if (limit.resetsAt !== null) samples.push({ key: 'rateLimitResetSeconds', labels: { ...machine, kind: limit.kind }, value: Math.max(0, Math.round((limit.resetsAt - now) / 1000)) });
   }
 
-  const timeline = identifyBlocks(records, now, loadLimitEvents(db));
+  const timeline = identifyBlocks(records, now, limitEvents);
   const last = timeline.at(-1);
   const open = last && last.kind === 'block' && last.active ? last : null;
   samples.push({ key: 'blockTokens', labels: machine, value: open ? open.totals.totalTokens : 0 });
