@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const now = Date.now();
   switch (action) {
     case 'list': {
-      const { db } = openForReading(env, now);
+      const { db } = openForReading(env);
       let alerts: StoredAlert[];
       try {
         alerts = listAlerts(db, { includeAcked: values.all === true });
@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     case 'ack': {
       const number = Number(id);
       if (!Number.isInteger(number) || number <= 0) throw new UserError('cw alerts ack: give the alert’s number, from cw alerts list.', 2);
-      const { db } = openForReading(env, now);
+      const { db } = openForReading(env);
       try {
         if (!ackAlert(db, number, now)) throw new UserError(`cw alerts ack: no open alert ${number}.`, 1);
       } finally {
@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'clear': {
-      const { db } = openForReading(env, now);
+      const { db } = openForReading(env);
       try {
         process.stdout.write(`${clearAlerts(db, now)} alert(s) acknowledged.\n`);
       } finally {

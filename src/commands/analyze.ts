@@ -10,7 +10,7 @@ import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { applySettingChanges, undoLastBatch, type SettingChange } from '../store/config-changes.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { loadLimitEvents } from '../store/limit-history.js';
 import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';

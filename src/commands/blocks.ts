@@ -6,7 +6,7 @@ import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { isLiveDocument, listSessionDocuments } from '../store/state-files.js';
 import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';

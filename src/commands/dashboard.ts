@@ -8,7 +8,7 @@ import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { createDashboardStore } from '../store/dashboard-data.js';
+import { createDashboardStore } from '../history/dashboard-data.js';
 import { watchStateFiles } from '../store/state-watcher.js';
 import { createToken } from '../ui/dashboard/auth.js';
 import { createLiveEvents } from '../ui/dashboard/live-events.js';

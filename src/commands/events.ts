@@ -1,23 +1,22 @@
 import { parseCommandArgs } from '../cli/parse.js';
 import type { SessionEvent } from '../core/session-events.js';
-import type { SessionView } from '../core/session-view.js';
+import type { SessionListRow } from '../core/session-view.js';
+import { openSettledHistory } from '../history/open.js';
 import { UserError } from '../shared/errors.js';
-import { openForReading } from '../store/reader.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
-import { listSessions } from '../store/session-rows.js';
+import { resolveSessionRef } from '../store/session-list.js';
 import { createPainter, renderTable } from '../ui/format.js';
 
 export type SessionEvents = SessionDetail;
 
-/** One session's event log: the one named, or the newest. */
-export function collectEvents(sessionId: string | undefined, env = process.env, now = Date.now()): SessionEvents {
-  const { db } = openForReading(env, now);
+/** One session's event log: the one named (our id, Claude's, or a prefix of either), or the newest. */
+export function collectEvents(reference: string | undefined, env = process.env, now = Date.now()): SessionEvents {
+  const { db } = openSettledHistory(env, now);
   try {
-    const id = sessionId ?? listSessions(db, { limit: 1 })[0]?.id;
-    const detail = id === undefined ? null : readSessionDetail(db, id);
-    if (detail === null) {
-      throw new UserError(sessionId === undefined ? 'cw events: no session recorded yet.' : `cw events: no session matches "${sessionId}".`, 1);
-    }
+    // Resolved first so an unknown or ambiguous reference says which.
+    if (reference !== undefined) resolveSessionRef(db, reference);
+    const detail = readSessionDetail(db, reference);
+    if (detail === null) throw new UserError(reference === undefined ? 'cw events: no session recorded yet.' : `cw events: no session matches "${reference}".`, 1);
     return detail;
   } finally {
     db.close();
@@ -29,12 +28,13 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(
       'Usage: cw events [--session ID] [--json]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +
-        'ID may be our session id, a prefix of it, or Claude’s session id; the newest session by default.\n',
+        'ID is our run id, Claude’s session id, or a prefix of either; the newest session by default.\n' +
+        'Claude’s session id shows the events of all its runs.\n',
     );
     return 0;
   }
-  const { session, events } = collectEvents(values.session);
-  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events));
+  const { session, runs, events } = collectEvents(values.session);
+  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events));
   return 0;
 }
 
@@ -42,7 +42,7 @@ function jsonEvent(event: SessionEvent): Record<string, unknown> {
   return { at: new Date(event.at).toISOString(), type: event.type, detail: event.detail };
 }
 
-function renderEvents(session: SessionView, events: SessionEvent[]): string {
+function renderEvents(session: SessionListRow, events: SessionEvent[]): string {
   const paint = createPainter();
   const colour: Record<SessionEvent['type'], (text: string) => string> = {
     start: paint.cyan,
@@ -55,5 +55,6 @@ function renderEvents(session: SessionView, events: SessionEvent[]): string {
     end: paint.cyan,
   };
   const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), colour[event.type](event.type), event.detail]);
-  return `Session ${session.id} (${session.status})\n${renderTable(['TIME (UTC)', 'EVENT', 'DETAIL'], rows)}`;
+  const status = session.source === 'wrapped' ? session.status : 'imported';
+  return `Session ${session.id} (${status})\n${renderTable(['TIME (UTC)', 'EVENT', 'DETAIL'], rows)}`;
 }

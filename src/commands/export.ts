@@ -8,7 +8,7 @@ import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
 import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderReport } from '../ui/report-render.js';

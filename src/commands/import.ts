@@ -1,7 +1,7 @@
 import { parseCommandArgs } from '../cli/parse.js';
 import { loadConfig } from '../shared/config.js';
-import type { ImportProgress, ImportSummary } from '../store/history-import.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import type { ImportProgress, ImportSummary } from '../history/import.js';
+import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { createProgressBar } from '../ui/progress-bar.js';
 

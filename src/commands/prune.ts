@@ -3,6 +3,7 @@ import { parseAge } from '../core/age.js';
 import { UserError } from '../shared/errors.js';
 import { loadConfig } from '../shared/config.js';
 import type { Db } from '../store/database.js';
+import { Ledger } from '../store/ledger.js';
 import { openForReading } from '../store/reader.js';
 
 export interface PruneResult {
@@ -13,17 +14,15 @@ export interface PruneResult {
 }
 
 /**
- * Deletes history older than the cutoff: wrapped sessions that started before it (with their
- * events and limits) and imported messages sent before it. Which transcript files were read,
- * and how far, is kept, so the next import does not bring the pruned messages back.
+ * Deletes history older than the cutoff: runs that started before it (with their events), and the
+ * ledger's messages and limits from before it. Which transcript files were read, and how far, is
+ * kept, so the next import does not bring the pruned messages back.
  */
 export function prune(db: Db, cutoff: number): PruneResult {
   return db.transaction(() => {
-    const rateLimits = db.prepare('DELETE FROM rate_limits WHERE observed_at < ?').run(cutoff).changes;
+    const { messages, limits } = new Ledger(db, () => ({ costUsd: 0, known: false })).prune(cutoff);
     const sessions = db.prepare(`DELETE FROM sessions WHERE started_at < ? AND status NOT IN ('ACTIVE', 'RATE_LIMITED')`).run(cutoff).changes;
-    const messages = db.prepare('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
-    db.prepare('DELETE FROM limit_history WHERE at < ?').run(cutoff);
-    return { cutoff: new Date(cutoff).toISOString(), sessions, messages, rateLimits };
+    return { cutoff: new Date(cutoff).toISOString(), sessions, messages, rateLimits: limits };
   }).immediate();
 }
 

@@ -4,9 +4,10 @@ import { buildReport, REPORT_KINDS, type Report, type ReportKind } from '../core
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import type { ImportSummary } from '../store/history-import.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import type { ImportSummary } from '../history/import.js';
+import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
+import { runIdsOfClaudeSessions } from '../store/session-list.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { createProgressBar } from '../ui/progress-bar.js';
@@ -46,7 +47,13 @@ export function collectReport(request: ReportRequest, env = process.env): Report
   try {
     const imported = request.scope.skipImport ? null : refreshHistory(db, request.config, env, request.onImportProgress);
     const records = loadUsageRecords(db, usageQueryOf(request.scope));
-    return { report: buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown }), imported };
+    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown });
+    if (request.kind === 'session') {
+      // Claude's session with all its runs: our ids of those made through ClaudeWatch.
+      const runs = runIdsOfClaudeSessions(db, report.rows.map((row) => row.key));
+      for (const row of report.rows) row.runs = runs.get(row.key) ?? [];
+    }
+    return { report, imported };
   } finally {
     db.close();
   }

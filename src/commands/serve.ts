@@ -7,7 +7,7 @@ import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
 

@@ -1,13 +1,14 @@
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
-import type { SessionView } from '../core/session-view.js';
-import { openForReading } from '../store/reader.js';
-import { listSessions } from '../store/session-rows.js';
+import type { SessionListRow } from '../core/session-view.js';
+import { openSettledHistory } from '../history/open.js';
+import { listSessionRows } from '../store/session-list.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
-export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionView[] {
-  const { db } = openForReading(env, now);
+/** Wrapped runs and imported sessions, newest first, after settling runs whose process died. */
+export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionListRow[] {
+  const { db } = openSettledHistory(env, now);
   try {
-    return listSessions(db, { limit });
+    return listSessionRows(db, { limit });
   } finally {
     db.close();
   }
@@ -16,7 +17,11 @@ export function collectSessions(limit: number, env = process.env, now = Date.now
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('sessions', argv, { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' } });
   if (values.help) {
-    process.stdout.write('Usage: cw sessions [--limit N] [--json]\n\nRecorded sessions, newest first (default 20).\n');
+    process.stdout.write(
+      'Usage: cw sessions [--limit N] [--json]\n\n' +
+        'Sessions, newest first (default 20): each run through the shim or cw-run with what it added,\n' +
+        'and each Claude session used without them, as its transcripts were imported.\n',
+    );
     return 0;
   }
   const limit = parsePositiveInt('sessions', 'limit', values.limit, 20);
@@ -26,24 +31,43 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function renderSessions(sessions: SessionView[], now: number): string {
-  if (sessions.length === 0) return 'No sessions recorded yet. Run claude through the shim or cw-run.\n';
+function renderSessions(sessions: SessionListRow[], now: number): string {
+  if (sessions.length === 0) return 'No sessions recorded yet. Run claude through the shim or cw-run, or `cw import` its transcripts.\n';
   const paint = createPainter();
-  const rows = sessions.map((session) => [
-    session.id.slice(0, 8),
-    session.startedAt.replace('T', ' ').slice(0, 19),
-    colourStatus(paint, session.status),
-    session.mode,
-    session.sessionType ?? '-',
-    session.projectPath ?? session.cwd,
-    formatDuration(session.durationMs ?? now - Date.parse(session.startedAt)),
-    String(session.exitCode ?? '-'),
-    formatSessionCost(session),
-    formatTokens(totalTokens(session)),
-    String(session.numTurns),
-    formatLimit(session, now),
-  ]);
-  const table = renderTable(['ID', 'STARTED (UTC)', 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
+  const rows = sessions.map((session) =>
+    session.source === 'wrapped'
+      ? [
+          session.id.slice(0, 8),
+          'run',
+          session.startedAt.replace('T', ' ').slice(0, 19),
+          colourStatus(paint, session.status),
+          session.mode,
+          session.sessionType ?? '-',
+          session.projectPath ?? session.cwd,
+          formatDuration(session.durationMs ?? now - Date.parse(session.startedAt)),
+          String(session.exitCode ?? '-'),
+          formatSessionCost(session),
+          formatTokens(totalTokens(session)),
+          String(session.numTurns),
+          formatLimit(session, now),
+        ]
+      : [
+          session.id.slice(0, 8),
+          'imported',
+          session.startedAt.replace('T', ' ').slice(0, 19),
+          '-',
+          '-',
+          '-',
+          session.project ?? '-',
+          formatDuration(session.durationMs),
+          '-',
+          formatSessionCost(session),
+          formatTokens(totalTokens(session)),
+          String(session.numTurns),
+          '-',
+        ],
+  );
+  const table = renderTable(['ID', 'KIND', 'STARTED (UTC)', 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
   const footnotes = unpricedFootnotes(sessions);
   return footnotes.length === 0 ? table : `${table}\n${footnotes.map((line) => paint.yellow(line)).join('\n')}\n`;
 }

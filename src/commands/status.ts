@@ -1,6 +1,7 @@
 import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
-import { collectLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
+import { openSettledHistory } from '../history/open.js';
+import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 
 export type { LimitInForce } from '../store/live-status.js';
@@ -19,7 +20,14 @@ export interface StatusData extends LiveStatus {
 export type StatusOptions = LiveStatusOptions;
 
 export function collectStatus(env = process.env, now = Date.now(), options: StatusOptions = {}): StatusData {
-  const { current, live, limits, sharedProjects } = collectLiveStatus(env, now, options);
+  const { db, paths } = openSettledHistory(env, now);
+  let status: LiveStatus;
+  try {
+    status = readLiveStatus(db, paths, now, options);
+  } finally {
+    db.close();
+  }
+  const { current, live, limits, sharedProjects } = status;
   // Spelled out so `--json` keeps its key order.
   return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
 }

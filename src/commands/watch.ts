@@ -6,7 +6,7 @@ import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { loadLiveSnapshot } from '../store/live-snapshot.js';
+import { loadLiveSnapshot } from '../history/live-snapshot.js';
 import { watchStateFiles } from '../store/state-watcher.js';
 import { createPainter } from '../ui/format.js';
 import { renderLiveView } from '../ui/live-render.js';

@@ -58,18 +58,41 @@ export interface SessionIdentifiedFact {
   transcriptPath?: string;
   /** Where in the transcript this session's own lines begin (a resumed transcript holds earlier ones). */
   transcriptOffset?: number;
+  /** Claude's cumulative cost figure in the transcript before that offset: what the session had before this run. */
+  costBaselineUsd?: number;
 }
+
+/**
+ * How a run's message book placed a usage report (see core/message-book.ts). Set by the recorder
+ * before the reducer sees the fact; observers never set it.
+ */
+export type UsagePlacement =
+  /** A message this run had not counted. */
+  | { kind: 'new' }
+  /** A fuller report of a message this run counted: the counts it replaces. */
+  | { kind: 'replaces'; model: string; usage: TokenUsage; answersPrompt: boolean }
+  /** A message from before this run (a resumed transcript's copy): not this run's. */
+  | { kind: 'inherited' }
+  /** A message counted as this run's that the ledger knew as earlier work: its counts come back out. */
+  | { kind: 'withdrawn'; model: string; usage: TokenUsage; answersPrompt: boolean };
 
 export interface UsageObservedFact {
   kind: 'usage';
   source: FactSource;
-  /** `message.id` + `requestId`: repeats of one key replace each other, they never add up. */
+  /** `message.id` + `requestId` where both exist (see core/message-identity.ts). */
   messageKey: string;
+  messageId: string;
+  requestId: string | null;
   model: string;
   usage: TokenUsage;
+  /** The Claude session the line or event names, when it names one. */
+  claudeSessionId?: string;
   /** Subagent (sidechain) traffic: counted once, like any other message. */
   sidechain?: boolean;
+  /** Claude's first answer to a prompt the user sent: that prompt is a turn. */
+  answersPrompt?: boolean;
   at?: number;
+  placement?: UsagePlacement;
 }
 
 /** Per-model totals as Claude itself reports them (the `result` event's `modelUsage`). */
@@ -81,13 +104,15 @@ export interface ModelTotals extends TokenUsage {
 export interface CostReportedFact {
   kind: 'cost-reported';
   source: FactSource;
-  /** Claude's own figure for the whole process so far (cumulative, never a delta). */
+  /** Claude's own cumulative figure (never a delta): of the process, or of a transcript's session. */
   costUsd: number;
   /**
-   * What the figure is cumulative over, when one wrapped process can hold several (each transcript
-   * after `/clear` counts from zero). Figures of different scopes add up; one scope's replace.
+   * The transcript the figure is cumulative over; absent for the process's own figure (a print
+   * result). See core/cost-share.ts for how figures become this run's cost.
    */
   scope?: string;
+  /** What the scope's figure was before the run began, when the reader knows it with the figure. */
+  baselineUsd?: number;
 }
 
 export interface ResultReportedFact {
@@ -116,8 +141,15 @@ export interface RateLimitObservedFact {
   text?: string;
   /** 0..1, when Claude reports how much of the window is used. */
   utilization?: number;
+  /**
+   * How exact `resetsAt` is: an epoch from an event or a header is to the second; a time read
+   * from text ("resets 1:12am") only to the minute. Absent means to the second.
+   */
+  resetPrecision?: ResetPrecision;
   at: number;
 }
+
+export type ResetPrecision = 'second' | 'minute';
 
 export interface ApiRetryFact {
   kind: 'api-retry';

@@ -5,6 +5,7 @@ import type {
   RateLimitObservedFact,
   TokenUsage,
 } from './facts.js';
+import { messageKeyOf } from './message-identity.js';
 import { limitKindFromRateLimitType } from './rate-limit-text.js';
 
 /**
@@ -64,16 +65,20 @@ function factsFromAssistantEvent(event: Record<string, unknown>, now: number, so
   // Error placeholders carry zeros and no real model: nothing to count.
   if (model === '<synthetic>') return [];
   // An empty id would put every such message under one key, each replacing the last.
-  const id = typeof message.id === 'string' && message.id !== '' ? message.id : null;
-  if (id === null) return [];
-  const requestId = typeof event.requestId === 'string' ? event.requestId : typeof event.request_id === 'string' ? event.request_id : null;
+  const messageId = typeof message.id === 'string' && message.id !== '' ? message.id : null;
+  if (messageId === null) return [];
+  const requestId = nonEmpty(event.requestId) ?? nonEmpty(event.request_id);
+  const claudeSessionId = nonEmpty(event.session_id);
+  const identity = { messageId, requestId };
   return [
     {
       kind: 'usage',
       source,
-      messageKey: requestId ? `${id}:${requestId}` : id,
+      messageKey: messageKeyOf(identity),
+      ...identity,
       model,
       usage: usageFromApi(message.usage),
+      ...(claudeSessionId !== null ? { claudeSessionId } : {}),
       ...(event.parent_tool_use_id ? { sidechain: true } : {}),
       at: now,
     },
@@ -165,6 +170,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function numberOr(value: unknown, fallback: number): number {

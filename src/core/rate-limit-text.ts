@@ -3,8 +3,8 @@
  * to 2.1.330 (see shared/claude-code-offline.md and fixtures/public/ratelimit-messages.tsv).
  * Pure: `now` and the fallback zone come from the caller.
  */
-import type { LimitKind, LimitSeverity } from './facts.js';
-import { parseResetTime, type ResetTimeOptions } from './reset-time.js';
+import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';
+import { parseResetTime, type ResetTime, type ResetTimeOptions } from './reset-time.js';
 
 export interface RateLimitMatch {
   severity: LimitSeverity;
@@ -12,6 +12,8 @@ export interface RateLimitMatch {
   /** The matched message, trimmed, one line. */
   text: string;
   resetsAt: number | null;
+  /** How exact `resetsAt` is: an epoch after the bar names the second, a shown time the minute. */
+  resetPrecision: ResetPrecision;
   /** 0..1, from "You've used 93% of your 5-hour limit". */
   utilization?: number;
 }
@@ -185,18 +187,18 @@ export function matchRateLimitText(text: string, opts: RateLimitTextOptions): Ra
   if (message === '') return null;
   const classified = classifyErrorStatus(message, opts) ?? classifyMessage(message, opts);
   if (!classified) return null;
-  const { resetsAt, ...rest } = classified;
-  return { ...rest, text: message, resetsAt };
+  const { reset, ...rest } = classified;
+  return { ...rest, text: message, resetsAt: reset?.resetsAt ?? null, resetPrecision: reset?.precision ?? 'minute' };
 }
 
-type ClassifiedWithReset = Classified & { resetsAt: number | null };
+type ClassifiedWithReset = Classified & { reset: ResetTime | null };
 
 function classifyMessage(message: string, opts: RateLimitTextOptions): ClassifiedWithReset | null {
   const body = message.replace(ERROR_PREFIX, '');
   const hasErrorPrefix = body.length !== message.length;
   for (const rule of RULES) {
     const classified = rule(body, hasErrorPrefix);
-    if (classified) return { ...classified, resetsAt: findResetsAt(body, opts) };
+    if (classified) return { ...classified, reset: findReset(body, opts) };
   }
   return null;
 }
@@ -215,7 +217,7 @@ function classifyErrorStatus(message: string, opts: RateLimitTextOptions): Class
   const apiMessage = readJsonMessage(json);
   const inner = apiMessage === null ? null : classifyMessage(apiMessage, opts);
   if (inner) return inner;
-  if (status === 429 || errorType === 'rate_limit_error') return { ...limit('api_rate_limit'), resetsAt: null };
+  if (status === 429 || errorType === 'rate_limit_error') return { ...limit('api_rate_limit'), reset: null };
   return null;
 }
 
@@ -229,8 +231,8 @@ function readJsonMessage(json: string): string | null {
   }
 }
 
-function findResetsAt(body: string, opts: RateLimitTextOptions): number | null {
+function findReset(body: string, opts: RateLimitTextOptions): ResetTime | null {
   const phrase = RESET_PHRASE.exec(body)?.[1];
   if (phrase === undefined) return null;
-  return parseResetTime(phrase, opts)?.resetsAt ?? null;
+  return parseResetTime(phrase, opts);
 }

@@ -2,6 +2,7 @@
  * Reads the reset time out of Claude Code's limit messages ("resets 6:23am (UTC)", "resets Nov 27,
  * 4:23am", "…|1750708800"). Pure: `now` and the fallback zone come from the caller.
  */
+import type { ResetPrecision } from './facts.js';
 import { wallClockAsUtc, zoneFormatter, zoneOffsetMs, zoneWallClock, type WallClock } from './zone-clock.js';
 
 export interface ResetTime {
@@ -14,6 +15,8 @@ export interface ResetTime {
   zone: string;
   /** True when the text itself fixed the zone (or the instant); false when `opts.timeZone` was assumed. */
   explicitZone: boolean;
+  /** An epoch names the second; a wall-clock time as Claude shows it, the minute. */
+  precision: ResetPrecision;
 }
 
 export interface ResetTimeOptions {
@@ -65,7 +68,7 @@ const OFFSET_ZONE = /^\s*(?:UTC|GMT|Z)(?:\s*([+-])(\d{1,2})(?::?(\d{2}))?)?(?![\
  */
 export function parseResetTime(text: string, opts: ResetTimeOptions): ResetTime | null {
   const epoch = EPOCH.exec(text.trim());
-  if (epoch) return { resetsAt: Number(epoch[1]) * 1000, zone: 'UTC', explicitZone: true };
+  if (epoch) return { resetsAt: Number(epoch[1]) * 1000, zone: 'UTC', explicitZone: true, precision: 'second' };
 
   // Wall-clock times are read days either side of now: near the ends of Date's range that throws.
   if (!(Math.abs(opts.now) <= LATEST_NOW_MS)) return null;
@@ -109,7 +112,7 @@ export function parseResetTime(text: string, opts: ResetTimeOptions): ResetTime 
 }
 
 function toResetTime(resetsAt: number, zone: Zone, explicitZone: boolean): ResetTime {
-  return { resetsAt, zone: zone.kind === 'iana' ? zone.name : zone.label, explicitZone };
+  return { resetsAt, zone: zone.kind === 'iana' ? zone.name : zone.label, explicitZone, precision: 'minute' };
 }
 
 /** `[hour, minute, second, "a"|"p"|undefined]` as captured by TIME_SOURCE. */

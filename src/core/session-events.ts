@@ -1,4 +1,5 @@
 import type { Fact } from './facts.js';
+import { limitDetail as reportDetail, SAME_LIMIT_EVENT_MS } from './limit-event.js';
 
 /**
  * A session's history as a person reads it: start, prompts, answers, limits, errors, end. The
@@ -53,15 +54,12 @@ interface LimitEvent {
   sources: Set<string>;
 }
 
-/** Reports of one limit arrive from several sources within seconds of each other. */
-const SAME_LIMIT_MS = 60_000;
-
 /**
  * The transcript, a hook and the screen often report the same limit: the log shows it once, in
  * the words of its most exact report, naming every source that saw it.
  */
 function addLimit(fact: RateLimitFact, limits: LimitEvent[], events: SessionEvent[]): void {
-  const same = limits.find((limit) => limit.event.type === fact.severity && fact.at - limit.event.at <= SAME_LIMIT_MS);
+  const same = limits.find((limit) => limit.event.type === fact.severity && fact.at - limit.event.at <= SAME_LIMIT_EVENT_MS);
   if (same) {
     same.sources.add(fact.source);
     if (exactness(fact) > exactness(same.best)) same.best = fact;
@@ -72,9 +70,9 @@ function addLimit(fact: RateLimitFact, limits: LimitEvent[], events: SessionEven
   events.push(event);
 }
 
-/** A named window beats none, a reset time beats none, a structured source beats words on a screen. */
+/** How much a report says (core/limit-event.ts); an exact reset instant beats one read off text. */
 function exactness(fact: RateLimitFact): number {
-  return (fact.limitKind !== 'subscription' ? 4 : 0) + (fact.resetsAt !== null ? 2 : 0) + (fact.source !== 'screen' && fact.source !== 'print-text' ? 1 : 0);
+  return reportDetail({ kind: fact.limitKind, resetsAt: fact.resetsAt, source: fact.source }) * 2 + (fact.resetPrecision === 'minute' ? 0 : 1);
 }
 
 function limitDetail(fact: RateLimitFact, sources: string[]): string {

@@ -1,8 +1,10 @@
-import type { AccountLimit, AccountPeer, Fact, LimitKind, LimitSeverity, ModelTotals, TokenUsage } from './facts.js';
+import { NO_COST_FIGURES, runCostShare, type RunCostFigures } from './cost-share.js';
+import { isSameLimitEvent, mergeLimitReports, type LimitReport } from './limit-event.js';
+import type { AccountLimit, AccountPeer, Fact, LimitKind, ModelTotals, TokenUsage, UsageObservedFact } from './facts.js';
 import type { Isolation } from './isolation.js';
 import type { RunContext } from './run-context.js';
 import { ZERO_USAGE } from './facts.js';
-import { addUsage } from './token-usage.js';
+import { addUsage, subtractUsage } from './token-usage.js';
 
 export type SessionStatus = 'ACTIVE' | 'RATE_LIMITED' | 'COMPLETED' | 'FAILED' | 'INTERRUPTED';
 export type RunMode = 'interactive' | 'print' | 'pipe';
@@ -14,15 +16,7 @@ export interface LimitWindowState {
   observedAt: number;
 }
 
-export interface RateLimitState {
-  kind: LimitKind;
-  severity: LimitSeverity;
-  resetsAt: number | null;
-  text: string | null;
-  source: string;
-  observedAt: number;
-  utilization: number | null;
-}
+export type RateLimitState = LimitReport;
 
 /** Prices a request; injected so the reducer stays pure and the table stays swappable. */
 export type PriceUsage = (model: string, usage: TokenUsage, options?: { aggregate?: boolean }) => { costUsd: number; known: boolean };
@@ -56,19 +50,22 @@ export interface SessionState extends SessionContext {
   durationApiMs: number | null;
   exitCode: number | null;
   signal: string | null;
-  /** The cost we show: Claude's own figure when it gave one, else ours. */
+  /** The cost we show: Claude's own figure for this run when it gave one, else ours. */
   costUsd: number | null;
   costSource: CostSource | null;
-  /** Claude's reported figure and ours, kept side by side so they can be compared. */
+  /** This run's share of Claude's own figures (core/cost-share.ts), and ours, kept side by side. */
   reportedCostUsd: number | null;
-  /** Claude's cumulative figures by scope (see CostReportedFact); `reportedCostUsd` is their sum. */
-  reportedCosts: Record<string, number>;
+  costFigures: RunCostFigures;
   computedCostUsd: number;
   unpricedModels: string[];
+  /** Prompts the user sent that Claude answered, counted alike in every mode. */
   numTurns: number;
+  /** Claude's own `num_turns` (model round trips, by its own rules), where it reported one. */
+  claudeNumTurns: number | null;
+  /** What this run added: every message counted once, earlier work left out. */
   tokens: TokenUsage;
-  /** 'result' once Claude reported totals; they include calls that never show as messages. */
-  tokensSource: 'messages' | 'result';
+  /** Messages this run added. */
+  messageCount: number;
   rateLimit: RateLimitState | null;
   rateLimitEvents: number;
   /** Limits other sessions of the account saw that are still in force. */
@@ -91,12 +88,10 @@ export interface SessionState extends SessionContext {
   isError: boolean;
   apiError: string | null;
   updatedAt: number;
-  /** Last counts per message key; repeats replace, never add. */
-  messages: Record<string, { model: string; usage: TokenUsage }>;
-  /** Claude's cumulative per-model totals from the latest result. */
-  reportedModelTotals: ModelTotals[] | null;
-  /** The result's own `usage`, used only when there is nothing better (no modelUsage, no messages). */
-  reportedTotals: TokenUsage | null;
+  /** Claude's per-model figures from the latest result, as it reported them (cumulative for a resumed session). */
+  claudeModelTotals: ModelTotals[] | null;
+  /** The latest result's own `usage`: the process's requests (2.x: this run's). */
+  claudeResultUsage: TokenUsage | null;
 }
 
 export function createSessionState(context: SessionContext): SessionState {
@@ -117,12 +112,13 @@ export function createSessionState(context: SessionContext): SessionState {
     costUsd: null,
     costSource: null,
     reportedCostUsd: null,
-    reportedCosts: {},
+    costFigures: NO_COST_FIGURES,
     computedCostUsd: 0,
     unpricedModels: [],
     numTurns: 0,
+    claudeNumTurns: null,
     tokens: { ...ZERO_USAGE },
-    tokensSource: 'messages',
+    messageCount: 0,
     rateLimit: null,
     rateLimitEvents: 0,
     accountLimits: [],
@@ -139,14 +135,10 @@ export function createSessionState(context: SessionContext): SessionState {
     isError: false,
     apiError: null,
     updatedAt: context.startedAt,
-    messages: {},
-    reportedModelTotals: null,
-    reportedTotals: null,
+    claudeModelTotals: null,
+    claudeResultUsage: null,
   };
 }
-
-/** Claude's figures that are not tied to one transcript: the `result` of a print run. */
-const PROCESS_SCOPE = 'process';
 
 const FINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['COMPLETED', 'FAILED', 'INTERRUPTED']);
 
@@ -172,36 +164,32 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         claudeVersion: fact.claudeVersion ?? state.claudeVersion,
         transcriptPath: fact.transcriptPath ?? state.transcriptPath,
         transcriptOffset: fact.transcriptPath !== undefined ? (fact.transcriptOffset ?? state.transcriptOffset) : state.transcriptOffset,
-        model: fact.model ?? state.model,
+        costFigures: fact.transcriptPath !== undefined && fact.costBaselineUsd !== undefined ? withBaseline(state.costFigures, fact.transcriptPath, fact.costBaselineUsd) : state.costFigures,
+        model: state.model ?? fact.model ?? null,
         models: fact.model ? addModel(state.models, fact.model) : state.models,
       };
-    case 'usage': {
-      const messages = { ...state.messages, [fact.messageKey]: { model: fact.model, usage: fact.usage } };
-      const withUsage = { ...state, messages, models: addModel(state.models, fact.model) };
-      // Claude answering again means a limit no longer holds it back.
-      const answered = fact.usage.outputTokens > 0;
-      const status = state.status === 'RATE_LIMITED' && answered ? 'ACTIVE' : state.status;
-      const lastAnswerAt = answered ? Math.max(state.lastAnswerAt ?? 0, fact.at ?? now) : state.lastAnswerAt;
-      return recomputeTotals({ ...withUsage, status, lastAnswerAt }, priceUsage);
-    }
+    case 'usage':
+      return countUsage(state, fact, now, priceUsage);
     case 'cost-reported': {
-      const reportedCosts = { ...state.reportedCosts, [fact.scope ?? PROCESS_SCOPE]: fact.costUsd };
-      const reportedCostUsd = Object.values(reportedCosts).reduce((sum, cost) => sum + cost, 0);
-      return withCost({ ...state, reportedCosts, reportedCostUsd });
+      const costFigures =
+        fact.scope === undefined ? { ...state.costFigures, processUsd: fact.costUsd } : withLatest(state.costFigures, fact.scope, fact.costUsd, fact.baselineUsd);
+      return withCost({ ...state, costFigures, reportedCostUsd: runCostShare(costFigures) });
     }
     case 'result': {
-      const withResult: SessionState = {
+      const totals = fact.modelTotals ?? null;
+      return {
         ...state,
         resultSubtype: fact.subtype,
         isError: fact.isError,
         apiError: fact.apiError ?? state.apiError,
-        numTurns: fact.numTurns ?? state.numTurns,
+        claudeNumTurns: fact.numTurns ?? state.claudeNumTurns,
         durationApiMs: fact.durationApiMs ?? state.durationApiMs,
-        reportedModelTotals: fact.modelTotals ?? state.reportedModelTotals,
-        reportedTotals: fact.totals ?? state.reportedTotals,
-        models: (fact.modelTotals ?? []).reduce((models, total) => addModel(models, total.model), state.models),
+        claudeModelTotals: totals ?? state.claudeModelTotals,
+        claudeResultUsage: fact.totals ?? state.claudeResultUsage,
+        // Before any message names it, the model Claude reported is the run's.
+        model: state.model ?? mainModelOf(totals),
+        models: (totals ?? []).reduce((models, total) => addModel(models, total.model), state.models),
       };
-      return recomputeTotals(withResult, priceUsage);
     }
     case 'rate-limit': {
       const observed: RateLimitState = {
@@ -212,6 +200,7 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         source: fact.source,
         observedAt: fact.at,
         utilization: fact.utilization ?? null,
+        resetPrecision: fact.resetPrecision ?? 'second',
       };
       const status = !isFinalStatus(state.status) && fact.severity === 'limit' ? 'RATE_LIMITED' : state.status;
       const limitHolds = state.status === 'RATE_LIMITED' || isFinalStatus(state.status);
@@ -238,7 +227,9 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
     case 'api-retry':
       return { ...state, apiRetries: state.apiRetries + 1 };
     case 'turn-completed':
-      return { ...state, numTurns: state.numTurns + 1 };
+      // Turns are counted where a prompt's first answer is (a usage report that answers it): a
+      // copy of an earlier turn in a resumed transcript is then counted no more than its message.
+      return state;
     case 'line-rejected':
       return { ...state, rejectedLines: state.rejectedLines + 1 };
     case 'child-exited':
@@ -255,6 +246,48 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
   }
 }
 
+/**
+ * A print run whose messages were never seen (no transcript to read: a version or setting that
+ * keeps none, or a directory we cannot reach) still answered, and its result says what that
+ * cost: the result's figures stand as the run's messages, under keys of their own. Per model
+ * where the per-model totals are this run's alone (they add up to its own usage, or are all
+ * there is); else the result's usage, which a continued 2.x session's totals would overstate.
+ */
+export function usageOfUnseenRun(state: SessionState, at: number): UsageObservedFact[] {
+  if (state.messageCount > 0) return [];
+  const perModel = state.claudeModelTotals ?? [];
+  const own = state.claudeResultUsage;
+  const sum = perModel.reduce<TokenUsage>((total, model) => addUsage(total, model), { ...ZERO_USAGE });
+  const parts: Array<{ model: string; usage: TokenUsage }> =
+    perModel.length > 0 && (own === null || sameCounts(sum, own))
+      ? perModel.map((total) => ({ model: total.model, usage: { inputTokens: total.inputTokens, outputTokens: total.outputTokens, cacheCreationTokens: total.cacheCreationTokens, cacheReadTokens: total.cacheReadTokens } }))
+      : own !== null
+        ? [{ model: state.model ?? 'unknown', usage: own }]
+        : [];
+  return parts
+    .filter((part) => part.usage.inputTokens + part.usage.outputTokens + part.usage.cacheCreationTokens + part.usage.cacheReadTokens > 0)
+    .map((part, index) => {
+      const messageId = `result:${state.id}:${part.model}`;
+      return {
+        kind: 'usage',
+        source: 'runner',
+        messageKey: messageId,
+        messageId,
+        requestId: null,
+        model: part.model,
+        usage: part.usage,
+        ...(state.claudeSessionId !== null ? { claudeSessionId: state.claudeSessionId } : {}),
+        // The prompt was answered once, whatever models answered it.
+        answersPrompt: index === 0 && !state.isError,
+        at,
+      };
+    });
+}
+
+function sameCounts(a: TokenUsage, b: TokenUsage): boolean {
+  return a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.cacheCreationTokens === b.cacheCreationTokens && a.cacheReadTokens === b.cacheReadTokens;
+}
+
 /** Re-evaluates the time-dependent part of the state: a limit whose reset has passed is lifted. */
 export function refreshSession(state: SessionState, now: number): SessionState {
   if (state.status !== 'RATE_LIMITED' || state.rateLimit === null) return state;
@@ -269,36 +302,13 @@ export function isInForce(limit: RateLimitState | null, now: number): boolean {
 
 /**
  * The session shows the limit that matters now. A limit in force outranks any warning; once
- * Claude answers again it is over and a newer warning may take its place. Several sources
- * often report one event (the transcript, a hook, the screen): a report that says less (no
- * window, no reset time) does not replace one that said more a moment ago; it adds only what
- * was missing, such as the words Claude showed.
+ * Claude answers again it is over and a newer warning may take its place. Several sources often
+ * report one event (the transcript, a hook, the screen): they are merged (core/limit-event.ts).
  */
 function chooseRateLimit(current: RateLimitState | null, observed: RateLimitState, limitHolds: boolean): RateLimitState {
   if (current === null) return observed;
   if (current.severity === 'limit' && observed.severity === 'warning' && limitHolds) return current;
-  const sameEvent = current.severity === observed.severity && observed.observedAt - current.observedAt <= SAME_EVENT_MS;
-  if (!sameEvent) return observed;
-  const [better, other] = detail(observed) >= detail(current) ? [observed, current] : [current, observed];
-  const sameWindow = other.kind === better.kind || other.kind === 'subscription';
-  return {
-    ...better,
-    text: better.text ?? other.text,
-    resetsAt: better.resetsAt ?? (sameWindow ? other.resetsAt : null),
-    utilization: better.utilization ?? (sameWindow ? other.utilization : null),
-    observedAt: Math.max(current.observedAt, observed.observedAt),
-  };
-}
-
-/** Reports of one event arrive within seconds of each other; a later one is a new event. */
-const SAME_EVENT_MS = 60_000;
-
-/** How much a report says: its window, then its reset time, then how it was learnt. */
-function detail(limit: RateLimitState): number {
-  const specificWindow = limit.kind !== 'subscription' ? 4 : 0;
-  const reset = limit.resetsAt !== null ? 2 : 0;
-  const structured = limit.source !== 'screen' && limit.source !== 'print-text' ? 1 : 0;
-  return specificWindow + reset + structured;
+  return isSameLimitEvent(current, observed) ? mergeLimitReports(current, observed) : observed;
 }
 
 function finalStatus(exitCode: number, signal: string | null): SessionStatus {
@@ -307,38 +317,66 @@ function finalStatus(exitCode: number, signal: string | null): SessionStatus {
 }
 
 /**
- * Token totals, best source first: Claude's per-model totals (they include calls that never show
- * as messages), then the messages we saw (de-duplicated by key), then the result's bare `usage`.
+ * A usage report, placed by the run's message book: the running totals take the difference it
+ * makes, so a long session costs no more per message than a short one.
  */
-function recomputeTotals(state: SessionState, priceUsage?: PriceUsage): SessionState {
-  let tokens: TokenUsage = { ...ZERO_USAGE };
-  let computedCostUsd = 0;
-  const unpriced = new Set(state.unpricedModels);
-  const price = (model: string, usage: TokenUsage, aggregate: boolean): void => {
-    if (!priceUsage) return;
-    const { costUsd, known } = priceUsage(model, usage, { aggregate });
-    computedCostUsd += costUsd;
-    if (!known) unpriced.add(model);
-  };
-  const messages = Object.values(state.messages);
-  let tokensSource: SessionState['tokensSource'] = 'messages';
-  if (state.reportedModelTotals && state.reportedModelTotals.length > 0) {
-    tokensSource = 'result';
-    for (const total of state.reportedModelTotals) {
-      tokens = addUsage(tokens, total);
-      price(total.model, total, true);
-    }
-  } else if (messages.length > 0) {
-    for (const { model, usage } of messages) {
-      tokens = addUsage(tokens, usage);
-      price(model, usage, false);
-    }
-  } else if (state.reportedTotals) {
-    tokensSource = 'result';
-    tokens = { ...state.reportedTotals };
-    if (state.model) price(state.model, tokens, true);
+function countUsage(state: SessionState, fact: UsageObservedFact, now: number, priceUsage?: PriceUsage): SessionState {
+  const placement = fact.placement ?? { kind: 'new' };
+  if (placement.kind === 'inherited') return state;
+  if (placement.kind === 'withdrawn') return withdrawUsage(state, placement, priceUsage);
+  const previous = placement.kind === 'replaces' ? placement : null;
+  let computedCostUsd = state.computedCostUsd;
+  let unpricedModels = state.unpricedModels;
+  if (priceUsage) {
+    const added = priceUsage(fact.model, fact.usage);
+    computedCostUsd += added.costUsd - (previous ? priceUsage(previous.model, previous.usage).costUsd : 0);
+    if (!added.known && !unpricedModels.includes(fact.model)) unpricedModels = [...unpricedModels, fact.model];
   }
-  return withCost({ ...state, tokens, tokensSource, computedCostUsd, unpricedModels: [...unpriced] });
+  const tokens = addUsage(previous ? subtractUsage(state.tokens, previous.usage) : state.tokens, fact.usage);
+  const numTurns = state.numTurns + (fact.answersPrompt ? 1 : 0) - (previous?.answersPrompt ? 1 : 0);
+  // Claude answering again means a limit no longer holds it back.
+  const answered = fact.usage.outputTokens > (previous?.usage.outputTokens ?? 0);
+  const status = state.status === 'RATE_LIMITED' && answered ? 'ACTIVE' : state.status;
+  const lastAnswerAt = answered ? Math.max(state.lastAnswerAt ?? 0, fact.at ?? now) : state.lastAnswerAt;
+  const mainModel = fact.sidechain !== true && isModelName(fact.model) ? fact.model : null;
+  return withCost({
+    ...state,
+    tokens,
+    computedCostUsd,
+    unpricedModels,
+    numTurns,
+    messageCount: state.messageCount + (previous ? 0 : 1),
+    model: mainModel ?? state.model,
+    models: addModel(state.models, fact.model),
+    status,
+    lastAnswerAt,
+  });
+}
+
+function withdrawUsage(state: SessionState, withdrawn: { model: string; usage: TokenUsage; answersPrompt: boolean }, priceUsage?: PriceUsage): SessionState {
+  return withCost({
+    ...state,
+    tokens: subtractUsage(state.tokens, withdrawn.usage),
+    computedCostUsd: state.computedCostUsd - (priceUsage ? priceUsage(withdrawn.model, withdrawn.usage).costUsd : 0),
+    numTurns: state.numTurns - (withdrawn.answersPrompt ? 1 : 0),
+    messageCount: state.messageCount - 1,
+  });
+}
+
+function withBaseline(figures: RunCostFigures, transcript: string, baselineUsd: number): RunCostFigures {
+  const current = figures.transcripts[transcript];
+  return { ...figures, transcripts: { ...figures.transcripts, [transcript]: { baselineUsd, latestUsd: current?.latestUsd ?? null } } };
+}
+
+function withLatest(figures: RunCostFigures, transcript: string, latestUsd: number, baselineUsd?: number): RunCostFigures {
+  const current = figures.transcripts[transcript];
+  return { ...figures, transcripts: { ...figures.transcripts, [transcript]: { baselineUsd: current?.baselineUsd ?? baselineUsd ?? 0, latestUsd } } };
+}
+
+/** The model a result names: the one that cost the most (the main loop's, not a helper's). */
+function mainModelOf(totals: readonly ModelTotals[] | null): string | null {
+  if (!totals || totals.length === 0) return null;
+  return [...totals].sort((a, b) => (b.costUsd ?? 0) - (a.costUsd ?? 0))[0]!.model;
 }
 
 function withCost(state: SessionState): SessionState {
@@ -352,8 +390,12 @@ function sameJson<T>(a: readonly T[], b: readonly T[]): boolean {
 }
 
 function addModel(models: string[], model: string): string[] {
-  if (model === '<synthetic>' || model === 'unknown' || models.includes(model)) return models;
+  if (!isModelName(model) || models.includes(model)) return models;
   return [...models, model];
+}
+
+function isModelName(model: string): boolean {
+  return model !== '<synthetic>' && model !== 'unknown';
 }
 
 function assertNever(value: never): never {

@@ -29,7 +29,12 @@ export interface SessionView {
   reportedCostUsd: number | null;
   computedCostUsd: number;
   unpricedModels: string[];
+  /** Prompts the user sent that Claude answered. */
   numTurns: number;
+  /** Claude's own `num_turns`, where it reported one (its model round trips). */
+  claudeNumTurns: number | null;
+  /** Messages the run added to the history; what it saw again of earlier work is not counted. */
+  messages: number;
   inputTokens: number;
   outputTokens: number;
   cacheCreationTokens: number;
@@ -59,6 +64,40 @@ export interface SessionView {
   heartbeatAt: string | null;
   updatedAt: string;
 }
+
+/** A wrapped run in the one list of sessions (see store/session-list.ts). */
+export interface WrappedSession extends SessionView {
+  source: 'wrapped';
+}
+
+/** The part of a Claude session that no wrapped run added, as its transcript told it. */
+export interface ImportedSession {
+  source: 'imported';
+  /** Claude's session id. */
+  id: string;
+  claudeSessionId: string;
+  project: string | null;
+  claudeVersion: string | null;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  model: string | null;
+  models: string[];
+  costUsd: number;
+  costSource: 'claude' | 'computed';
+  computedCostUsd: number;
+  unpricedModels: string[];
+  numTurns: number;
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** Our ids of the wrapped runs of the same Claude session, if any. */
+  runs: string[];
+}
+
+export type SessionListRow = WrappedSession | ImportedSession;
 
 export interface RateLimitView {
   kind: string;
@@ -105,6 +144,8 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     computedCostUsd: state.computedCostUsd,
     unpricedModels: state.unpricedModels,
     numTurns: state.numTurns,
+    claudeNumTurns: state.claudeNumTurns,
+    messages: state.messageCount,
     inputTokens: state.tokens.inputTokens,
     outputTokens: state.tokens.outputTokens,
     cacheCreationTokens: state.tokens.cacheCreationTokens,

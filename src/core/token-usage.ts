@@ -16,3 +16,16 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   }
   return sum;
 }
+
+/** `a` less `b`: what remains of a total when one report it held is taken out. */
+export function subtractUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const negated: TokenUsage = {
+    inputTokens: -b.inputTokens,
+    outputTokens: -b.outputTokens,
+    cacheCreationTokens: -b.cacheCreationTokens,
+    cacheReadTokens: -b.cacheReadTokens,
+  };
+  if (b.cacheCreation5mTokens !== undefined) negated.cacheCreation5mTokens = -b.cacheCreation5mTokens;
+  if (b.cacheCreation1hTokens !== undefined) negated.cacheCreation1hTokens = -b.cacheCreation1hTokens;
+  return addUsage(a, negated);
+}

@@ -56,6 +56,8 @@ export interface ReportRow extends UsageTotals {
   models: string[];
   /** Per model, most expensive first, when asked for. */
   breakdown?: ModelTotals[];
+  /** For a session row: our ids of the runs of that Claude session made through ClaudeWatch. */
+  runs?: string[];
 }
 
 export interface Report {

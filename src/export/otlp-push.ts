@@ -2,17 +2,17 @@ import { hostname } from 'node:os';
 import { configuredTokensPerBlock, readSetting } from '../core/config-schema.js';
 import { instrumentsFromSamples, logRecordsFromEvents, type InstrumentSpec, type LogRecordSpec } from '../core/otlp-records.js';
 import { resolveOtlpSettings, shouldPushOtlp, type OtlpSettings } from '../core/otlp-settings.js';
-import { describeSessionEvents } from '../core/session-events.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { readPackageVersion } from '../shared/package-info.js';
 import { resolvePaths } from '../shared/paths.js';
 import type { Db } from '../store/database.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
-import { getSession, readFacts } from '../store/session-rows.js';
+import { readSessionDetail } from '../store/session-detail.js';
+import { resolveSessionRef } from '../store/session-list.js';
 import type { ExportOutcome } from './otlp-sdk.js';
 import { recordOtlpPush, type OtlpState } from './otlp-state.js';
 
@@ -47,7 +47,7 @@ export async function pushOtlp(options: { sessionId?: string; env?: Env; now?: n
     return { settings, skipped, session: null, outcome: null, state: null };
   }
 
-  const { db } = openForReading(env, now);
+  const { db } = openForReading(env);
   let session: string | null = null;
   let logs: LogRecordSpec[] = [];
   let instruments: InstrumentSpec[] = [];
@@ -82,15 +82,13 @@ export async function pushOtlp(options: { sessionId?: string; env?: Env; now?: n
   return { settings, skipped: null, session, outcome, state };
 }
 
-function sessionLogs(db: Db, idOrPrefix: string, capturePrompts: boolean): { id: string; logs: LogRecordSpec[] } | null {
-  const session = getSession(db, idOrPrefix);
-  if (session === null) return null;
-  const events = describeSessionEvents(readFacts(db, session.id));
-  // Sessions recorded before starts were logged still begin somewhere (as `cw events` shows them).
-  if (!events.some((event) => event.type === 'start')) {
-    events.unshift({ at: Date.parse(session.startedAt), type: 'start', detail: `${session.mode} in ${session.projectPath ?? session.cwd}` });
-  }
-  return { id: session.id, logs: logRecordsFromEvents(session, events, { capturePrompts }) };
+/** A run's event log as log records; a Claude session's reference sends its newest run's. */
+function sessionLogs(db: Db, reference: string, capturePrompts: boolean): { id: string; logs: LogRecordSpec[] } | null {
+  resolveSessionRef(db, reference);
+  const detail = readSessionDetail(db, reference);
+  if (detail === null) return null;
+  if (detail.session.source !== 'wrapped') throw new UserError(`cw otlp push: ${reference} was never run through ClaudeWatch; only runs have an event log to send.`, 1);
+  return { id: detail.session.id, logs: logRecordsFromEvents(detail.session, detail.events, { capturePrompts }) };
 }
 
 function importQuietly(db: Db, config: Parameters<typeof refreshHistory>[1], env: Env, logger: Logger): void {

@@ -81,6 +81,7 @@ function limitOfFailure(entry: Record<string, unknown>, at: number, timeZone: st
         severity: match.severity,
         limitKind: match.limitKind,
         resetsAt: match.resetsAt,
+        resetPrecision: match.resetPrecision,
         text: match.text,
         ...(match.utilization !== undefined ? { utilization: match.utilization } : {}),
         at,

@@ -8,6 +8,7 @@ import type {
   UsageObservedFact,
 } from '../core/facts.js';
 import { ZERO_USAGE } from '../core/facts.js';
+import { messageKeyOf } from '../core/message-identity.js';
 import { isRecord, usageFromApi } from '../core/print-events.js';
 import { limitKindFromRateLimitType, matchRateLimitText, RATE_LIMIT_TYPE_KINDS } from '../core/rate-limit-text.js';
 import { addUsage } from '../core/token-usage.js';
@@ -187,7 +188,8 @@ function readAssistant(entry: Record<string, unknown>, timeZone: string, at: num
   const real = model !== SYNTHETIC_MODEL;
   const facts: Fact[] = [];
   let next = mainChain && real && model !== null ? { ...state, model } : state;
-  const usage = usageFact(entry, message, model, at);
+  const answersPrompt = mainChain && real && (state.turn === 'prompted' || state.turn === 'unknown');
+  const usage = usageFact(entry, message, model, at, answersPrompt);
   if (usage) facts.push(usage);
   const limit = rateLimitFromErrorLine(entry, message, timeZone, at);
   if (limit) facts.push(limit);
@@ -213,27 +215,31 @@ function readUser(entry: Record<string, unknown>, at: number, state: TranscriptS
   return { facts: [], state };
 }
 
-function usageFact(entry: Record<string, unknown>, message: Record<string, unknown>, model: string | null, at: number): UsageObservedFact | null {
+function usageFact(
+  entry: Record<string, unknown>,
+  message: Record<string, unknown>,
+  model: string | null,
+  at: number,
+  answersPrompt: boolean,
+): UsageObservedFact | null {
   // Error placeholders carry zeros and no real model: nothing to count.
   if (model === SYNTHETIC_MODEL || !isRecord(message.usage)) return null;
-  const messageKey = messageKeyOf(entry, message);
-  if (messageKey === null) return null;
+  const messageId = nonEmptyString(message.id) ?? nonEmptyString(entry.uuid);
+  if (messageId === null) return null;
+  const identity = { messageId, requestId: nonEmptyString(entry.requestId) };
+  const claudeSessionId = nonEmptyString(entry.sessionId);
   return {
     kind: 'usage',
     source: SOURCE,
-    messageKey,
+    messageKey: messageKeyOf(identity),
+    ...identity,
     model: model ?? 'unknown',
     usage: usageFromApi(message.usage),
+    ...(claudeSessionId !== null ? { claudeSessionId } : {}),
     ...(entry.isSidechain === true ? { sidechain: true } : {}),
+    ...(answersPrompt ? { answersPrompt: true } : {}),
     at,
   };
-}
-
-function messageKeyOf(entry: Record<string, unknown>, message: Record<string, unknown>): string | null {
-  const id = nonEmptyString(message.id) ?? nonEmptyString(entry.uuid);
-  if (id === null) return null;
-  const requestId = nonEmptyString(entry.requestId);
-  return requestId === null ? id : `${id}:${requestId}`;
 }
 
 /** Versions ≤ 1.0.8 put each message's own cost on its line; the fact carries the running sum. */
@@ -316,7 +322,7 @@ function rateLimitFromApiError(error: Record<string, unknown>, message: string |
       source: SOURCE,
       severity: 'limit',
       limitKind: claim,
-      resetsAt: Number.isFinite(reset) && reset > 0 ? epochMs(reset) : (fromText?.resetsAt ?? null),
+      ...(Number.isFinite(reset) && reset > 0 ? { resetsAt: epochMs(reset) } : resetOfText(fromText)),
       ...(message !== null ? { text: message } : {}),
       at,
     };
@@ -357,7 +363,7 @@ function rateLimitFromErrorLine(
       source: SOURCE,
       severity: quota.status === 'rejected' ? 'limit' : 'warning',
       limitKind: limitKindFromClaim(quota.rateLimitType) ?? fromText?.limitKind ?? 'subscription',
-      resetsAt: quota.resetsAt ?? fromText?.resetsAt ?? null,
+      ...(quota.resetsAt !== null ? { resetsAt: quota.resetsAt } : resetOfText(fromText)),
       ...(text !== null ? { text } : {}),
       ...(quota.utilization !== undefined ? { utilization: quota.utilization } : {}),
       at,
@@ -407,10 +413,16 @@ function rateLimitFromText(text: string, timeZone: string, at: number): RateLimi
     severity: match.severity,
     limitKind: match.limitKind,
     resetsAt: match.resetsAt,
+    resetPrecision: match.resetPrecision,
     text: match.text,
     ...(match.utilization !== undefined ? { utilization: match.utilization } : {}),
     at,
   };
+}
+
+/** The reset a limit's text gave, as exact as the text was. */
+function resetOfText(fact: RateLimitObservedFact | null): Pick<RateLimitObservedFact, 'resetsAt' | 'resetPrecision'> {
+  return fact?.resetsAt == null ? { resetsAt: null } : { resetsAt: fact.resetsAt, ...(fact.resetPrecision ? { resetPrecision: fact.resetPrecision } : {}) };
 }
 
 /** The window a `rateLimitType` or representative-claim header names; null for one we do not know. */

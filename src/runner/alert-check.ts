@@ -1,7 +1,7 @@
 import { alertSettingsOf } from '../core/alert-rules.js';
 import type { LoadedConfig } from '../shared/config.js';
 import { takeUndelivered, type StoredAlert } from '../store/alerts.js';
-import { refreshHistory } from '../store/history-refresh.js';
+import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { deliverAlerts } from './alert-delivery.js';
 import { raiseCurrentAlerts } from './alert-raise.js';
@@ -13,7 +13,7 @@ export interface CheckResult {
 
 /** Evaluates every rule against the history (imported first), raises what is new and delivers it. */
 export async function checkAlerts(config: LoadedConfig['config'], env = process.env, now = Date.now()): Promise<CheckResult> {
-  const { db } = openForReading(env, now);
+  const { db } = openForReading(env);
   try {
     refreshHistory(db, config, env);
     const raised = raiseCurrentAlerts(db, config, { now, env, withBlock: true });

@@ -22,6 +22,8 @@ export class PrintObserver {
   private readonly stderrLines: LineSplitter;
   private readonly heldLimitFacts: Fact[] = [];
   private sawStructuredLimit = false;
+  /** Whether Claude answered the run's prompt yet: its first main-chain message makes the prompt a turn. */
+  private answered = false;
 
   constructor(private readonly options: PrintObserverOptions) {
     const rejectOversized = (bytes: number): void =>
@@ -69,7 +71,7 @@ export class PrintObserver {
 
   private onEvent(event: unknown): void {
     const now = this.options.now();
-    const facts = factsFromPrintEvent(event, now, this.source);
+    const facts = factsFromPrintEvent(event, now, this.source).map((fact) => this.markAnswer(fact));
     if (facts.some((fact) => fact.kind === 'rate-limit')) this.sawStructuredLimit = true;
     // The result of a failed run carries the message Claude showed; it names the window and reset.
     if (isRecord(event) && event.type === 'result' && event.is_error === true && typeof event.result === 'string') {
@@ -79,6 +81,12 @@ export class PrintObserver {
       }
     }
     if (facts.length > 0) this.options.emit(facts);
+  }
+
+  private markAnswer(fact: Fact): Fact {
+    if (fact.kind !== 'usage' || fact.sidechain === true || this.answered) return fact;
+    this.answered = true;
+    return { ...fact, answersPrompt: true };
   }
 
   private onTextLine(line: string): void {

@@ -126,11 +126,12 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   const isolation = chooseIsolation(request.isolation ?? null, env, prepared.config, logger);
   const startedAt = clock.now();
   const sessionWatch = setup ? await startSessionWatch(setup, { ...prepared, startedAt, clock, timeZone, emit, sessionId }) : null;
+  if (sessionWatch) emit.onSessionNamed((claudeSessionId) => sessionWatch.identify(claudeSessionId));
   if (screen) await screen.attach({ timeZone, now: () => clock.now(), emit }, logger);
   const extras = await startExtras({ claudePid: relay.pid, mode, cwd, env, config: prepared.config, startedAt, now: () => clock.now(), emit, logger });
 
   // Loaded only now, so the database driver loads while Claude starts instead of before it.
-  const { Recorder: RecorderClass } = await import('../store/recorder.js');
+  const [{ Recorder: RecorderClass }, { settleDeadSessions }] = await Promise.all([import('../store/recorder.js'), import('../history/open.js')]);
   const priceUsage = await loadPricing(prepared.config, logger);
   recorder = createRecorder(
     RecorderClass,
@@ -155,6 +156,8 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       clock,
       priceUsage,
       ...(extras ? { onStatusChange: extras.onStatusChange } : {}),
+      // Any run of ours settles runs that died without an end (kill -9), so none looks live for long.
+      onDatabaseOpen: (db) => settleDeadSessions(db, paths, env, clock.now()),
       ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}),
     },
   );
@@ -172,15 +175,16 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
 
   let finalState: SessionState | null = null;
   screen?.dispose();
-  try {
-    sessionWatch?.stop();
-  } catch (error) {
-    logger.error('session watch failed at end of session', error);
-  }
+  // The print output first: its last event may be what names the session whose transcript is read next.
   try {
     printObserver?.end(code !== 0);
   } catch (error) {
     logger.error('print observer failed at end of output', error);
+  }
+  try {
+    sessionWatch?.stop();
+  } catch (error) {
+    logger.error('session watch failed at end of session', error);
   }
   await extras?.end();
   try {
@@ -231,11 +235,11 @@ async function startExtras(options: SessionExtrasOptions): Promise<SessionExtras
 
 /**
  * Decides how the session finds its transcript and what that adds to Claude's arguments. Print
- * runs with JSON output need nothing. A failure here costs only the watching, never the run.
+ * runs with JSON output name it themselves; their transcript is read once they end. A failure
+ * here costs only the watching, never the run.
  */
 function planSessionWatch(prepared: Prepared, sessionId: string, logger: Logger): WatchSetup | null {
   const { info } = prepared;
-  if (info.print && info.outputFormat !== 'text') return null;
   try {
     const setup = prepareWatch({
       args: prepared.plain.args,
@@ -274,6 +278,7 @@ async function startSessionWatch(
       emit: context.emit,
       logger: context.logger,
       claimedElsewhere: () => claimedTranscripts(context.paths.sessionStateDir, context.sessionId, context.clock.now()),
+      resumes: context.info.resumes,
     });
     watch.start();
     return watch;
@@ -441,13 +446,22 @@ interface Emitter {
   (facts: Fact[]): void;
   /** The recorder is ready: hand it what arrived while it was loading. */
   flushTo(recorder: Recorder | null): void;
+  /** Told each Claude session a print run's JSON events name (at once, of one named already). */
+  onSessionNamed(listener: (claudeSessionId: string) => void): void;
 }
 
 /** Facts wait in memory until the recorder exists; if recording fails, it stops for the session. */
 function guardedEmitter(recorder: () => Recorder | null, logger: Logger): Emitter {
   let enabled = true;
   let waiting: Fact[] | null = [];
+  let named: ((claudeSessionId: string) => void) | null = null;
+  let lastNamed: string | null = null;
   const deliver = (facts: Fact[]): void => {
+    for (const fact of facts) {
+      if (fact.kind !== 'session-identified' || fact.source !== 'stream-json' || fact.claudeSessionId === lastNamed) continue;
+      lastNamed = fact.claudeSessionId;
+      named?.(lastNamed);
+    }
     if (!enabled) return;
     const target = recorder();
     if (target === null) {
@@ -462,6 +476,10 @@ function guardedEmitter(recorder: () => Recorder | null, logger: Logger): Emitte
     }
   };
   return Object.assign(deliver, {
+    onSessionNamed(listener: (claudeSessionId: string) => void) {
+      named = listener;
+      if (lastNamed !== null) listener(lastNamed);
+    },
     flushTo(target: Recorder | null) {
       const facts = waiting ?? [];
       waiting = null;

@@ -190,6 +190,7 @@ function toFact(match: RateLimitMatch, at: number): RateLimitObservedFact {
     severity: match.severity,
     limitKind: match.limitKind,
     resetsAt: match.resetsAt,
+    resetPrecision: match.resetPrecision,
     text: match.text,
     at,
   };

@@ -1,8 +1,10 @@
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Fact } from '../core/facts.js';
 import type { WatchPlan } from '../core/watch-plan.js';
 import { parseHookLine } from '../ingest/hook-event.js';
+import { costFigureBefore } from '../ingest/transcript-cost.js';
+import { transcriptLines } from '../ingest/transcript-file.js';
 import { finishTranscript, INITIAL_TRANSCRIPT_STATE, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
 import type { Logger } from '../shared/log.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
@@ -25,14 +27,14 @@ export interface SessionWatchOptions {
   claimedElsewhere?: () => ReadonlySet<string>;
   /** The project folders and their transcripts' sizes, taken before Claude started. */
   project?: ProjectSnapshot;
+  /** Claude was asked to continue or resume a session (`-c`, `--resume`). */
+  resumes?: boolean;
   pollMs?: number;
 }
 
 interface FollowedTranscript {
   follower: FileFollower;
   state: TranscriptState;
-  /** Claude's cost figure in the part of a resumed transcript written before we started. */
-  costBaseline: number;
 }
 
 const DEFAULT_POLL_MS = 250;
@@ -51,6 +53,12 @@ const STALE_INBOX_MS = 24 * 60 * 60_000;
 export class SessionWatch {
   private readonly inbox: FileFollower | null;
   private transcript: FollowedTranscript | null = null;
+  /** The session a print run named in its JSON events, read when Claude exits. */
+  private namedSession: string | null = null;
+  /** Every Claude session this run was told or read is its own. */
+  private readonly ownSessions = new Set<string>();
+  /** Every transcript followed so far: read already, so the final sweep leaves them alone. */
+  private readonly followedFiles = new Set<string>();
   private readonly snapshot: Map<string, number>;
   private readonly folders: string[];
   private timer: NodeJS.Timeout | null = null;
@@ -60,8 +68,9 @@ export class SessionWatch {
     const project = options.project ?? snapshotProject(options.env, options.cwd);
     this.folders = project.folders;
     this.snapshot = project.sizes;
-    // The hooks write to the inbox, and so does `cw statusline` whatever the plan: always followed.
-    this.inbox = new FileFollower({ file: options.inboxFile, onLine: (line) => this.readInboxLine(line) });
+    // The hooks write to the inbox, and so does `cw statusline` whatever the plan, but a print run
+    // with JSON output runs neither.
+    this.inbox = options.plan.method === 'stream' ? null : new FileFollower({ file: options.inboxFile, onLine: (line) => this.readInboxLine(line) });
   }
 
   get transcriptPath(): string | null {
@@ -69,11 +78,23 @@ export class SessionWatch {
   }
 
   start(): void {
+    // A print run's JSON events carry every count as it happens; its transcript is read once, at the end.
+    if (this.options.plan.method === 'stream') return;
     if (this.inbox) prepareInbox(this.options.inboxFile);
     const chosen = this.options.plan.claudeSessionId;
     if (chosen !== null && this.folders[0] !== undefined) this.follow(join(this.folders[0], `${chosen}.jsonl`), chosen);
     this.timer = setInterval(() => this.tick(), this.options.pollMs ?? DEFAULT_POLL_MS);
     this.timer.unref();
+  }
+
+  /**
+   * A print run named its Claude session: its transcript holds the final counts of every message
+   * (the events carry some before the output is done) and the model, which some versions' JSON
+   * leaves out.
+   */
+  identify(claudeSessionId: string): void {
+    this.ownSessions.add(claudeSessionId);
+    if (this.options.plan.method === 'stream' && !this.stopped) this.namedSession = claudeSessionId;
   }
 
   /** Claude exited: read what is left, close the last turn, remove the inbox. */
@@ -82,8 +103,51 @@ export class SessionWatch {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.guard('inbox', () => this.inbox?.finish());
+    if (this.namedSession !== null && this.folders[0] !== undefined) {
+      const named = this.namedSession;
+      this.guard('transcript', () => this.follow(join(this.folders[0]!, `${named}.jsonl`), named));
+    }
+    // A run shorter than one poll ends before the scan ever looked; it looks once more now.
+    if (this.transcript === null && this.options.plan.method !== 'stream') this.guard('transcript scan', () => this.scan(true));
     this.finishTranscript();
+    this.guard('transcript sweep', () => this.sweep());
     if (this.inbox) removeQuietly(this.options.inboxFile);
+  }
+
+  /**
+   * Claude does not always write a session where its name says: 2.0.0 continues a session in a
+   * new file whose lines carry the old session's id, and its hooks may name a file never
+   * written. Once Claude has exited, every other transcript of the project that grew while it
+   * ran is read from where it stood, keeping only lines of this run's sessions (and, for a
+   * resume, of the session that was continued). The ledger counts a message once however often
+   * it was read.
+   */
+  private sweep(): void {
+    const claimed = this.options.claimedElsewhere?.() ?? new Set<string>();
+    for (const folder of this.folders) {
+      for (const name of listTranscripts(folder)) {
+        const file = join(folder, name);
+        if (this.followedFiles.has(file) || claimed.has(file)) continue;
+        const stat = statQuietly(file);
+        const before = this.snapshot.get(file);
+        if (!stat || (before === undefined ? stat.mtimeMs < this.options.startedAt - CLOCK_SLACK_MS : stat.size <= before)) continue;
+        this.readOwnLines(file, before ?? 0, this.options.resumes === true && before !== undefined);
+      }
+    }
+  }
+
+  private readOwnLines(file: string, offset: number, continued: boolean): void {
+    let state = INITIAL_TRANSCRIPT_STATE;
+    const baseline = costFigureBefore(file, offset);
+    for (const line of transcriptLines(file, offset)) {
+      const result = parseTranscriptLine(line, { now: this.options.now(), timeZone: this.options.timeZone, state });
+      state = result.state;
+      const session = state.sessionId;
+      if (session === null || (!continued && !this.ownSessions.has(session))) continue;
+      this.ownSessions.add(session);
+      const facts = result.facts.filter((fact) => fact.kind !== 'session-identified' && fact.kind !== 'turn-completed');
+      this.options.emit(facts.map((fact) => (fact.kind === 'cost-reported' ? { ...fact, scope: file, baselineUsd: baseline } : fact)));
+    }
   }
 
   /** One round of reading; public so tests can drive it without timers. */
@@ -104,37 +168,35 @@ export class SessionWatch {
     if (this.transcript?.follower.file === file) return;
     this.finishTranscript();
     const startOffset = this.snapshot.get(file) ?? 0;
+    const sessionId = claudeSessionId ?? basename(file, '.jsonl');
     const followed: FollowedTranscript = {
       state: INITIAL_TRANSCRIPT_STATE,
-      costBaseline: startOffset > 0 ? lastReportedCost(file, startOffset) : 0,
       follower: new FileFollower({
         file,
         startOffset,
         onLine: (line) => this.readTranscriptLine(followed, line),
         onRestart: () => {
           followed.state = INITIAL_TRANSCRIPT_STATE;
-          followed.costBaseline = 0;
+          this.options.emit([{ kind: 'session-identified', source: 'transcript', claudeSessionId: sessionId, transcriptPath: file, transcriptOffset: 0, costBaselineUsd: 0 }]);
           this.options.logger.warn(`transcript ${file} shrank or was replaced; reading it again from the start`);
         },
         onOversizedLine: (bytes) => this.options.emit([{ kind: 'line-rejected', source: 'transcript', reason: `line of ${bytes} bytes skipped` }]),
       }),
     };
     this.transcript = followed;
-    const sessionId = claudeSessionId ?? basename(file, '.jsonl');
-    this.options.emit([{ kind: 'session-identified', source: 'transcript', claudeSessionId: sessionId, transcriptPath: file, transcriptOffset: startOffset }]);
+    this.followedFiles.add(file);
+    this.ownSessions.add(sessionId);
+    // What Claude's cumulative cost line said before we started: a resumed session's earlier spending.
+    const costBaselineUsd = costFigureBefore(file, startOffset);
+    this.options.emit([{ kind: 'session-identified', source: 'transcript', claudeSessionId: sessionId, transcriptPath: file, transcriptOffset: startOffset, costBaselineUsd }]);
     this.options.logger.debug(`following transcript ${file} from byte ${startOffset}`);
   }
 
   private readTranscriptLine(followed: FollowedTranscript, line: string): void {
     const result = parseTranscriptLine(line, { now: this.options.now(), timeZone: this.options.timeZone, state: followed.state });
     followed.state = result.state;
-    this.options.emit(result.facts.map((fact) => this.scoped(followed, fact)));
-  }
-
-  /** Cost figures are cumulative per transcript: each keeps its own scope, minus what came before us. */
-  private scoped(followed: FollowedTranscript, fact: Fact): Fact {
-    if (fact.kind !== 'cost-reported') return fact;
-    return { ...fact, costUsd: Math.max(0, fact.costUsd - followed.costBaseline), scope: followed.follower.file };
+    if (result.state.sessionId !== null) this.ownSessions.add(result.state.sessionId);
+    this.options.emit(result.facts.map((fact) => (fact.kind === 'cost-reported' ? { ...fact, scope: followed.follower.file } : fact)));
   }
 
   private finishTranscript(): void {
@@ -148,9 +210,9 @@ export class SessionWatch {
    * The fallback: a transcript created (or, for an old-style resume, grown) since we started, in
    * this project's folder, that no other live session follows. Named methods get a grace period.
    */
-  private scan(): void {
+  private scan(final = false): void {
     const { plan, startedAt } = this.options;
-    if (plan.method !== 'transcript-scan' && this.options.now() - startedAt < NAMED_GRACE_MS) return;
+    if (!final && plan.method !== 'transcript-scan' && this.options.now() - startedAt < NAMED_GRACE_MS) return;
     const claimed = this.options.claimedElsewhere?.() ?? new Set<string>();
     let best: { file: string; mtimeMs: number } | null = null;
     for (const folder of this.folders) {
@@ -174,35 +236,6 @@ export class SessionWatch {
       this.options.logger.error(`${part} reading failed`, error);
     }
   }
-}
-
-/** How far back a resumed transcript is searched for its last cost line (Claude writes one at each exit). */
-const COST_LOOKBACK_BYTES = 32 * 1024 * 1024;
-
-/** The newest cumulative cost line in the first `endOffset` bytes; 0 when there is none. */
-function lastReportedCost(file: string, endOffset: number): number {
-  let text: string;
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const start = Math.max(0, endOffset - COST_LOOKBACK_BYTES);
-      const buffer = Buffer.alloc(endOffset - start);
-      const read = readSync(fd, buffer, 0, buffer.length, start);
-      text = buffer.subarray(0, read).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return 0;
-  }
-  let cost = 0;
-  for (const line of text.split('\n')) {
-    if (!line.includes('"cost-state"')) continue;
-    for (const fact of parseTranscriptLine(line, { now: 0, timeZone: 'UTC' }).facts) {
-      if (fact.kind === 'cost-reported') cost = fact.costUsd;
-    }
-  }
-  return cost;
 }
 
 /** The inbox exists, owner-only, before Claude can run a hook; old ones of crashed runs are removed. */

@@ -45,7 +45,9 @@ export function prepareWatch(options: {
 }): WatchSetup {
   const { env, cwd, config, paths } = options;
   const inboxFile = inboxFileOf(paths, options.sessionId);
-  const claude = detectClaudeVersion(options.realClaude, { cacheFile: join(paths.stateDir, 'claude-versions.json'), env });
+  // Print runs with JSON output name their session themselves: no version needs asking.
+  const streams = options.info.print && options.info.outputFormat !== 'text';
+  const claude: ClaudeVersion = streams ? { version: null, source: 'unknown' } : detectClaudeVersion(options.realClaude, { cacheFile: join(paths.stateDir, 'claude-versions.json'), env });
   const plan = planWatch({
     args: options.args,
     info: options.info,

@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 
 /**
  * Limits are per account, not per session: once one session meets the 5-hour limit, every other
- * session of that account will too. The rate_limits table is where all sessions see it. A limit
+ * session of that account will too. The ledger's limits table is where all sessions see it. A limit
  * is in force until its reset time, or until a later answer proves it over; one that came
  * without a reset time is trusted for a bounded while only.
  */
@@ -16,7 +16,8 @@ const UNTIMED_HOLD_MS: Partial<Record<LimitKind, number>> = {
 const DEFAULT_UNTIMED_HOLD_MS = 5 * 60 * 60_000;
 
 interface LimitRow {
-  session_id: string;
+  run_id: string | null;
+  claude_session_id: string | null;
   kind: string;
   resets_at: number | null;
   text: string | null;
@@ -30,7 +31,7 @@ export function limitsInForce(db: Db, account: string | null, now: number): Acco
   const oldest = now - DEFAULT_UNTIMED_HOLD_MS;
   const rows = db
     .prepare(
-      `SELECT session_id, kind, resets_at, text, observed_at, source FROM rate_limits
+      `SELECT run_id, claude_session_id, kind, resets_at, text, observed_at, sources AS source FROM limits
        WHERE account = ? AND severity = 'limit' AND cleared_at IS NULL
          AND (resets_at > ? OR (resets_at IS NULL AND observed_at > ?))
        ORDER BY observed_at DESC LIMIT 100`,
@@ -45,13 +46,14 @@ export function limitsInForce(db: Db, account: string | null, now: number): Acco
     byKind.set(row.kind, reports.reduce((best, other) => (detail(other) > detail(best) ? other : best)));
   }
   return [...byKind.values()]
-    .map((row) => ({ kind: row.kind as LimitKind, resetsAt: row.resets_at, text: row.text, observedAt: row.observed_at, sessionId: row.session_id }))
+    .map((row) => ({ kind: row.kind as LimitKind, resetsAt: row.resets_at, text: row.text, observedAt: row.observed_at, sessionId: row.run_id ?? row.claude_session_id ?? '' }))
     .sort((a, b) => (a.resetsAt ?? Infinity) - (b.resetsAt ?? Infinity));
 }
 
 /** A reset time beats none, and a structured source beats words read off the screen (minutes only). */
 function detail(row: LimitRow): number {
-  return (row.resets_at !== null ? 2 : 0) + (row.source !== 'screen' && row.source !== 'print-text' ? 1 : 0);
+  const structured = row.source.split(',').some((source) => source !== 'screen' && source !== 'print-text');
+  return (row.resets_at !== null ? 2 : 0) + (structured ? 1 : 0);
 }
 
 /** Sources report one event several times; a report that names no window echoes a nearby one that does. */
@@ -67,7 +69,8 @@ export function livePeers(db: Db, account: string | null, ownId: string): Accoun
   if (account === null) return [];
   const rows = db
     .prepare(
-      `SELECT id, status, COALESCE(project_path, cwd) AS project, cost_usd, started_at FROM sessions
+      `SELECT id, status, COALESCE(project_path, cwd) AS project,
+         COALESCE(reported_cost_usd, (SELECT SUM(cost_usd) FROM messages WHERE run_id = sessions.id)) AS cost_usd, started_at FROM sessions
        WHERE account = ? AND id != ? AND status IN ('ACTIVE', 'RATE_LIMITED') ORDER BY started_at DESC LIMIT 50`,
     )
     .all(account, ownId) as { id: string; status: string; project: string; cost_usd: number | null; started_at: number }[];
@@ -78,32 +81,7 @@ export function livePeers(db: Db, account: string | null, ownId: string): Accoun
 export function allLimitsInForce(db: Db, now: number): (AccountLimit & { account: string | null })[] {
   // Limits without an account belong to isolated sessions: kept to themselves.
   const accounts = db
-    .prepare(`SELECT DISTINCT account FROM rate_limits WHERE account IS NOT NULL AND severity = 'limit' AND observed_at > ?`)
+    .prepare(`SELECT DISTINCT account FROM limits WHERE account IS NOT NULL AND severity = 'limit' AND observed_at > ?`)
     .all(now - 8 * 24 * 60 * 60_000) as { account: string }[];
   return accounts.flatMap(({ account }) => limitsInForce(db, account, now).map((limit) => ({ ...limit, account })));
-}
-
-/**
- * Claude answered with `model` at `answeredAt`: the limits seen before then that would have
- * stopped that answer are over. A weekly Opus limit is not lifted by a Sonnet answer.
- */
-export function clearAnsweredLimits(db: Db, account: string | null, model: string | null, answeredAt: number, now: number): number {
-  if (account === null) return 0;
-  const kinds = kindsLiftedBy(model);
-  const placeholders = kinds.map(() => '?').join(', ');
-  const result = db
-    .prepare(
-      `UPDATE rate_limits SET cleared_at = ?
-       WHERE account = ? AND severity = 'limit' AND cleared_at IS NULL AND observed_at < ? AND kind IN (${placeholders})`,
-    )
-    .run(now, account, answeredAt, ...kinds);
-  return result.changes;
-}
-
-function kindsLiftedBy(model: string | null): LimitKind[] {
-  const kinds: LimitKind[] = ['five_hour', 'seven_day', 'overage', 'subscription', 'api_rate_limit', 'server_rate_limit', 'credits'];
-  const name = (model ?? '').toLowerCase();
-  if (name.includes('opus')) kinds.push('seven_day_opus');
-  if (name.includes('sonnet')) kinds.push('seven_day_sonnet');
-  return kinds;
 }

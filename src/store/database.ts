@@ -54,7 +54,9 @@ export function migrate(db: Db): void {
   // IMMEDIATE takes the write lock first, so two processes cannot both apply a migration.
   db.transaction(() => {
     for (let version = currentVersion(db); version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
+      const migration = MIGRATIONS[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     }
   }).immediate();

@@ -3,10 +3,10 @@ import { SYNTHETIC_MODEL } from '../core/usage-report.js';
 import type { Db } from './database.js';
 
 /**
- * Every Claude session in the history, whether we wrapped it, imported its transcript, or both:
- * tokens and cost come from the imported messages (each counted once), the context (session type,
- * place, status) from the wrapped session when there is one. Claude's own cost figure, where its
- * transcript gives one, is the session's cost; ours stays beside it.
+ * Every Claude session in the history, whether we wrapped its runs, imported its transcript, or
+ * both: tokens, turns and cost are the ledger's (each message once, at the cost that stands for
+ * it), the context (session type, place, status) the runs' when there are some. A run whose Claude
+ * session never became known is a session of its own.
  */
 export interface HistorySession {
   claudeSessionId: string | null;
@@ -70,85 +70,67 @@ interface Row {
   cache_creation: number | null;
   cache_read: number | null;
   cost: number | null;
-  reported: number | null;
+  computed: number | null;
   turns: number | null;
+  reported: number | null;
   prompts: number | null;
-  wrapped_turns: number | null;
-  wrapped_cost: number | null;
   wrapped_model: string | null;
-  wrapped_input: number | null;
-  wrapped_output: number | null;
-  wrapped_cache_creation: number | null;
-  wrapped_cache_read: number | null;
 }
 
+const USAGE_COLUMNS = `COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation,
+  SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost, SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns,
+  MIN(at) AS first_at, MAX(at) AS last_at, GROUP_CONCAT(DISTINCT model) AS models, MAX(cwd) AS cwd`;
+
 export function listHistorySessions(db: Db, options: { claudeSessionId?: string } = {}): HistorySession[] {
-  const filter = options.claudeSessionId === undefined ? '' : 'WHERE ids.claude_session_id = @id';
-  const unidentified = options.claudeSessionId === undefined ? 'UNION ALL SELECT * FROM unidentified' : '';
+  const only = options.claudeSessionId ?? null;
   const rows = db
     .prepare(
-      `WITH ids AS (
-         SELECT claude_session_id FROM messages WHERE claude_session_id IS NOT NULL
-         UNION SELECT claude_session_id FROM sessions WHERE claude_session_id IS NOT NULL
-       ),
-       usage AS (
-         SELECT claude_session_id, COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
-           SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost,
-           MIN(at) AS first_at, MAX(at) AS last_at, GROUP_CONCAT(DISTINCT model) AS models, MAX(cwd) AS cwd
-         FROM messages GROUP BY claude_session_id
+      `WITH usage AS (
+         SELECT claude_session_id, ${USAGE_COLUMNS} FROM messages WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id
        ),
        files AS (
-         SELECT claude_session_id, SUM(turns) AS turns, SUM(prompts) AS prompts, SUM(reported_cost_usd) AS reported, MAX(cwd) AS cwd,
-           MAX(claude_version) AS claude_version
+         SELECT claude_session_id, SUM(prompts) AS prompts, SUM(reported_cost_usd) AS reported, MAX(cwd) AS cwd, MAX(claude_version) AS claude_version
          FROM transcript_files GROUP BY claude_session_id
        ),
        wrapped AS (
          SELECT claude_session_id, GROUP_CONCAT(id) AS wrapped_ids, MAX(session_type) AS session_type, MAX(COALESCE(project_path, cwd)) AS cwd,
            MAX(status) AS status, MAX(isolation_key) AS isolation_key, MAX(place_kind) AS place_kind, MIN(started_at) AS started,
-           MAX(git_branch) AS git_branch, MAX(claude_version) AS claude_version,
-           MAX(ended_at) AS ended, SUM(num_turns) AS turns, SUM(cost_usd) AS cost, MAX(model) AS model, SUM(input_tokens) AS input,
-           SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read
+           MAX(git_branch) AS git_branch, MAX(claude_version) AS claude_version, MAX(ended_at) AS ended, MAX(model) AS model,
+           CASE WHEN COUNT(reported_cost_usd) = COUNT(*) THEN SUM(reported_cost_usd) END AS reported
          FROM sessions WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id
        ),
-       -- A run whose Claude session never became known is a session of its own.
-       unidentified AS (
-         SELECT NULL AS claude_session_id, id AS wrapped_ids, COALESCE(project_path, cwd) AS cwd, session_type, status, isolation_key,
-           place_kind, git_branch, claude_version, NULL AS first_at, NULL AS last_at, started_at AS wrapped_started, ended_at AS wrapped_ended, NULL AS models,
-           NULL AS messages, NULL AS input, NULL AS output, NULL AS cache_creation, NULL AS cache_read, NULL AS cost, NULL AS reported,
-           NULL AS turns, NULL AS prompts, num_turns AS wrapped_turns, cost_usd AS wrapped_cost, model AS wrapped_model,
-           input_tokens AS wrapped_input, output_tokens AS wrapped_output, cache_creation_tokens AS wrapped_cache_creation,
-           cache_read_tokens AS wrapped_cache_read
-         FROM sessions WHERE claude_session_id IS NULL
-       )
+       ids AS (SELECT claude_session_id FROM usage UNION SELECT claude_session_id FROM wrapped)
        SELECT * FROM (
-       SELECT ids.claude_session_id, wrapped.wrapped_ids, COALESCE(wrapped.cwd, usage.cwd, files.cwd) AS cwd, wrapped.session_type,
-         wrapped.status, wrapped.isolation_key, wrapped.place_kind, wrapped.git_branch,
-         COALESCE(wrapped.claude_version, files.claude_version) AS claude_version, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
-         wrapped.ended AS wrapped_ended, usage.models, usage.messages, usage.input, usage.output, usage.cache_creation, usage.cache_read,
-         usage.cost, files.reported, files.turns, files.prompts, wrapped.turns AS wrapped_turns, wrapped.cost AS wrapped_cost,
-         wrapped.model AS wrapped_model, wrapped.input AS wrapped_input, wrapped.output AS wrapped_output,
-         wrapped.cache_creation AS wrapped_cache_creation, wrapped.cache_read AS wrapped_cache_read
-       FROM ids
-       LEFT JOIN usage ON usage.claude_session_id = ids.claude_session_id
-       LEFT JOIN files ON files.claude_session_id = ids.claude_session_id
-       LEFT JOIN wrapped ON wrapped.claude_session_id = ids.claude_session_id
-       ${filter}
-       ${unidentified}
+         SELECT ids.claude_session_id, wrapped.wrapped_ids, COALESCE(wrapped.cwd, usage.cwd, files.cwd) AS cwd, wrapped.session_type,
+           wrapped.status, wrapped.isolation_key, wrapped.place_kind, wrapped.git_branch,
+           COALESCE(wrapped.claude_version, files.claude_version) AS claude_version, usage.first_at, usage.last_at, wrapped.started AS wrapped_started,
+           wrapped.ended AS wrapped_ended, usage.models, usage.messages, usage.input, usage.output, usage.cache_creation, usage.cache_read,
+           usage.cost, usage.computed, usage.turns, COALESCE(files.reported, wrapped.reported) AS reported, files.prompts, wrapped.model AS wrapped_model
+         FROM ids
+         LEFT JOIN usage ON usage.claude_session_id = ids.claude_session_id
+         LEFT JOIN files ON files.claude_session_id = ids.claude_session_id
+         LEFT JOIN wrapped ON wrapped.claude_session_id = ids.claude_session_id
+         WHERE @only IS NULL OR ids.claude_session_id = @only
+         UNION ALL
+         -- A run whose Claude session never became known is a session of its own.
+         SELECT NULL, s.id, COALESCE(s.project_path, s.cwd), s.session_type, s.status, s.isolation_key, s.place_kind, s.git_branch, s.claude_version,
+           u.first_at, u.last_at, s.started_at, s.ended_at, u.models, u.messages, u.input, u.output, u.cache_creation, u.cache_read, u.cost,
+           u.computed, u.turns, s.reported_cost_usd, NULL, s.model
+         FROM sessions AS s LEFT JOIN (SELECT run_id, ${USAGE_COLUMNS} FROM messages WHERE run_id IS NOT NULL GROUP BY run_id) AS u ON u.run_id = s.id
+         WHERE s.claude_session_id IS NULL AND @only IS NULL
        )
        ORDER BY COALESCE(first_at, wrapped_started) DESC`,
     )
-    .all(options.claudeSessionId === undefined ? {} : { id: options.claudeSessionId }) as Row[];
+    .all({ only }) as Row[];
   return rows.map(sessionOfRow);
 }
 
 function sessionOfRow(row: Row): HistorySession {
   const wrappedSessionIds = row.wrapped_ids ? row.wrapped_ids.split(',') : [];
-  const imported = (row.messages ?? 0) > 0;
-  const computed = row.cost ?? 0;
-  // Without an imported transcript, the wrapped run's own record is all there is.
-  const reported = row.reported ?? (imported ? null : row.wrapped_cost);
+  const imported = row.prompts !== null;
   const started = minDefined(row.first_at, row.wrapped_started);
   const ended = maxDefined(row.last_at, row.wrapped_ended);
+  const models = (row.models ?? '').split(',').filter((model) => model !== SYNTHETIC_MODEL && model !== 'unknown' && model !== '');
   return {
     claudeSessionId: row.claude_session_id,
     wrappedSessionIds,
@@ -162,17 +144,16 @@ function sessionOfRow(row: Row): HistorySession {
     claudeVersion: row.claude_version,
     startedAt: started === null ? null : new Date(started).toISOString(),
     endedAt: ended === null ? null : new Date(ended).toISOString(),
-    models: imported ? (row.models ?? '').split(',').filter((model) => model !== SYNTHETIC_MODEL && model !== '') : row.wrapped_model ? [row.wrapped_model] : [],
+    models: models.length > 0 ? models : row.wrapped_model ? [row.wrapped_model] : [],
     messages: row.messages ?? 0,
-    // The messages when a transcript was imported; else what the wrapped runs recorded.
-    inputTokens: (imported ? row.input : row.wrapped_input) ?? 0,
-    outputTokens: (imported ? row.output : row.wrapped_output) ?? 0,
-    cacheCreationTokens: (imported ? row.cache_creation : row.wrapped_cache_creation) ?? 0,
-    cacheReadTokens: (imported ? row.cache_read : row.wrapped_cache_read) ?? 0,
-    costUsd: reported ?? (imported ? computed : null),
-    computedCostUsd: computed,
-    reportedCostUsd: reported,
-    turns: Math.max(row.turns ?? 0, row.wrapped_turns ?? 0),
+    inputTokens: row.input ?? 0,
+    outputTokens: row.output ?? 0,
+    cacheCreationTokens: row.cache_creation ?? 0,
+    cacheReadTokens: row.cache_read ?? 0,
+    costUsd: row.messages ? row.cost : row.reported,
+    computedCostUsd: row.computed ?? 0,
+    reportedCostUsd: row.reported,
+    turns: row.turns ?? 0,
     prompts: row.prompts ?? 0,
   };
 }

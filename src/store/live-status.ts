@@ -2,7 +2,6 @@ import type { SessionView } from '../core/session-view.js';
 import type { Paths } from '../shared/paths.js';
 import { allLimitsInForce } from './account-limits.js';
 import type { Db } from './database.js';
-import { openForReading } from './reader.js';
 import { listSessions } from './session-rows.js';
 import { readStateDocument, type StateDocument } from './state-files.js';
 
@@ -29,17 +28,7 @@ export interface LiveStatusOptions {
   singleSession?: boolean;
 }
 
-/** Live sessions and limits as the database and current_session.json show them now. */
-export function collectLiveStatus(env = process.env, now = Date.now(), options: LiveStatusOptions = {}): LiveStatus {
-  const { db, paths } = openForReading(env, now);
-  try {
-    return readLiveStatus(db, paths, now, options);
-  } finally {
-    db.close();
-  }
-}
-
-/** The same from a database the caller opened (and closes). */
+/** Live sessions and limits as the database and current_session.json show them now, from a database the caller opened (and closes). */
 export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile'>, now: number, options: LiveStatusOptions = {}): LiveStatus {
   const current = readStateDocument(paths.currentStateFile);
   let live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });

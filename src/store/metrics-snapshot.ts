@@ -59,7 +59,10 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
   }
 
   for (const row of db
-    .prepare(`SELECT COALESCE(project_path, cwd) AS project, COALESCE(session_type, 'none') AS kind, SUM(num_turns) AS turns FROM sessions GROUP BY 1, 2`)
+    .prepare(
+      `SELECT COALESCE(s.project_path, s.cwd, m.cwd, '') AS project, COALESCE(s.session_type, 'none') AS kind, SUM(m.answers_prompt) AS turns
+       FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id GROUP BY 1, 2`,
+    )
     .all() as Array<{ project: string; kind: string; turns: number }>) {
     samples.push({ key: 'turns', labels: { ...machine, project: label(row.project), session_kind: row.kind }, value: row.turns });
   }

@@ -1,8 +1,14 @@
+import type { Database } from 'better-sqlite3';
+import { moveToLedger } from './ledger-migration.js';
+
+/** SQL, or a step that also reads what it moves (run inside the migration's transaction). */
+export type Migration = string | ((db: Database) => void);
+
 /**
  * Schema changes, in order. A migration is never edited once released: add a new one.
  * The database's `user_version` is the number of migrations applied.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE sessions (
     id TEXT PRIMARY KEY,
@@ -241,4 +247,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alerts_by_rule ON alerts (rule, created_at DESC);
   `,
+  // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
+  // (see ledger-migration.ts).
+  moveToLedger,
 ];

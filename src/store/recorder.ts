@@ -3,6 +3,7 @@ import {
   createSessionState,
   reduceSession,
   refreshSession,
+  usageOfUnseenRun,
   type PriceUsage,
   type SessionContext,
   type SessionState,
@@ -17,9 +18,10 @@ import { machineName } from '../shared/identity.js';
 import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
-import { clearAnsweredLimits, limitsInForce, livePeers } from './account-limits.js';
+import { MessageBook, type BookEntry } from '../core/message-book.js';
+import { limitsInForce, livePeers } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
-import { recoverInterruptedSessions } from './recovery.js';
+import { Ledger, type LedgerLimit, type LedgerMessage } from './ledger.js';
 import { appendEvents, upsertSession } from './session-rows.js';
 import {
   mayWriteCurrent,
@@ -44,6 +46,8 @@ export interface RecorderOptions {
   finalBusyTimeoutMs?: number;
   /** How often the limits other sessions saw are looked up. */
   accountLimitsPollMs?: number;
+  /** Given the database once it opens, for work that shares the connection (settling runs that died). */
+  onDatabaseOpen?: (db: Db) => void;
   /** Told each time the session's status changes, with the state document just written. */
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
 }
@@ -77,6 +81,11 @@ const OPEN_RETRY_MS = 200;
 export class Recorder {
   private state: SessionState;
   private db: Db | null = null;
+  private ledger: Ledger | null = null;
+  /** The messages this run has seen, for placing each report against what came before. */
+  private readonly book: MessageBook;
+  /** This run's share of Claude's figure as the ledger last settled it. */
+  private settledShare: number | null = null;
   private dbDisabled = false;
   private stateFilesDisabled = false;
   private pending: { fact: Fact; at: number }[] = [];
@@ -102,6 +111,7 @@ export class Recorder {
     private readonly options: RecorderOptions,
   ) {
     this.state = createSessionState(context);
+    this.book = new MessageBook(context.id, context.startedAt);
     this.priceUsage = options.priceUsage ?? defaultPriceUsage;
     this.currentFile = options.currentStateFile ?? options.paths.currentStateFile;
     this.sessionFile = sessionStateFile(options.paths.sessionStateDir, context.id);
@@ -139,7 +149,8 @@ export class Recorder {
     if (this.finished || facts.length === 0) return;
     const now = this.options.clock.now();
     for (const observed of facts) {
-      const fact = rejectUnrepresentableTimes(observed);
+      const fact = this.placeUsage(rejectUnrepresentableTimes(observed));
+      if (fact === null) continue;
       const next = reduceSession(this.state, fact, now, this.priceUsage);
       this.queue(fact, now);
       if (next === this.state) continue;
@@ -152,6 +163,23 @@ export class Recorder {
     this.scheduleWrite();
   }
 
+  /** A usage report placed in the run's book (null when it changes nothing); any other fact as it is. */
+  private placeUsage(fact: Fact): Fact | null {
+    if (fact.kind !== 'usage') return fact;
+    const ledger = this.ledger;
+    return this.book.place(fact, ledger === null ? undefined : (messageId) => this.lookupQuietly(ledger, messageId));
+  }
+
+  /** What the ledger holds of a message; a busy or broken database only means the write will tell instead. */
+  private lookupQuietly(ledger: Ledger, messageId: string): ReturnType<Ledger['lookup']> {
+    try {
+      return ledger.lookup(messageId);
+    } catch (error) {
+      this.options.logger.debug('ledger lookup failed; the write will place the message', describeError(error));
+      return [];
+    }
+  }
+
   private flushNow(): void {
     if (this.writeTimer) clearTimeout(this.writeTimer);
     this.writeTimer = null;
@@ -161,6 +189,7 @@ export class Recorder {
   /** Claude exited: record the end, write everything, release every resource. */
   finish(fact: Extract<Fact, { kind: 'child-exited' }>): SessionState {
     if (this.finished) return this.state;
+    this.observe(usageOfUnseenRun(this.state, fact.at));
     this.state = reduceSession(this.state, fact, fact.at, this.priceUsage);
     this.queue(fact, fact.at);
     this.finished = true;
@@ -218,19 +247,15 @@ export class Recorder {
       this.disableDatabase(error);
       return;
     }
-    this.settleDeadSessions();
-  }
-
-  /**
-   * Any run of ours settles sessions that died without an end (kill -9), so they never look live
-   * for long. Best effort: another session holding the lock only postpones it to the next run.
-   */
-  private settleDeadSessions(): void {
-    if (!this.db) return;
-    try {
-      recoverInterruptedSessions(this.db, this.options.paths.sessionStateDir, this.options.clock.now(), { priceUsage: this.priceUsage });
-    } catch (error) {
-      this.options.logger.debug('dead sessions not settled now', describeError(error));
+    this.guard('database', () => {
+      this.ledger = new Ledger(this.db!, this.priceUsage);
+    });
+    if (this.db && this.options.onDatabaseOpen) {
+      try {
+        this.options.onDatabaseOpen(this.db);
+      } catch (error) {
+        this.options.logger.debug('work on opening the database failed', describeError(error));
+      }
     }
   }
 
@@ -286,20 +311,28 @@ export class Recorder {
 
   private writeDatabase(now: number): void {
     const db = this.db;
-    if (!db || this.dbDisabled) return;
+    const ledger = this.ledger;
+    if (!db || !ledger || this.dbDisabled) return;
     const batch = this.pending;
+    const entries = this.book.takeDirty();
+    let corrections: Fact[] = [];
     try {
-      db.transaction(() => {
+      corrections = db.transaction(() => {
         upsertSession(db, this.state, now);
-        appendEvents(db, this.state.id, this.state.account, batch);
+        const taken = this.writeMessages(ledger, entries, now);
+        for (const { fact } of batch) if (fact.kind === 'rate-limit') ledger.writeLimit(this.ledgerLimit(fact));
+        appendEvents(db, this.state.id, batch);
         const answeredAt = this.state.lastAnswerAt;
         if (answeredAt !== null && answeredAt > this.clearedUpTo) {
-          clearAnsweredLimits(db, this.state.account, this.state.model, answeredAt, now);
+          ledger.clearAnsweredLimits(this.state.account, this.state.model, answeredAt, now);
           this.clearedUpTo = answeredAt;
         }
+        this.settleCosts(ledger);
+        return taken;
       }).immediate();
       this.pending = this.pending.slice(batch.length);
     } catch (error) {
+      this.book.restoreDirty(entries);
       // Another session holds the lock: keep the facts and try again on the next write.
       if (isBusy(error) && !this.finished) {
         this.dirty = true;
@@ -307,7 +340,82 @@ export class Recorder {
         return;
       }
       this.disableDatabase(error);
+      return;
     }
+    this.applyCorrections(corrections, now);
+  }
+
+  /**
+   * The run's changed messages, written to the ledger under its claim. A message the ledger knew
+   * as earlier work, though the book counted it (it could not look it up in time), is taken back
+   * out of the run's totals by the facts returned.
+   */
+  private writeMessages(ledger: Ledger, entries: readonly BookEntry[], now: number): Fact[] {
+    const claim = { runId: this.state.id, runStartedAt: this.state.startedAt };
+    const corrections: Fact[] = [];
+    for (const entry of entries) {
+      const { inherited } = ledger.writeMessage(this.ledgerMessage(entry, now), claim);
+      if (inherited && !entry.inherited) {
+        const correction = this.book.markInherited(entry);
+        if (correction) corrections.push(correction);
+      }
+    }
+    return corrections;
+  }
+
+  private applyCorrections(corrections: readonly Fact[], now: number): void {
+    if (corrections.length === 0) return;
+    for (const fact of corrections) this.state = reduceSession(this.state, fact, now, this.priceUsage);
+    this.dirty = true;
+    this.scheduleWrite();
+  }
+
+  /**
+   * Claude's figure for this run shared out over its messages: when the figure changes and when
+   * the run ends (its messages are complete then); not on every write, which would cost a pass
+   * over the run's messages each time.
+   */
+  private settleCosts(ledger: Ledger): void {
+    const share = this.state.reportedCostUsd;
+    if (!this.finished && share === this.settledShare) {
+      ledger.forgetTouched();
+      return;
+    }
+    ledger.noteRunFigure(this.state.id);
+    ledger.settle();
+    this.settledShare = share;
+  }
+
+  private ledgerMessage(entry: BookEntry, now: number): LedgerMessage {
+    return {
+      messageId: entry.messageId,
+      requestId: entry.requestId,
+      claudeSessionId: entry.claudeSessionId ?? this.state.claudeSessionId,
+      file: null,
+      cwd: this.state.projectPath ?? this.state.cwd,
+      model: entry.model,
+      at: entry.at ?? now,
+      usage: entry.usage,
+      sidechain: entry.sidechain,
+      answersPrompt: entry.answersPrompt,
+    };
+  }
+
+  private ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>): LedgerLimit {
+    return {
+      kind: fact.limitKind,
+      severity: fact.severity,
+      resetsAt: fact.resetsAt,
+      resetPrecision: fact.resetPrecision ?? 'second',
+      text: fact.text ?? null,
+      source: fact.source,
+      utilization: fact.utilization ?? null,
+      observedAt: fact.at,
+      account: this.state.account,
+      claudeSessionId: this.state.claudeSessionId,
+      runId: this.state.id,
+      file: null,
+    };
   }
 
   private writeStateFiles(now: number, claimCurrent: boolean): void {
@@ -342,6 +450,7 @@ export class Recorder {
 
   private disableDatabase(error: unknown): void {
     this.dbDisabled = true;
+    this.ledger = null;
     this.pending = [];
     this.report(`session not saved to the database: ${describeError(error)}`);
     this.options.logger.error('database disabled for this session', error);
@@ -378,6 +487,7 @@ export class Recorder {
   private close(): void {
     const db = this.db;
     this.db = null;
+    this.ledger = null;
     if (!db) return;
     try {
       db.close();

@@ -7,13 +7,15 @@ import { isoTime as iso, type SessionView } from '../core/session-view.js';
 
 export type SessionRecord = SessionView;
 
+/**
+ * Run rows: one per wrapped run, with what the run was (mode, place, start, end, exit) and what
+ * Claude reported for it. Its usage is not here: it is what the run added to the ledger.
+ */
 const COLUMNS = `id, claude_session_id, status, mode, session_type, project_path, cwd, argv, pid, host, user_name,
-  claude_version, transcript_path, model, models, started_at, ended_at, duration_ms, duration_api_ms, exit_code,
-  signal, cost_usd, cost_source, reported_cost_usd, computed_cost_usd, unpriced_models, num_turns, input_tokens,
-  output_tokens, cache_creation_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
-  tokens_source, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
+  claude_version, transcript_path, model, started_at, ended_at, duration_ms, duration_api_ms, exit_code,
+  signal, reported_cost_usd, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
   heartbeat_at, updated_at, account, identify_method, transcript_offset, isolation, isolation_key, place_kind, place,
-  git_branch, cpu_ms, peak_rss_bytes`;
+  git_branch, cpu_ms, peak_rss_bytes, claude_num_turns, claude_model_totals`;
 
 const PARAMS = COLUMNS.split(',').map((column) => `@${column.trim()}`).join(', ');
 const UPDATES = COLUMNS.split(',')
@@ -30,35 +32,107 @@ export function upsertSession(db: Db, state: SessionState, heartbeatAt: number):
   );
 }
 
-export function appendEvents(db: Db, sessionId: string, account: string | null, facts: readonly { fact: Fact; at: number }[]): void {
-  if (facts.length === 0) return;
+/**
+ * The run's event log. Usage is the ledger's, and limits are written there too; the log keeps
+ * what happened (start, prompts, answers, limits as they were seen, errors, end).
+ */
+export function appendEvents(db: Db, sessionId: string, facts: readonly { fact: Fact; at: number }[]): void {
+  const logged = facts.filter(({ fact }) => fact.kind !== 'usage');
+  if (logged.length === 0) return;
   const insertEvent = db.prepare('INSERT INTO events (session_id, at, kind, source, data) VALUES (?, ?, ?, ?, ?)');
-  const insertLimit = db.prepare(
-    `INSERT INTO rate_limits (session_id, account, observed_at, kind, severity, resets_at, text, source, utilization)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (const { fact, at } of facts) {
-    insertEvent.run(sessionId, at, fact.kind, fact.source, JSON.stringify(fact));
-    if (fact.kind === 'rate-limit') {
-      insertLimit.run(sessionId, account, fact.at, fact.limitKind, fact.severity, fact.resetsAt, fact.text ?? null, fact.source, fact.utilization ?? null);
-    }
-  }
+  for (const { fact, at } of logged) insertEvent.run(sessionId, at, fact.kind, fact.source, JSON.stringify(fact));
 }
 
+/** What a run added to the ledger, summed. */
+interface RunUsage {
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  computedCostUsd: number;
+  turns: number;
+  /** Models in the order of their share of the run's cost, the main loop's first. */
+  models: string[];
+  unpricedModels: string[];
+}
+
+/** Runs, newest first, each with what it added to the ledger. */
 export function listSessions(db: Db, options: { limit?: number; statuses?: SessionStatus[] } = {}): SessionRecord[] {
   const where = options.statuses?.length ? `WHERE status IN (${options.statuses.map(() => '?').join(', ')})` : '';
   const limit = options.limit && options.limit > 0 ? `LIMIT ${Math.floor(options.limit)}` : '';
   const rows = db
     .prepare(`SELECT ${COLUMNS} FROM sessions ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
     .all(...(options.statuses ?? [])) as Row[];
-  return rows.map(recordFromRow);
+  const usage = runUsage(db, rows.map((row) => String(row.id)));
+  return rows.map((row) => recordFromRow(row, usage.get(String(row.id)) ?? null));
 }
 
-export function getSession(db: Db, idOrPrefix: string): SessionRecord | null {
-  const row = db
-    .prepare(`SELECT ${COLUMNS} FROM sessions WHERE id = ? OR claude_session_id = ? OR id LIKE ? ORDER BY started_at DESC LIMIT 1`)
-    .get(idOrPrefix, idOrPrefix, `${idOrPrefix}%`) as Row | undefined;
-  return row ? recordFromRow(row) : null;
+/** One run by its exact id, with what it added. */
+export function getRun(db: Db, id: string): SessionRecord | null {
+  const row = db.prepare(`SELECT ${COLUMNS} FROM sessions WHERE id = ?`).get(id) as Row | undefined;
+  return row ? recordFromRow(row, runUsage(db, [id]).get(id) ?? null) : null;
+}
+
+function runUsage(db: Db, runIds: readonly string[]): Map<string, RunUsage> {
+  const usage = new Map<string, RunUsage>();
+  if (runIds.length === 0) return usage;
+  const rows = db
+    .prepare(
+      `SELECT run_id, model, priced, sidechain, COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+         SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost,
+         SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns, SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) AS tokens
+       FROM messages WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, model, priced, sidechain`,
+    )
+    .all(JSON.stringify(runIds)) as Array<{
+    run_id: string;
+    model: string;
+    priced: number;
+    sidechain: number;
+    messages: number;
+    input: number;
+    output: number;
+    cache_creation: number;
+    cache_read: number;
+    cost: number;
+    computed: number;
+    turns: number;
+    tokens: number;
+  }>;
+  const weights = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const total = usage.get(row.run_id) ?? emptyUsage();
+    usage.set(row.run_id, total);
+    // The run's figure held apart (no message of its own) counts no message.
+    const isFigure = row.tokens === 0 && row.computed === 0;
+    total.messages += isFigure ? 0 : row.messages;
+    total.inputTokens += row.input;
+    total.outputTokens += row.output;
+    total.cacheCreationTokens += row.cache_creation;
+    total.cacheReadTokens += row.cache_read;
+    total.costUsd += row.cost;
+    total.computedCostUsd += row.computed;
+    total.turns += row.turns;
+    if (row.priced === 0 && !isFigure && isModelName(row.model) && !total.unpricedModels.includes(row.model)) total.unpricedModels.push(row.model);
+    if (isFigure || !isModelName(row.model)) continue;
+    const byModel = weights.get(row.run_id) ?? new Map<string, number>();
+    weights.set(row.run_id, byModel);
+    // The main loop's model before a subagent's, then by what each cost.
+    byModel.set(row.model, (byModel.get(row.model) ?? 0) + row.tokens * (row.sidechain === 1 ? 1 : 1e6));
+  }
+  for (const [runId, byModel] of weights) {
+    usage.get(runId)!.models = [...byModel].sort((a, b) => b[1] - a[1]).map(([model]) => model);
+  }
+  return usage;
+}
+
+function emptyUsage(): RunUsage {
+  return { messages: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, computedCostUsd: 0, turns: 0, models: [], unpricedModels: [] };
+}
+
+function isModelName(model: string): boolean {
+  return model !== 'unknown' && model !== '<synthetic>';
 }
 
 /** Every fact recorded for a session, in the order it was observed. */
@@ -78,13 +152,12 @@ export interface UnpricedModelCount {
   sessions: number;
 }
 
-/** Every model some recorded session could not price, with how many sessions used it; most used first. */
+/** Every model the ledger could not price, with how many Claude sessions used it; most used first. */
 export function countUnpricedModels(db: Db): UnpricedModelCount[] {
   return db
     .prepare(
-      `SELECT model.value AS model, COUNT(DISTINCT sessions.id) AS sessions
-       FROM sessions, json_each(CASE WHEN json_valid(sessions.unpriced_models) THEN sessions.unpriced_models ELSE '[]' END) AS model
-       GROUP BY model.value ORDER BY sessions DESC, model.value`,
+      `SELECT model, COUNT(DISTINCT COALESCE(claude_session_id, run_id)) AS sessions FROM messages
+       WHERE priced = 0 AND model NOT IN ('unknown', '<synthetic>') GROUP BY model ORDER BY sessions DESC, model`,
     )
     .all() as UnpricedModelCount[];
 }
@@ -117,26 +190,13 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     claude_version: state.claudeVersion,
     transcript_path: state.transcriptPath,
     model: state.model,
-    models: JSON.stringify(state.models),
     started_at: state.startedAt,
     ended_at: state.endedAt,
     duration_ms: state.durationMs,
     duration_api_ms: state.durationApiMs,
     exit_code: state.exitCode,
     signal: state.signal,
-    cost_usd: state.costUsd,
-    cost_source: state.costSource,
     reported_cost_usd: state.reportedCostUsd,
-    computed_cost_usd: state.computedCostUsd,
-    unpriced_models: JSON.stringify(state.unpricedModels),
-    num_turns: state.numTurns,
-    input_tokens: state.tokens.inputTokens,
-    output_tokens: state.tokens.outputTokens,
-    cache_creation_tokens: state.tokens.cacheCreationTokens,
-    cache_creation_5m_tokens: state.tokens.cacheCreation5mTokens ?? null,
-    cache_creation_1h_tokens: state.tokens.cacheCreation1hTokens ?? null,
-    cache_read_tokens: state.tokens.cacheReadTokens,
-    tokens_source: state.tokensSource,
     rate_limit: state.rateLimit ? JSON.stringify(state.rateLimit) : null,
     rate_limit_events: state.rateLimitEvents,
     api_retries: state.apiRetries,
@@ -156,11 +216,17 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     git_branch: state.gitBranch,
     cpu_ms: state.cpuMs,
     peak_rss_bytes: state.peakRssBytes,
+    claude_num_turns: state.claudeNumTurns,
+    claude_model_totals: state.claudeModelTotals ? JSON.stringify(state.claudeModelTotals) : null,
   };
 }
 
-function recordFromRow(row: Row): SessionRecord {
+function recordFromRow(row: Row, usage: RunUsage | null): SessionRecord {
   const limit = row.rate_limit ? (JSON.parse(String(row.rate_limit)) as RateLimitState) : null;
+  const reported = num(row.reported_cost_usd);
+  const added = usage ?? emptyUsage();
+  const hasUsage = added.messages > 0 || added.costUsd > 0;
+  const model = str(row.model) ?? added.models[0] ?? null;
   return {
     id: String(row.id),
     claudeSessionId: str(row.claude_session_id),
@@ -175,24 +241,28 @@ function recordFromRow(row: Row): SessionRecord {
     claudeVersion: str(row.claude_version),
     transcriptPath: str(row.transcript_path),
     identifyMethod: str(row.identify_method),
-    model: str(row.model),
-    models: parseList(row.models),
+    model,
+    // What its messages used, and what Claude's result says it used besides (helpers that never show as messages).
+    models: [...new Set([...(model === null ? [] : [model]), ...added.models, ...reportedModels(row.claude_model_totals)])],
     startedAt: iso(Number(row.started_at)),
     endedAt: row.ended_at === null ? null : iso(Number(row.ended_at)),
     durationMs: num(row.duration_ms),
     durationApiMs: num(row.duration_api_ms),
     exitCode: num(row.exit_code),
     signal: str(row.signal),
-    costUsd: num(row.cost_usd),
-    costSource: str(row.cost_source),
-    reportedCostUsd: num(row.reported_cost_usd),
-    computedCostUsd: Number(row.computed_cost_usd ?? 0),
-    unpricedModels: parseList(row.unpriced_models),
-    numTurns: Number(row.num_turns ?? 0),
-    inputTokens: Number(row.input_tokens ?? 0),
-    outputTokens: Number(row.output_tokens ?? 0),
-    cacheCreationTokens: Number(row.cache_creation_tokens ?? 0),
-    cacheReadTokens: Number(row.cache_read_tokens ?? 0),
+    // What stands for the run: Claude's share where it reported one (the ledger's standing costs add up to it), else ours.
+    costUsd: reported ?? (hasUsage ? added.costUsd : null),
+    costSource: reported !== null ? 'claude' : hasUsage ? 'computed' : null,
+    reportedCostUsd: reported,
+    computedCostUsd: added.computedCostUsd,
+    unpricedModels: added.unpricedModels,
+    numTurns: added.turns,
+    claudeNumTurns: num(row.claude_num_turns),
+    messages: added.messages,
+    inputTokens: added.inputTokens,
+    outputTokens: added.outputTokens,
+    cacheCreationTokens: added.cacheCreationTokens,
+    cacheReadTokens: added.cacheReadTokens,
     rateLimit: limit
       ? {
           kind: limit.kind,
@@ -203,7 +273,7 @@ function recordFromRow(row: Row): SessionRecord {
         }
       : null,
     rateLimitEvents: Number(row.rate_limit_events ?? 0),
-    // Live state of the account, not history: readers ask the rate_limits table for it.
+    // Live state of the account, not history: readers ask the limits table for it.
     accountLimits: [],
     accountPeers: [],
     isolation: str(row.isolation) ?? 'shared-learning',
@@ -229,6 +299,16 @@ function str(value: string | number | null | undefined): string | null {
 
 function num(value: string | number | null | undefined): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+function reportedModels(value: string | number | null | undefined): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.flatMap((entry) => (typeof entry?.model === 'string' && isModelName(entry.model) ? [entry.model as string] : [])) : [];
+  } catch {
+    return [];
+  }
 }
 
 function parsePlace(value: string | number | null | undefined): RunContext | null {

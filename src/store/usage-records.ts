@@ -11,56 +11,19 @@ export interface UsageQuery {
 }
 
 /**
- * Every usage record in the history, each message counted once: the imported assistant messages,
- * summed per quarter hour, session, project and model (the usage_buckets table, kept by triggers),
- * plus one record per wrapped run whose transcript was never imported (a run without a
- * transcript on this machine still cost what it cost).
- *
- * Where Claude reported a session's cost itself (`total_cost_usd` of every wrapped run of it, or
- * the cost lines of its transcript), that figure wins: the session's messages are scaled so they
- * add up to it, which keeps daily, project and model reports consistent with the session report.
- * A wrapped figure is used only when those runs saw all of the session's messages, so a resumed
- * session with runs outside the shim keeps the computed cost.
+ * Every usage record in the history, read plainly from the ledger: its messages summed per
+ * quarter hour, session, project and model (usage_buckets, kept by triggers). Each message is
+ * there once, whoever saw it, at the cost that stands for it (Claude's own figures shared out over
+ * the messages they cover, see store/ledger.ts).
  */
 export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] {
   const rows = db
     .prepare(
-      `WITH transcript_reported AS (
-         SELECT claude_session_id AS id, SUM(reported_cost_usd) AS reported FROM transcript_files
-         WHERE claude_session_id IS NOT NULL AND reported_cost_usd IS NOT NULL GROUP BY claude_session_id
-       ),
-       wrapped_reported AS (
-         SELECT claude_session_id AS id, SUM(reported_cost_usd) AS reported, SUM(computed_cost_usd) AS computed FROM sessions
-         WHERE claude_session_id IS NOT NULL GROUP BY claude_session_id HAVING COUNT(reported_cost_usd) = COUNT(*)
-       ),
-       claimed AS (
-         SELECT id, reported, NULL AS wrapped_computed FROM transcript_reported
-         UNION ALL
-         SELECT id, reported, computed FROM wrapped_reported WHERE id NOT IN (SELECT id FROM transcript_reported)
-       ),
-       scale AS (
-         SELECT claimed.id, claimed.reported / computed.cost AS factor
-         FROM claimed JOIN (
-           SELECT claude_session_id AS id, SUM(cost_usd) AS cost FROM usage_buckets
-           WHERE claude_session_id IN (SELECT id FROM claimed) GROUP BY claude_session_id
-         ) AS computed ON computed.id = claimed.id
-         WHERE computed.cost > 0 AND (claimed.wrapped_computed IS NULL OR claimed.wrapped_computed >= computed.cost * 0.999)
-       )
-       SELECT b.first_at, b.last_at, NULLIF(b.claude_session_id, ''), NULLIF(b.cwd, ''), b.model, b.input_tokens, b.output_tokens,
-         b.cache_creation_tokens, b.cache_read_tokens, b.cost_usd * COALESCE(scale.factor, 1), b.priced, b.messages
-       FROM usage_buckets AS b LEFT JOIN scale ON scale.id = b.claude_session_id
-       WHERE b.first_at >= @from AND b.first_at < @to AND (@project IS NULL OR instr(b.cwd, @project) > 0)
-         AND (@session IS NULL OR b.claude_session_id = @session)
-       UNION ALL
-       SELECT s.started_at, s.started_at, COALESCE(s.claude_session_id, s.id), COALESCE(s.project_path, s.cwd), COALESCE(s.model, '(unknown)'),
-         s.input_tokens, s.output_tokens, s.cache_creation_tokens, s.cache_read_tokens, COALESCE(s.cost_usd, 0),
-         s.unpriced_models = '[]', 0
-       FROM sessions AS s
-       WHERE (s.claude_session_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages WHERE messages.claude_session_id = s.claude_session_id))
-         AND s.started_at >= @from AND s.started_at < @to
-         AND (@project IS NULL OR instr(COALESCE(s.project_path, s.cwd), @project) > 0)
-         AND (@session IS NULL OR s.claude_session_id = @session OR s.id = @session)
-         AND (s.input_tokens + s.output_tokens + s.cache_creation_tokens + s.cache_read_tokens > 0 OR COALESCE(s.cost_usd, 0) > 0)`,
+      `SELECT first_at, last_at, NULLIF(claude_session_id, ''), NULLIF(cwd, ''), model, input_tokens, output_tokens, cache_creation_tokens,
+         cache_read_tokens, cost_usd, priced, messages
+       FROM usage_buckets
+       WHERE first_at >= @from AND first_at < @to AND (@project IS NULL OR instr(cwd, @project) > 0)
+         AND (@session IS NULL OR claude_session_id = @session)`,
     )
     .raw()
     .all({

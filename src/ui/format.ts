@@ -45,7 +45,7 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-export function totalTokens(session: SessionView): number {
+export function totalTokens(session: Pick<SessionView, 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens'>): number {
   return session.inputTokens + session.outputTokens + session.cacheCreationTokens + session.cacheReadTokens;
 }
 

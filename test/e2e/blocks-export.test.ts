@@ -126,7 +126,7 @@ describe('cw blocks', () => {
     await cwJson(sandbox, ['import', '--json']);
     const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
     try {
-      expect(db.prepare('SELECT COUNT(*) AS n FROM limit_history').get()).toEqual({ n: 1 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM limits').get()).toEqual({ n: 1 });
     } finally {
       db.close();
     }

@@ -171,9 +171,10 @@ describe('an interactive session through the shim, live', () => {
     expect(events[0]!.detail).toContain('on branch main');
     expect(events.find((event) => event.type === 'git')!.detail).toMatch(/^commit [0-9a-f]{10} made during the session$/);
 
+    const listed = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
+    const session = (JSON.parse(listed.stdout.toString()) as Array<Record<string, number | string | null>>).find((row) => row.id === oursId)!;
     const db = new Database(join(cwHome, 'claudewatch.db'), { readonly: true });
     try {
-      const session = db.prepare('SELECT * FROM sessions WHERE identify_method = ? AND num_turns > 0').get('hooks') as Record<string, number | string | null>;
       const totals = sum(FIRST, SECOND, FOURTH);
       expect(mock.totals()).toMatchObject({
         input_tokens: totals('input_tokens'),
@@ -182,23 +183,24 @@ describe('an interactive session through the shim, live', () => {
         cache_read_input_tokens: totals('cache_read_input_tokens'),
       });
       expect(session).toMatchObject({
+        source: 'wrapped',
         status: 'COMPLETED',
         mode: 'interactive',
-        input_tokens: totals('input_tokens'),
-        output_tokens: totals('output_tokens'),
-        cache_creation_tokens: totals('cache_creation_input_tokens'),
-        cache_read_tokens: totals('cache_read_input_tokens'),
+        inputTokens: totals('input_tokens'),
+        outputTokens: totals('output_tokens'),
+        cacheCreationTokens: totals('cache_creation_input_tokens'),
+        cacheReadTokens: totals('cache_read_input_tokens'),
         // Answered prompts: the first, the second and the fourth; the third met the limit.
-        num_turns: 3,
-        cost_source: 'claude',
+        numTurns: 3,
+        costSource: 'claude',
       });
       // Claude's own figure (the transcript's cost line) is the cost; ours agrees with it.
-      const reported = Number(session.reported_cost_usd);
+      const reported = Number(session.reportedCostUsd);
       expect(reported).toBeGreaterThan(0);
-      expect(session.cost_usd).toBe(reported);
-      expect(Math.abs(Number(session.computed_cost_usd) - reported) / reported).toBeLessThan(0.005);
+      expect(session.costUsd).toBe(reported);
+      expect(Math.abs(Number(session.computedCostUsd) - reported) / reported).toBeLessThan(0.005);
 
-      const limits = db.prepare('SELECT kind, severity, resets_at, utilization, source FROM rate_limits WHERE session_id = ? ORDER BY id').all(session.id) as Array<Record<string, unknown>>;
+      const limits = db.prepare('SELECT kind, severity, resets_at, utilization, sources FROM limits WHERE run_id = ? ORDER BY id').all(oursId) as Array<Record<string, unknown>>;
       expect(limits).toContainEqual(expect.objectContaining({ kind: 'five_hour', severity: 'limit', resets_at: fiveHourReset * 1000 }));
       expect(limits).toContainEqual(expect.objectContaining({ kind: 'seven_day', severity: 'warning', resets_at: weeklyReset * 1000, utilization: 0.8 }));
     } finally {

@@ -1,8 +1,8 @@
 /** A database another process has locked when a session starts: Claude runs untouched and the session lands once the lock is gone. */
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { createSandbox, fakeScript, installFakeClaude, recordedSessions, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 
@@ -16,9 +16,13 @@ afterEach(() => sandbox.cleanup());
 it('keeps the facts while the database is locked at start, and writes them when it is free', async () => {
   // A database one migration behind, as after an upgrade: opening it needs the write lock, which another process holds.
   const file = join(sandbox.cwHome, 'claudewatch.db');
-  openDatabase(file).close();
+  mkdirSync(sandbox.cwHome, { recursive: true });
   const holder = new Database(file);
-  holder.exec('DROP TABLE alerts');
+  holder.pragma('journal_mode = WAL');
+  for (const migration of MIGRATIONS.slice(0, -1)) {
+    if (typeof migration === 'string') holder.exec(migration);
+    else migration(holder);
+  }
   holder.pragma(`user_version = ${MIGRATIONS.length - 1}`);
   holder.exec('BEGIN IMMEDIATE');
   const release = setTimeout(() => holder.exec('COMMIT'), 700);
@@ -41,5 +45,5 @@ it('keeps the facts while the database is locked at start, and writes them when 
     holder.close();
   }
   const [session] = await recordedSessions(sandbox);
-  expect(session).toMatchObject({ claudeSessionId: 'locked-start', status: 'COMPLETED', numTurns: 3, costUsd: 0.42 });
+  expect(session).toMatchObject({ claudeSessionId: 'locked-start', status: 'COMPLETED', claudeNumTurns: 3, costUsd: 0.42 });
 });

@@ -111,7 +111,8 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   await wrappedRun(1, 'third');
   await until(() => query(prometheusPort, 'sum(claudewatch_sessions{status="completed"})'), (value) => value === 3, 'the third session');
   expect(await query(prometheusPort, 'sum(claudewatch_cost_usd_total)')).toBeCloseTo(1.75, 9);
-  expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(6);
+  // A turn is a prompt Claude answered: one per run, whatever round trips Claude counted (2 each).
+  expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(3);
   expect(await query(prometheusPort, 'sum(claudewatch_tokens_total{type="input"})')).toBe(300);
 });
 

@@ -22,10 +22,9 @@ import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropi
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
 
 const binaries = realClaudeBinaries();
-const VERSIONS: Array<{ name: string; binary: ClaudeBinary; outputOvercount: number }> = [
-  { name: 'current', binary: binaries.current, outputOvercount: 0 },
-  // 1.0.60 adds message_start's output count (1 from the mock) to message_delta's.
-  { name: 'legacy', binary: binaries.legacy, outputOvercount: 1 },
+const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
+  { name: 'current', binary: binaries.current },
+  { name: 'legacy', binary: binaries.legacy },
 ];
 const USAGE = { input_tokens: 1500, output_tokens: 37, cache_creation_input_tokens: 400, cache_read_input_tokens: 6000 };
 const ANSWER = 'Recorded through the shim.';
@@ -98,18 +97,17 @@ for (const version of VERSIONS) {
             durationApiMs: result.duration_api_ms,
             claudeSessionId: result.session_id,
             inputTokens: USAGE.input_tokens,
-            // stream-json carries each message's usage; json only the result's, which 1.0.60 overcounts.
-            outputTokens: USAGE.output_tokens + (format === 'json' ? version.outputOvercount : 0),
+            // Each message's own counts, from the transcript: 1.0.60's result adds one output token per request.
+            outputTokens: USAGE.output_tokens,
             cacheCreationTokens: USAGE.cache_creation_input_tokens,
             cacheReadTokens: USAGE.cache_read_input_tokens,
           });
           expect(session.costUsd).toBeGreaterThan(0);
-          // Our own price table agrees with Claude's figure (within 1.0.60's one-token overcount).
-          // 1.0.60's json result names no model, so there is nothing to price it by.
-          if (!(version.name === 'legacy' && format === 'json')) {
-            const claudeCost = Number(result.total_cost_usd);
-            expect(Math.abs(Number(session.computedCostUsd) - claudeCost) / claudeCost).toBeLessThan(0.005);
-          }
+          // Our own price table agrees with Claude's figure (within 1.0.60's one-token overcount), in
+          // every format: the model comes from the transcript where the result names none.
+          expect(session.model).toBeTruthy();
+          const claudeCost = Number(result.total_cost_usd);
+          expect(Math.abs(Number(session.computedCostUsd) - claudeCost) / claudeCost).toBeLessThan(0.005);
           // Claude's duration is inside ours.
           expect(Number(session.durationMs)).toBeGreaterThanOrEqual(Number(result.duration_ms));
         });

@@ -35,20 +35,24 @@ describe('print mode is recorded from the stream it passes through', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.equals(vecsumSuccess)).toBe(true);
     const [session] = await recordedSessions(sandbox);
-    // Token totals are the sums of modelUsage over the three models of the result event.
+    // Tokens are its two messages' (the result's own usage says the same); the cost is Claude's, which
+    // also covers the helper models its modelUsage lists. One prompt answered: one turn; Claude counts 3.
     expect(session).toMatchObject({
       status: 'COMPLETED',
       mode: 'print',
       claudeSessionId: 'd49d1efb-0239-4aa2-a2b0-f6c86b2320a6',
       costUsd: 0.0745213,
       costSource: 'claude',
-      numTurns: 3,
+      numTurns: 1,
+      claudeNumTurns: 3,
+      messages: 2,
       exitCode: 0,
-      inputTokens: 2 + 4 + 6,
-      outputTokens: 125 + 224 + 583,
-      cacheReadTokens: 14934 + 22959 + 42853,
-      cacheCreationTokens: 8982,
+      inputTokens: 1 + 5,
+      outputTokens: 158 + 425,
+      cacheReadTokens: 18003 + 24850,
+      cacheCreationTokens: 6847 + 2135,
       claudeVersion: '2.1.4',
+      model: 'claude-sonnet-4-5-20250929',
       rateLimit: null,
     });
     expect(session!.models).toEqual(
@@ -67,7 +71,7 @@ describe('print mode is recorded from the stream it passes through', () => {
     expect(result.code).toBe(0);
     expect(result.stderr.toString()).toBe('');
     const [session] = await recordedSessions(sandbox);
-    expect(session).toMatchObject({ rejectedLines: 1, costUsd: 0.5, numTurns: 1, claudeSessionId: 's1' });
+    expect(session).toMatchObject({ rejectedLines: 1, costUsd: 0.5, claudeNumTurns: 1, claudeSessionId: 's1', model: 'claude-sonnet-4-5' });
   });
 
   it('cw-run records the session type and project path and runs Claude there', async () => {
@@ -124,7 +128,7 @@ describe('state files', () => {
 });
 
 describe('many sessions at once', () => {
-  it('32 concurrent runs through the shim all land in the one database, every event kept', async () => {
+  it('32 concurrent runs through the shim all land in the one database, every message kept', async () => {
     const RUNS = 32;
     // Each run writes a burst of messages while the others write theirs: lock contention on purpose.
     const MESSAGES = 20;
@@ -159,7 +163,7 @@ describe('many sessions at once', () => {
     expect(recorded.every((session) => session.outputTokens === (MESSAGES * (MESSAGES + 1)) / 2)).toBe(true);
     const db = new Database(join(sandbox.cwHome, 'claudewatch.db'), { readonly: true });
     try {
-      const perSession = db.prepare(`SELECT session_id, COUNT(*) AS n FROM events WHERE kind = 'usage' GROUP BY session_id`).all() as { n: number }[];
+      const perSession = db.prepare(`SELECT run_id, COUNT(*) AS n FROM messages GROUP BY run_id`).all() as { n: number }[];
       expect(perSession).toHaveLength(RUNS);
       expect(perSession.every((row) => row.n === MESSAGES)).toBe(true);
     } finally {

@@ -40,6 +40,7 @@ describe('parseResetTime regressions', () => {
       resetsAt: Date.parse('2025-08-10T20:00:00Z'),
       zone: 'UTC+20:00',
       explicitZone: true,
+      precision: 'minute',
     });
     expect(parseResetTime('5am (UTC-13)', { now: 0, timeZone: 'UTC' })?.zone).toBe('UTC-13:00');
     expect(parseResetTime('5am (GMT+14)', { now: 0, timeZone: 'UTC' })?.zone).toBe('Etc/GMT-14');

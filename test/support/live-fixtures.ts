@@ -35,6 +35,8 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     computedCostUsd: 0.4,
     unpricedModels: [],
     numTurns: 3,
+    claudeNumTurns: null,
+    messages: 3,
     inputTokens: 1000,
     outputTokens: 2000,
     cacheCreationTokens: 300,

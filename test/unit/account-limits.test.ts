@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fact } from '../../src/core/facts.js';
-import { allLimitsInForce, clearAnsweredLimits, limitsInForce } from '../../src/store/account-limits.js';
+import { allLimitsInForce, limitsInForce } from '../../src/store/account-limits.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { appendEvents, upsertSession } from '../../src/store/session-rows.js';
+import { Ledger } from '../../src/store/ledger.js';
+import { upsertSession } from '../../src/store/session-rows.js';
 import { createSessionState } from '../../src/core/session-state.js';
 
 const T0 = Date.UTC(2026, 10, 22, 9, 0, 0);
@@ -26,13 +27,38 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Limits a run saw, written as the recorder writes them. */
+function appendLimits(db: Db, runId: string, account: string, reports: Array<{ fact: Fact; at: number }>): void {
+  const ledger = new Ledger(db, () => ({ costUsd: 0, known: true }));
+  for (const { fact } of reports) {
+    if (fact.kind !== 'rate-limit') continue;
+    ledger.writeLimit({
+      kind: fact.limitKind,
+      severity: fact.severity,
+      resetsAt: fact.resetsAt,
+      resetPrecision: fact.resetPrecision ?? 'second',
+      text: fact.text ?? null,
+      source: fact.source,
+      utilization: fact.utilization ?? null,
+      observedAt: fact.at,
+      account,
+      claudeSessionId: null,
+      runId,
+      file: null,
+    });
+  }
+}
+
+const clearAnsweredLimits = (db: Db, account: string, model: string, answeredAt: number, now: number): number =>
+  new Ledger(db, () => ({ costUsd: 0, known: true })).clearAnsweredLimits(account, model, answeredAt, now);
+
 function limit(kind: Extract<Fact, { kind: 'rate-limit' }>['limitKind'], at: number, resetsAt: number | null, extra: Partial<Fact> = {}): { fact: Fact; at: number } {
   return { fact: { kind: 'rate-limit', source: 'transcript', severity: 'limit', limitKind: kind, resetsAt, at, ...extra } as Fact, at };
 }
 
 describe('limitsInForce', () => {
   it('shows a limit to every session of the account until its reset passes', () => {
-    appendEvents(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000, { text: "You've hit your 5-hour limit" } as Partial<Fact>)]);
+    appendLimits(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000, { text: "You've hit your 5-hour limit" } as Partial<Fact>)]);
     expect(limitsInForce(db, ACCOUNT, T0 + 1000)).toEqual([
       { kind: 'five_hour', resetsAt: T0 + 3_600_000, text: "You've hit your 5-hour limit", observedAt: T0, sessionId: 's1' },
     ]);
@@ -42,7 +68,7 @@ describe('limitsInForce', () => {
   });
 
   it('keeps the newest of each window and drops unnamed echoes of a named one', () => {
-    appendEvents(db, 's1', ACCOUNT, [
+    appendLimits(db, 's1', ACCOUNT, [
       limit('five_hour', T0, T0 + 3_600_000),
       limit('subscription', T0 + 500, null),
       limit('five_hour', T0 + 1000, T0 + 3_700_000),
@@ -55,15 +81,19 @@ describe('limitsInForce', () => {
   });
 
   it('stands for one event with its most exact report, not the latest', () => {
-    appendEvents(db, 's1', ACCOUNT, [
+    appendLimits(db, 's1', ACCOUNT, [
       limit('five_hour', T0, T0 + 3_600_017),
-      { fact: { kind: 'rate-limit', source: 'screen', severity: 'limit', limitKind: 'five_hour', resetsAt: T0 + 3_600_000, text: "You've hit your 5-hour limit · resets 10am", at: T0 + 300 }, at: T0 + 300 },
+      {
+        fact: { kind: 'rate-limit', source: 'screen', severity: 'limit', limitKind: 'five_hour', resetsAt: T0 + 3_600_000, resetPrecision: 'minute', text: "You've hit your 5-hour limit · resets 10am", at: T0 + 300 },
+        at: T0 + 300,
+      },
     ]);
-    expect(limitsInForce(db, ACCOUNT, T0 + 1000)).toEqual([{ kind: 'five_hour', resetsAt: T0 + 3_600_017, text: null, observedAt: T0, sessionId: 's1' }]);
+    // One event: the exact reset of the structured report, the words of the screen's, the time of the first.
+    expect(limitsInForce(db, ACCOUNT, T0 + 1000)).toEqual([{ kind: 'five_hour', resetsAt: T0 + 3_600_017, text: "You've hit your 5-hour limit · resets 10am", observedAt: T0, sessionId: 's1' }]);
   });
 
   it('trusts a limit without a reset time for a bounded while, and warnings never', () => {
-    appendEvents(db, 's1', ACCOUNT, [
+    appendLimits(db, 's1', ACCOUNT, [
       limit('api_rate_limit', T0, null),
       limit('subscription', T0, null),
       { fact: { kind: 'rate-limit', source: 'screen', severity: 'warning', limitKind: 'seven_day', resetsAt: T0 + 9e6, at: T0 }, at: T0 },
@@ -76,7 +106,7 @@ describe('limitsInForce', () => {
 
 describe('clearAnsweredLimits', () => {
   it('ends the limits an answer proves over, not those that would not have stopped it', () => {
-    appendEvents(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000), limit('seven_day_opus', T0, T0 + 86_400_000)]);
+    appendLimits(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000), limit('seven_day_opus', T0, T0 + 86_400_000)]);
     expect(clearAnsweredLimits(db, ACCOUNT, 'claude-sonnet-4-5', T0 - 1, T0 + 10)).toBe(0);
     expect(clearAnsweredLimits(db, ACCOUNT, 'claude-sonnet-4-5', T0 + 5000, T0 + 5000)).toBe(1);
     expect(limitsInForce(db, ACCOUNT, T0 + 6000).map((l) => l.kind)).toEqual(['seven_day_opus']);

@@ -10,8 +10,9 @@ import { createSessionState } from '../../src/core/session-state.js';
 import type { Fact } from '../../src/core/facts.js';
 import type { UsageRecord } from '../../src/core/usage-report.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { createDashboardStore } from '../../src/store/dashboard-data.js';
+import { createDashboardStore } from '../../src/history/dashboard-data.js';
 import { openDatabase } from '../../src/store/database.js';
+import { Ledger } from '../../src/store/ledger.js';
 import { appendEvents, upsertSession } from '../../src/store/session-rows.js';
 import { writeStateDocument } from '../../src/store/state-files.js';
 import { viewOfSession } from '../../src/core/session-view.js';
@@ -110,13 +111,31 @@ describe('createDashboardStore', () => {
       model: 'claude-sonnet-4-5',
       endedAt: NOW - HOUR,
       durationMs: HOUR,
-      costUsd: 0.5,
-      numTurns: 2,
+      reportedCostUsd: 0.5,
       tokens: { inputTokens: 1000, outputTokens: 200, cacheCreationTokens: 0, cacheReadTokens: 0 },
     };
     upsertSession(db, done, NOW - HOUR);
+    // What the run added, as its recorder writes it; Claude's figure for it stands.
+    const ledger = new Ledger(db, () => ({ costUsd: 0.01, known: true }));
+    ledger.writeMessage(
+      {
+        messageId: 'm1',
+        requestId: 'r1',
+        claudeSessionId: 'claude-done',
+        file: null,
+        cwd: '/work/app',
+        model: 'claude-sonnet-4-5',
+        at: NOW - 90 * 60_000,
+        usage: { inputTokens: 1000, outputTokens: 200, cacheCreationTokens: 0, cacheReadTokens: 0 },
+        sidechain: false,
+        answersPrompt: true,
+      },
+      { runId: done.id, runStartedAt: done.startedAt },
+    );
+    ledger.noteRunFigure(done.id);
+    ledger.settle();
     const exited: Fact = { kind: 'child-exited', source: 'runner', at: NOW - HOUR, exitCode: 0, signal: null };
-    appendEvents(db, done.id, null, [{ fact: exited, at: NOW - HOUR }]);
+    appendEvents(db, done.id, [{ fact: exited, at: NOW - HOUR }]);
     db.close();
     writeStateDocument(paths.currentStateFile, { status: 'COMPLETED', data: viewOfSession(done, { host: null, heartbeatAt: null }), updatedAt: new Date(NOW - HOUR).toISOString() });
   });
@@ -124,7 +143,7 @@ describe('createDashboardStore', () => {
 
   it('reads sessions, one session with its events, the current session, stats and blocks', () => {
     const store = createDashboardStore(env, { calendar: utc, importTranscripts: false });
-    expect(store.sessions(10, NOW).map((session) => [session.id, session.status, session.costUsd])).toEqual([['aaaa1111-done', 'COMPLETED', 0.5]]);
+    expect(store.sessions(10, NOW).map((session) => [session.id, session.source === 'wrapped' ? session.status : null, session.costUsd])).toEqual([['aaaa1111-done', 'COMPLETED', 0.5]]);
     const detail = store.session('aaaa1111', NOW);
     expect(detail?.session.id).toBe('aaaa1111-done');
     expect(detail?.events.map((event) => [event.type, event.detail])).toEqual([

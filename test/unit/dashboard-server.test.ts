@@ -20,8 +20,8 @@ const data: DashboardData = {
   health: (now) => ({ status: 'ok', version: '0.0.0', time: new Date(now).toISOString(), historyImportedAt: null }),
   currentSession: () => ({ status: 'ACTIVE', data: session, updatedAt: session.updatedAt }),
   live: (now) => buildLiveView(snapshot({ sessions: [session], records }), now),
-  sessions: (limit) => [session].slice(0, limit),
-  session: (id) => (session.id.startsWith(id) ? { session, events: [{ at: NOW, type: 'start', detail: 'print in /work' }] } : null),
+  sessions: (limit) => [{ ...session, source: 'wrapped' as const }].slice(0, limit),
+  session: (id) => (session.id.startsWith(id) ? { session: { ...session, source: 'wrapped' }, runs: [session.id], events: [{ at: NOW, type: 'start', detail: 'print in /work' }] } : null),
   stats: (days, now) => summarizeDailyUsage(records, calendar, now, days),
   blocks: (days, now) => summarizeRecentBlocks(records, [], now, { from: now - days * 86_400_000 }),
 };

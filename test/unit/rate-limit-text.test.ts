@@ -155,7 +155,8 @@ describe('matchRateLimitText: 2.1.330 wordings from claude-code-offline.md', () 
     ["You've hit your monthly spend limit · your 5-hour limit resets 6:05am (UTC)", 'credits', '2026-11-22T06:05:00.000Z'],
     ["You're out of usage credits · resets Dec 1, 12am (UTC)", 'credits', '2026-12-01T00:00:00.000Z'],
   ] as const)('%s → %s', (text, limitKind, reset) => {
-    expect(match(text, now)).toEqual({ severity: 'limit', limitKind, text, resetsAt: Date.parse(reset) });
+    // A time shown on the screen names the minute, no finer.
+    expect(match(text, now)).toEqual({ severity: 'limit', limitKind, text, resetsAt: Date.parse(reset), resetPrecision: 'minute' });
   });
 
   it.each([

@@ -56,13 +56,13 @@ describe('parseResetTime: times without a date', () => {
 describe('parseResetTime: zones', () => {
   it('lets the zone in parentheses win over the fallback zone', () => {
     const parsed = parseResetTime('6pm (Asia/Kolkata)', { now: at('2026-01-23T00:00:00Z'), timeZone: 'America/New_York' });
-    expect(parsed).toEqual({ resetsAt: at('2026-01-23T12:30:00Z'), zone: 'Asia/Kolkata', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: at('2026-01-23T12:30:00Z'), zone: 'Asia/Kolkata', explicitZone: true, precision: 'minute' });
   });
 
   it('reads a time without a zone in the fallback zone', () => {
     const parsed = parseResetTime('6pm', { now: at('2026-01-23T00:00:00Z'), timeZone: 'America/New_York' });
     // 00:00Z is 19:00 EST on Jan 22, so 6pm is the next evening.
-    expect(parsed).toEqual({ resetsAt: at('2026-01-23T23:00:00Z'), zone: 'America/New_York', explicitZone: false });
+    expect(parsed).toEqual({ resetsAt: at('2026-01-23T23:00:00Z'), zone: 'America/New_York', explicitZone: false, precision: 'minute' });
   });
 
   it('reads the half-hour offset of Asia/Kolkata', () => {
@@ -72,17 +72,17 @@ describe('parseResetTime: zones', () => {
 
   it('takes "(UTC)" as an explicit zone', () => {
     const parsed = parseResetTime('6:05am (UTC)', { now: at('2026-01-23T05:00:00Z'), timeZone: 'Asia/Tokyo' });
-    expect(parsed).toEqual({ resetsAt: at('2026-01-23T06:05:00Z'), zone: 'UTC', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: at('2026-01-23T06:05:00Z'), zone: 'UTC', explicitZone: true, precision: 'minute' });
   });
 
   it('falls back to opts.timeZone for an unknown zone name and says so', () => {
     const parsed = parseResetTime('6pm (Mars/Olympus_Mons)', { now: at('2026-01-23T00:00:00Z'), timeZone: 'Asia/Tokyo' });
-    expect(parsed).toEqual({ resetsAt: at('2026-01-23T09:00:00Z'), zone: 'Asia/Tokyo', explicitZone: false });
+    expect(parsed).toEqual({ resetsAt: at('2026-01-23T09:00:00Z'), zone: 'Asia/Tokyo', explicitZone: false, precision: 'minute' });
   });
 
   it('falls back to UTC when opts.timeZone itself is invalid, without throwing', () => {
     const parsed = parseResetTime('6pm', { now: at('2026-01-23T00:00:00Z'), timeZone: 'Not/AZone' });
-    expect(parsed).toEqual({ resetsAt: at('2026-01-23T18:00:00Z'), zone: 'UTC', explicitZone: false });
+    expect(parsed).toEqual({ resetsAt: at('2026-01-23T18:00:00Z'), zone: 'UTC', explicitZone: false, precision: 'minute' });
   });
 
   it('reads Europe/London in winter and in summer', () => {
@@ -178,28 +178,28 @@ describe('parseResetTime: dates', () => {
 describe('parseResetTime: legacy and API forms', () => {
   it('reads the legacy epoch seconds after the bar', () => {
     const parsed = parseResetTime('Claude AI usage limit reached|1750708800', { now: 0, timeZone: 'Asia/Tokyo' });
-    expect(parsed).toEqual({ resetsAt: 1_750_708_800_000, zone: 'UTC', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: 1_750_708_800_000, zone: 'UTC', explicitZone: true, precision: 'second' });
     expect(parseResetTime('|1760004000', { now: 0, timeZone: 'UTC' })?.resetsAt).toBe(1_760_004_000_000);
   });
 
   it('reads the rendered epoch with its GMT offset', () => {
     const parsed = parseResetTime('Mon, Aug 11, 2025, 4:00:00 PM GMT+2', { now: at('2025-08-11T10:00:00Z'), timeZone: 'UTC' });
-    expect(parsed).toEqual({ resetsAt: at('2025-08-11T14:00:00Z'), zone: 'Etc/GMT-2', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: at('2025-08-11T14:00:00Z'), zone: 'Etc/GMT-2', explicitZone: true, precision: 'minute' });
   });
 
   it('reads a GMT offset that is not whole hours', () => {
     const parsed = parseResetTime('Mon, Aug 11, 2025, 4:00:00 PM GMT+5:30', { now: 0, timeZone: 'UTC' });
-    expect(parsed).toEqual({ resetsAt: at('2025-08-11T10:30:00Z'), zone: 'UTC+05:30', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: at('2025-08-11T10:30:00Z'), zone: 'UTC+05:30', explicitZone: true, precision: 'minute' });
   });
 
   it('reads the ISO-like date of the API spend limit', () => {
     const parsed = parseResetTime('on 2026-04-01 at 00:00 UTC.', { now: at('2026-03-20T00:00:00Z'), timeZone: 'Asia/Tokyo' });
-    expect(parsed).toEqual({ resetsAt: at('2026-04-01T00:00:00Z'), zone: 'UTC', explicitZone: true });
+    expect(parsed).toEqual({ resetsAt: at('2026-04-01T00:00:00Z'), zone: 'UTC', explicitZone: true, precision: 'minute' });
   });
 
   it('reads an ISO-like date without a zone in the fallback zone', () => {
     const parsed = parseResetTime('2026-04-01 at 00:00', { now: at('2026-03-20T00:00:00Z'), timeZone: 'Asia/Tokyo' });
-    expect(parsed).toEqual({ resetsAt: at('2026-03-31T15:00:00Z'), zone: 'Asia/Tokyo', explicitZone: false });
+    expect(parsed).toEqual({ resetsAt: at('2026-03-31T15:00:00Z'), zone: 'Asia/Tokyo', explicitZone: false, precision: 'minute' });
   });
 });
 

@@ -131,6 +131,8 @@ describe('recorded screens of the real CLI', () => {
             severity: e.severity ?? 'limit',
             limitKind: e.limitKind,
             resetsAt: e.resetsAt(fixture),
+            // A time read off the screen names the minute only.
+            resetPrecision: 'minute',
             text: expect.stringMatching(e.text),
             ...(e.utilization === undefined ? {} : { utilization: e.utilization }),
             at: fixture.capturedAt,
@@ -217,6 +219,7 @@ describe('synthetic screens', () => {
         severity: 'limit',
         limitKind: 'five_hour',
         resetsAt: FIVE_HOUR_AT,
+        resetPrecision: 'minute',
         text: "You've hit your 5-hour limit · resets 8:38am (UTC)",
         at: NOW,
       },

@@ -13,7 +13,7 @@ describe('describeSessionEvents', () => {
       // Stored after the transcript's answer, but the hook says when the prompt was typed.
       stored(6, { kind: 'turn-completed', source: 'transcript', at: at(5) }),
       stored(6, { kind: 'hook', source: 'hook', event: 'UserPromptSubmit', at: at(2) }),
-      stored(6, { kind: 'usage', source: 'transcript', messageKey: 'm1', model: 'claude-sonnet-4-5', usage: { inputTokens: 1, outputTokens: 2, cacheCreationTokens: 0, cacheReadTokens: 0 }, at: at(4) }),
+      stored(6, { kind: 'usage', source: 'transcript', messageKey: 'm1', messageId: 'm1', requestId: null, model: 'claude-sonnet-4-5', usage: { inputTokens: 1, outputTokens: 2, cacheCreationTokens: 0, cacheReadTokens: 0 }, at: at(4) }),
       stored(10, { kind: 'rate-limit', source: 'hook', severity: 'limit', limitKind: 'subscription', resetsAt: null, at: at(10) }),
       stored(10, { kind: 'rate-limit', source: 'transcript', severity: 'limit', limitKind: 'five_hour', resetsAt: at(3600), at: at(9) }),
       stored(11, { kind: 'rate-limit', source: 'screen', severity: 'limit', limitKind: 'five_hour', resetsAt: at(3600), at: at(11) }),

@@ -195,7 +195,7 @@ describe('SessionWatch', () => {
     expect(existsSync(inbox)).toBe(true);
     expect(statSync(inbox).mode & 0o777).toBe(0o600);
     appendFileSync(inbox, line({ at: T0, hook_event_name: 'SessionStart', session_id: 'claude-1', transcript_path: transcript }));
-    writeFileSync(join(folder, 'someone-else.jsonl'), assistant('m9', 'r9', 999));
+    writeFileSync(join(folder, 'someone-else.jsonl'), assistant('m9', 'r9', 999, { sessionId: 'claude-2' }));
     writeFileSync(transcript, prompt('hi') + assistant('m1', 'r1', 1) + assistant('m1', 'r1', 42));
     watch.tick();
     appendFileSync(transcript, turnEnd());
@@ -221,7 +221,14 @@ describe('SessionWatch', () => {
     writeFileSync(join(folder, 'chosen-id.jsonl'), prompt('hi') + assistant('m1', 'r1', 5));
     watch.tick();
     watch.stop();
-    expect(facts[0]).toEqual({ kind: 'session-identified', source: 'transcript', claudeSessionId: 'chosen-id', transcriptPath: join(folder, 'chosen-id.jsonl'), transcriptOffset: 0 });
+    expect(facts[0]).toEqual({
+      kind: 'session-identified',
+      source: 'transcript',
+      claudeSessionId: 'chosen-id',
+      transcriptPath: join(folder, 'chosen-id.jsonl'),
+      transcriptOffset: 0,
+      costBaselineUsd: 0,
+    });
     expect(facts.some((fact) => fact.kind === 'usage')).toBe(true);
     // The end of the file ends the last answered turn.
     expect(facts.filter((fact) => fact.kind === 'turn-completed')).toHaveLength(1);
@@ -259,7 +266,7 @@ describe('SessionWatch', () => {
     expect(watch.transcriptPath).toBe(join(folder, 'new.jsonl'));
   });
 
-  it('reads a resumed transcript from where it stood, and counts only cost added since', () => {
+  it('reads a resumed transcript from where it stood, with the cost figure it held then', () => {
     const work = cwd();
     const folder = folderOf(work);
     const transcript = join(folder, 'claude-1.jsonl');
@@ -272,7 +279,8 @@ describe('SessionWatch', () => {
     watch.tick();
     watch.stop();
     expect(facts.filter((fact) => fact.kind === 'usage').map((fact) => fact.kind === 'usage' && fact.messageKey)).toEqual(['m1:r1']);
-    expect(facts.filter((fact) => fact.kind === 'cost-reported')).toEqual([{ kind: 'cost-reported', source: 'transcript', costUsd: 0.25, scope: transcript }]);
+    expect(facts.filter((fact) => fact.kind === 'cost-reported')).toEqual([{ kind: 'cost-reported', source: 'transcript', costUsd: 0.75, scope: transcript }]);
+    expect(facts.find((fact) => fact.kind === 'session-identified' && fact.source === 'transcript')).toMatchObject({ transcriptPath: transcript, costBaselineUsd: 0.5 });
   });
 
   it('moves to the new transcript after /clear, finishing the old one', () => {
@@ -293,5 +301,23 @@ describe('SessionWatch', () => {
     expect(watch.transcriptPath).toBe(second);
     expect(facts.filter((fact) => fact.kind === 'usage')).toHaveLength(2);
     expect(facts.filter((fact) => fact.kind === 'turn-completed')).toHaveLength(2);
+  });
+
+  it('reads a print run’s transcript once it ends, and what the run wrote of its session elsewhere', () => {
+    const work = cwd();
+    const folder = folderOf(work);
+    const named = join(folder, 'claude-1.jsonl');
+    writeFileSync(named, prompt('one') + assistant('m0', 'r0', 7));
+    const streamPlan: WatchPlan = { method: 'stream', args: [], reason: 'test', claudeSessionId: null, hookEvents: [] };
+    const { watch, facts } = watchWith(streamPlan, work);
+    watch.start();
+    watch.tick();
+    expect(facts).toEqual([]);
+    // A continued session written to a new file under the old session's id, beside another session's.
+    writeFileSync(join(folder, 'continued.jsonl'), prompt('two') + assistant('m1', 'r1', 9));
+    writeFileSync(join(folder, 'other.jsonl'), assistant('m9', 'r9', 99, { sessionId: 'claude-2' }));
+    watch.identify('claude-1');
+    watch.stop();
+    expect(facts.filter((fact) => fact.kind === 'usage').map((fact) => fact.kind === 'usage' && [fact.messageKey, fact.answersPrompt])).toEqual([['m1:r1', true]]);
   });
 });

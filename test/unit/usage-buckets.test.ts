@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/database.js';
+import { Ledger } from '../../src/store/ledger.js';
 import { loadUsageRecords } from '../../src/store/usage-records.js';
 
 let dir: string;
@@ -19,16 +20,24 @@ afterEach(() => {
 
 const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
 
+/** Writes a report of a message as every writer does, through the ledger; a message seen again keeps the fuller counts. */
 function upsert(key: string, fields: { session?: string | null; at?: number; output?: number; model?: string; cost?: number }): void {
-  // The same upsert the import uses: a message seen again keeps the larger counts.
-  db.prepare(
-    `INSERT INTO messages (message_key, claude_session_id, file, cwd, model, at, input_tokens, output_tokens, cache_creation_tokens,
-       cache_read_tokens, cost_usd, priced, sidechain)
-     VALUES (@key, @session, 'f.jsonl', '/work/app', @model, @at, 10, @output, 0, 5, @cost, 1, 0)
-     ON CONFLICT (message_key) DO UPDATE SET claude_session_id = excluded.claude_session_id, at = excluded.at,
-       output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd, model = excluded.model
-     WHERE excluded.output_tokens >= messages.output_tokens`,
-  ).run({ key, session: fields.session === undefined ? 's1' : fields.session, model: fields.model ?? 'claude-sonnet-4-5', at: fields.at ?? T0, output: fields.output ?? 1, cost: fields.cost ?? 0.01 });
+  const cost = fields.cost ?? 0.01;
+  new Ledger(db, () => ({ costUsd: cost, known: true })).writeMessage(
+    {
+      messageId: key,
+      requestId: null,
+      claudeSessionId: fields.session === undefined ? 's1' : fields.session,
+      file: 'f.jsonl',
+      cwd: '/work/app',
+      model: fields.model ?? 'claude-sonnet-4-5',
+      at: fields.at ?? T0,
+      usage: { inputTokens: 10, outputTokens: fields.output ?? 1, cacheCreationTokens: 0, cacheReadTokens: 5 },
+      sidechain: false,
+      answersPrompt: false,
+    },
+    null,
+  );
 }
 
 function bucketsMatchMessages(): void {
@@ -57,13 +66,14 @@ it('adds, replaces, moves and deletes messages in step with the messages table',
   expect(db.prepare('SELECT COUNT(*) AS n FROM usage_buckets').get()).toEqual({ n: 2 });
 
   upsert('m1', { output: 50, cost: 0.5 }); // the same message, complete now
-  upsert('m2', { output: 3 }); // an earlier, partial line of it: ignored
-  upsert('m2', { output: 9, session: 's2', at: T0 + 3 * 3_600_000, model: 'claude-opus-4-5' }); // resumed into another session
+  upsert('m2', { at: T0 + 60_000, output: 3 }); // an earlier, partial line of it: ignored
+  upsert('m3', { at: T0 + 20 * 60_000, session: null, output: 9, model: 'claude-opus-4-5', cost: 0.2 }); // fuller, under its real model: it moves to that model's bucket
   bucketsMatchMessages();
+  expect(db.prepare('SELECT model, output_tokens AS output FROM messages WHERE message_id = ?').get('m3')).toEqual({ model: 'claude-opus-4-5', output: 9 });
 
-  db.prepare('DELETE FROM messages WHERE at < ?').run(T0 + 3_600_000);
+  new Ledger(db, () => ({ costUsd: 0, known: true })).prune(T0 + 60_000);
   bucketsMatchMessages();
-  expect(db.prepare('SELECT COUNT(*) AS n FROM usage_buckets').get()).toEqual({ n: 1 });
+  expect(db.prepare('SELECT COUNT(*) AS n FROM usage_buckets').get()).toEqual({ n: 2 });
 });
 
 it('gives reports one record per bucket with the first and last message times', () => {

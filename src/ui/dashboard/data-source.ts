@@ -2,7 +2,7 @@ import type { DailyUsage } from '../../core/daily-usage.js';
 import type { LiveView } from '../../core/live-view.js';
 import type { RecentBlocks } from '../../core/recent-blocks.js';
 import type { SessionEvent } from '../../core/session-events.js';
-import type { SessionView } from '../../core/session-view.js';
+import type { SessionListRow, SessionView } from '../../core/session-view.js';
 
 /** A state file's document as current_session.json holds it. */
 export interface CurrentSessionDocument {
@@ -30,8 +30,9 @@ export interface DashboardData {
   currentSession(): CurrentSessionDocument | null;
   /** The live picture `cw watch` shows. */
   live(now: number): LiveView;
-  sessions(limit: number, now: number): SessionView[];
-  session(idOrPrefix: string, now: number): { session: SessionView; events: SessionEvent[] } | null;
+  sessions(limit: number, now: number): SessionListRow[];
+  /** Our run id, Claude's session id, or a prefix of either. */
+  session(reference: string, now: number): { session: SessionListRow; runs: string[]; events: SessionEvent[] } | null;
   stats(dayCount: number, now: number): DailyUsage;
   blocks(dayCount: number, now: number): RecentBlocks;
 }

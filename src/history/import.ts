@@ -1,20 +1,24 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Fact, UsageObservedFact } from '../core/facts.js';
+import { findSameMessage, isMoreComplete } from '../core/message-identity.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { completeLines } from '../ingest/transcript-file.js';
 import { INITIAL_TRANSCRIPT_STATE, isInertLine, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
-import type { Db } from './database.js';
+import type { Db } from '../store/database.js';
+import { Ledger, type LedgerLimit, type LedgerMessage } from '../store/ledger.js';
+import { knownTranscriptFiles, transcriptFileStore, type FileProgress, type KnownFile } from '../store/transcript-files.js';
 
 type Env = Record<string, string | undefined>;
 
 /**
- * Imports Claude Code's transcripts into the database, incrementally: each file is read from the
- * byte where the last import stopped (a line still being written waits for the next import), and
- * each assistant message is stored once under its message id + request id, the largest counts
- * winning, so sessions we wrapped and their transcripts are never counted twice. What is stored
- * stays after Claude deletes its old transcripts.
+ * The history import: the transcript reader run over Claude Code's transcripts, files that are no
+ * longer growing (or whose growth waits for the next import), into the ledger. Each file is read
+ * from the byte where the last import stopped (a line still being written waits), and each
+ * message and limit goes through the same ledger write a wrapped run's do, so a message seen
+ * live, imported later, or copied into a resumed transcript is one row. What is stored stays
+ * after Claude deletes its old transcripts.
  */
 
 /** Where transcripts live: `CLAUDE_CONFIG_DIR` (a comma-separated list), else both default places. */
@@ -66,14 +70,6 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 const MAX_DEPTH = 4;
 const KEPT_REJECTIONS = 5;
 
-/** What tells whether a file changed since the last import. */
-interface KnownFile {
-  ino: number | null;
-  size: number;
-  mtime_ms: number;
-  offset: number;
-}
-
 interface FileStat {
   size: number;
   mtimeMs: number;
@@ -94,13 +90,13 @@ export function importTranscripts(db: Db, options: ImportOptions): ImportSummary
     rejections: [],
     durationMs: 0,
   };
-  const known = knownFiles(db);
+  const known = knownTranscriptFiles(db);
   // Prepared on the first file with news: most imports have none.
   let writer: HistoryWriter | undefined;
   files.forEach(({ root, path }, index) => {
     const stat = statOf(path);
     const row = known.get(path);
-    if (stat && !isUnchanged(row, stat)) importFile((writer ??= historyWriter(db)), root, path, stat, row, options, summary);
+    if (stat && !isUnchanged(row, stat)) importFile((writer ??= historyWriter(db, options.priceUsage)), root, path, stat, row, options, summary);
     options.onProgress?.({ filesDone: index + 1, filesTotal: files.length, bytesRead: summary.bytesRead });
   });
   writer?.flush();
@@ -115,17 +111,6 @@ function statOf(path: string): FileStat | null {
   } catch {
     return null;
   }
-}
-
-/**
- * What the last import left of each file, by path. Parse states are left out (only a changed file
- * needs its state, and most are unchanged), and rows come as arrays: this runs before every report.
- */
-function knownFiles(db: Db): Map<string, KnownFile> {
-  const known = new Map<string, KnownFile>();
-  const rows = db.prepare('SELECT path, ino, size, mtime_ms, offset FROM transcript_files').raw().all() as Array<[string, number | null, number, number, number]>;
-  for (const [path, ino, size, mtime_ms, offset] of rows) known.set(path, { ino, size, mtime_ms, offset });
-  return known;
 }
 
 function isUnchanged(row: KnownFile | undefined, stat: FileStat): boolean {
@@ -171,10 +156,10 @@ function importFile(
     for (const fact of result.facts) {
       noteFact(fact, identity, counters, reject);
       if (fact.kind === 'usage') {
-        writer.addMessage(storedMessage(fact, path, identity, options.priceUsage));
+        writer.addMessage(ledgerMessage(fact, path, identity));
         summary.messages += 1;
       } else if (fact.kind === 'rate-limit') {
-        writer.addLimit({ file: path, at: fact.at, kind: fact.limitKind, severity: fact.severity, claude_session_id: identity.sessionId, resets_at: fact.resetsAt, utilization: fact.utilization ?? null });
+        writer.addLimit(ledgerLimit(fact, root, path, identity));
       }
     }
     if (writer.isFull()) {
@@ -199,74 +184,81 @@ interface HistoryWriter {
   readonly readBuffer: Buffer;
   /** The state a file's last import left, for reading on from its offset. */
   parseState(path: string): TranscriptState | null;
-  addMessage(message: StoredMessage): void;
-  addLimit(limit: StoredLimit): void;
-  addFile(row: FileParams): void;
+  addMessage(message: LedgerMessage): void;
+  addLimit(limit: LedgerLimit): void;
+  addFile(row: FileProgress): void;
   countLine(): void;
   isFull(): boolean;
   /** Writes what was added in one transaction. */
   flush(): void;
 }
 
-/** Statements prepared once per import, and the batch waiting for its commit. */
-function historyWriter(db: Db): HistoryWriter {
-  const selectState = db.prepare('SELECT parse_state FROM transcript_files WHERE path = ?').pluck();
-  const upsertMessage = messageUpsert(db);
-  const upsertFile = fileUpsert(db);
-  const insertLimit = db.prepare(
-    `INSERT OR IGNORE INTO limit_history (file, at, kind, severity, claude_session_id, resets_at, utilization)
-     VALUES (@file, @at, @kind, @severity, @claude_session_id, @resets_at, @utilization)`,
-  );
-  const write = db.transaction((messages: Iterable<StoredMessage>, limits: StoredLimit[], files: FileParams[]) => {
-    for (const message of messages) upsertMessage(message);
-    for (const limit of limits) insertLimit.run(limit);
-    for (const file of files) upsertFile.run(file);
-  });
-  // Claude writes a message again for each of its content blocks: only the version the upsert
-  // would keep is written, in the order the message first came (rows are numbered alike).
-  let messages = new Map<string, StoredMessage>();
-  let limits: StoredLimit[] = [];
-  let files: FileParams[] = [];
+/** The ledger and the file rows, and the batch waiting for its commit. */
+function historyWriter(db: Db, priceUsage: PriceUsage): HistoryWriter {
+  const ledger = new Ledger(db, priceUsage);
+  const files = transcriptFileStore(db);
+  // Claude writes a message again for each of its content blocks: the batch keeps the report the
+  // ledger would keep (the same identity rule, in memory), in the order messages first came.
+  let messages = new Map<string, LedgerMessage[]>();
+  let limits: LedgerLimit[] = [];
+  let progress: FileProgress[] = [];
   let lines = 0;
+  const write = db.transaction(() => {
+    for (const reports of messages.values()) for (const message of reports) ledger.writeMessage(message, null);
+    for (const limit of limits) ledger.writeLimit(limit);
+    for (const row of progress) {
+      if (row.session !== null && row.cost !== null && row.cost !== files.reportedCost(row.path)) ledger.noteSessionFigure(row.session);
+      files.save(row);
+    }
+    ledger.settle();
+  });
   return {
     readBuffer: Buffer.allocUnsafe(READ_CHUNK_BYTES),
     parseState(path) {
-      const text = selectState.get(path) as string | null | undefined;
+      const text = files.parseState(path);
       return text ? (JSON.parse(text) as TranscriptState) : null;
     },
     addMessage(message) {
-      const earlier = messages.get(message.message_key);
-      if (!earlier || keepsLater(earlier, message)) messages.set(message.message_key, message);
+      const reports = messages.get(message.messageId);
+      if (!reports) {
+        messages.set(message.messageId, [message]);
+        return;
+      }
+      const index = findSameMessage(message, reports);
+      if (index === -1) reports.push(message);
+      else reports[index] = mergeReports(reports[index]!, message);
     },
     addLimit(limit) {
       limits.push(limit);
     },
     addFile(row) {
-      files.push(row);
+      progress.push(row);
     },
     countLine() {
       lines += 1;
     },
-    isFull: () => lines + files.length >= BATCH_LINES,
+    isFull: () => lines + progress.length >= BATCH_LINES,
     flush() {
-      if (messages.size > 0 || limits.length > 0 || files.length > 0) write.immediate(messages.values(), limits, files);
+      if (messages.size > 0 || limits.length > 0 || progress.length > 0) write.immediate();
       messages = new Map();
       limits = [];
-      files = [];
+      progress = [];
       lines = 0;
     },
   };
 }
 
-/** A limit Claude reported in a transcript: metadata only, not its words. */
-interface StoredLimit {
-  file: string;
-  at: number;
-  kind: string;
-  severity: string;
-  claude_session_id: string | null;
-  resets_at: number | null;
-  utilization: number | null;
+/** Two reports of one message in a batch: the fuller counts, and what either alone says. */
+function mergeReports(earlier: LedgerMessage, later: LedgerMessage): LedgerMessage {
+  const fuller = isMoreComplete(later.usage, earlier.usage) ? later : earlier;
+  return {
+    ...fuller,
+    requestId: earlier.requestId ?? later.requestId,
+    claudeSessionId: earlier.claudeSessionId ?? later.claudeSessionId,
+    at: Math.min(earlier.at, later.at),
+    sidechain: earlier.sidechain || later.sidechain,
+    answersPrompt: earlier.answersPrompt || later.answersPrompt,
+  };
 }
 
 function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, reject: (reason: string) => void): void {
@@ -296,88 +288,38 @@ function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, r
   }
 }
 
-interface StoredMessage {
-  message_key: string;
-  claude_session_id: string | null;
-  file: string;
-  cwd: string | null;
-  model: string;
-  at: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_creation_5m_tokens: number | null;
-  cache_creation_1h_tokens: number | null;
-  cache_read_tokens: number;
-  cost_usd: number;
-  priced: number;
-  sidechain: number;
-}
-
-function storedMessage(fact: UsageObservedFact, file: string, identity: { sessionId: string | null; cwd: string | null }, priceUsage: PriceUsage): StoredMessage {
-  const { costUsd, known } = priceUsage(fact.model, fact.usage);
+function ledgerMessage(fact: UsageObservedFact, file: string, identity: Identity): LedgerMessage {
   return {
-    message_key: fact.messageKey,
-    claude_session_id: identity.sessionId,
+    messageId: fact.messageId,
+    requestId: fact.requestId,
+    // The line's own session: a 1.x resume names the new session on the lines it copies.
+    claudeSessionId: fact.claudeSessionId ?? identity.sessionId,
     file,
     cwd: identity.cwd,
     model: fact.model,
     at: fact.at ?? 0,
-    input_tokens: fact.usage.inputTokens,
-    output_tokens: fact.usage.outputTokens,
-    cache_creation_tokens: fact.usage.cacheCreationTokens,
-    cache_creation_5m_tokens: fact.usage.cacheCreation5mTokens ?? null,
-    cache_creation_1h_tokens: fact.usage.cacheCreation1hTokens ?? null,
-    cache_read_tokens: fact.usage.cacheReadTokens,
-    cost_usd: costUsd,
-    priced: known ? 1 : 0,
-    sidechain: fact.sidechain ? 1 : 0,
+    usage: fact.usage,
+    sidechain: fact.sidechain === true,
+    answersPrompt: fact.answersPrompt === true,
   };
 }
 
-/** A message seen again replaces the stored one only with counts at least as large: earlier lines of a message carry partial output. */
-function keepsLater(earlier: StoredMessage, later: StoredMessage): boolean {
-  return later.output_tokens >= earlier.output_tokens;
-}
-
-const MESSAGE_COLUMNS = [
-  'message_key', 'claude_session_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
-  'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'cost_usd', 'priced', 'sidechain',
-] as const satisfies ReadonlyArray<keyof StoredMessage>;
-
-/** Stores a message under `keepsLater`'s rule. Positional parameters: binding by name costs more, on every message. */
-function messageUpsert(db: Db): (message: StoredMessage) => void {
-  const updates = MESSAGE_COLUMNS.filter((column) => column !== 'message_key').map((column) => `${column} = excluded.${column}`).join(', ');
-  const statement = db.prepare(
-    `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})
-     ON CONFLICT (message_key) DO UPDATE SET ${updates} WHERE excluded.output_tokens >= messages.output_tokens`,
-  );
-  return (message) => {
-    statement.run(MESSAGE_COLUMNS.map((column) => message[column]));
+/** A limit Claude reported in a transcript; the account is the config directory the transcript is under. */
+function ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>, root: string, file: string, identity: Identity): LedgerLimit {
+  return {
+    kind: fact.limitKind,
+    severity: fact.severity,
+    resetsAt: fact.resetsAt,
+    resetPrecision: fact.resetPrecision ?? 'second',
+    text: null,
+    source: fact.source,
+    utilization: fact.utilization ?? null,
+    observedAt: fact.at,
+    account: dirname(root),
+    claudeSessionId: identity.sessionId,
+    runId: null,
+    file,
   };
-}
-
-/** A file's row as of `offset`: counters are what was read since the last row of this import. */
-interface FileParams {
-  path: string;
-  root: string;
-  ino: number;
-  size: number;
-  mtime_ms: number;
-  offset: number;
-  parse_state: string;
-  session: string | null;
-  cwd: string | null;
-  version: string | null;
-  first_at: number | null;
-  last_at: number | null;
-  lines: number;
-  rejected: number;
-  prompts: number;
-  turns: number;
-  cost: number | null;
-  now: number;
-  restart: number;
 }
 
 function fileRow(
@@ -390,7 +332,7 @@ function fileRow(
   counters: Counters,
   identity: Identity,
   now: number,
-): FileParams {
+): FileProgress {
   return {
     path,
     root,
@@ -412,29 +354,6 @@ function fileRow(
     now,
     restart: restart ? 1 : 0,
   };
-}
-
-function fileUpsert(db: Db) {
-  // Counters add up across imports of one file; a restart (first row of a re-read) starts them from zero.
-  return db.prepare(
-    `INSERT INTO transcript_files (path, root, ino, size, mtime_ms, offset, parse_state, claude_session_id, cwd, claude_version, first_at, last_at,
-       lines, rejected_lines, prompts, turns, reported_cost_usd, imported_at)
-     VALUES (@path, @root, @ino, @size, @mtime_ms, @offset, @parse_state, @session, @cwd, @version, @first_at, @last_at, @lines, @rejected, @prompts, @turns, @cost, @now)
-     ON CONFLICT (path) DO UPDATE SET
-       root = excluded.root, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms, offset = excluded.offset,
-       parse_state = excluded.parse_state,
-       claude_session_id = COALESCE(transcript_files.claude_session_id, excluded.claude_session_id),
-       cwd = COALESCE(excluded.cwd, transcript_files.cwd),
-       claude_version = COALESCE(excluded.claude_version, transcript_files.claude_version),
-       first_at = MIN(COALESCE(transcript_files.first_at, excluded.first_at), COALESCE(excluded.first_at, transcript_files.first_at)),
-       last_at = MAX(COALESCE(transcript_files.last_at, excluded.last_at), COALESCE(excluded.last_at, transcript_files.last_at)),
-       lines = CASE WHEN @restart THEN 0 ELSE transcript_files.lines END + excluded.lines,
-       rejected_lines = CASE WHEN @restart THEN 0 ELSE transcript_files.rejected_lines END + excluded.rejected_lines,
-       prompts = CASE WHEN @restart THEN 0 ELSE transcript_files.prompts END + excluded.prompts,
-       turns = CASE WHEN @restart THEN 0 ELSE transcript_files.turns END + excluded.turns,
-       reported_cost_usd = COALESCE(excluded.reported_cost_usd, transcript_files.reported_cost_usd),
-       imported_at = excluded.imported_at`,
-  );
 }
 
 /** Every `.jsonl` under `root`, a few folders deep (subagent transcripts sit below their session's), in path order. */

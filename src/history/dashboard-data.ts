@@ -2,19 +2,19 @@ import type { Calendar } from '../core/calendar.js';
 import { summarizeDailyUsage, type DailyUsage } from '../core/daily-usage.js';
 import { buildLiveView, type LiveView } from '../core/live-view.js';
 import { summarizeRecentBlocks, type RecentBlocks } from '../core/recent-blocks.js';
-import type { SessionView } from '../core/session-view.js';
+import type { SessionListRow } from '../core/session-view.js';
 import { loadConfig } from '../shared/config.js';
 import { readPackageVersion } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
-import type { Db } from './database.js';
-import { refreshHistory } from './history-refresh.js';
-import { loadLimitEvents } from './limit-history.js';
+import type { Db } from '../store/database.js';
+import { refreshHistory } from './refresh.js';
+import { loadLimitEvents } from '../store/limit-history.js';
 import { loadLiveSnapshot } from './live-snapshot.js';
-import { openForReading } from './reader.js';
-import { readSessionDetail, type SessionDetail } from './session-detail.js';
-import { listSessions } from './session-rows.js';
-import { readStateDocument, type StateDocument } from './state-files.js';
-import { loadUsageRecords } from './usage-records.js';
+import { openSettledHistory } from './open.js';
+import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
+import { listSessionRows } from '../store/session-list.js';
+import { readStateDocument, type StateDocument } from '../store/state-files.js';
+import { loadUsageRecords } from '../store/usage-records.js';
 
 /** Importing transcripts costs 50–150 ms: at most this often, however many requests come. */
 export const IMPORT_EVERY_MS = 25_000;
@@ -35,8 +35,8 @@ export interface DashboardStore {
   health(now: number): { status: 'ok'; version: string; time: string; historyImportedAt: string | null };
   currentSession(): StateDocument | null;
   live(now: number): LiveView;
-  sessions(limit: number, now: number): SessionView[];
-  session(idOrPrefix: string, now: number): SessionDetail | null;
+  sessions(limit: number, now: number): SessionListRow[];
+  session(reference: string, now: number): SessionDetail | null;
   stats(dayCount: number, now: number): DailyUsage;
   blocks(dayCount: number, now: number): RecentBlocks;
 }
@@ -54,7 +54,7 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
   };
 
   const withHistory = <T>(now: number, read: (db: Db, paths: Paths) => T): T => {
-    const { db, paths } = openForReading(env, now);
+    const { db, paths } = openSettledHistory(env, now);
     try {
       if (claimImport(now)) {
         try {
@@ -74,8 +74,8 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
     health: (now) => ({ status: 'ok', version, time: new Date(now).toISOString(), historyImportedAt: importedAt === null ? null : new Date(importedAt).toISOString() }),
     currentSession: () => readStateDocument(resolvePaths(env).currentStateFile),
     live: (now) => buildLiveView(loadLiveSnapshot(env, now, { importTranscripts: claimImport(now) }), now),
-    sessions: (limit, now) => withHistory(now, (db) => listSessions(db, { limit })),
-    session: (idOrPrefix, now) => withHistory(now, (db) => readSessionDetail(db, idOrPrefix)),
+    sessions: (limit, now) => withHistory(now, (db) => listSessionRows(db, { limit })),
+    session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference)),
     stats: (dayCount, now) =>
       withHistory(now, (db) => {
         const from = options.calendar.startOfDay(options.calendar.dayOf(now) - dayCount + 1);

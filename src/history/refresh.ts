@@ -1,8 +1,8 @@
 import { loadPriceTable } from '../core/price-config.js';
 import { computeCostUsd } from '../core/pricing.js';
 import type { RunnerConfig } from '../shared/config.js';
-import type { Db } from './database.js';
-import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from './history-import.js';
+import type { Db } from '../store/database.js';
+import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from './import.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -3,13 +3,13 @@ import { SPARK_SPAN_MS, type LiveLimit, type LiveSnapshot } from '../core/live-v
 import type { SessionView } from '../core/session-view.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
-import { listAlerts } from './alerts.js';
-import { refreshHistory } from './history-refresh.js';
-import { readLiveStatus } from './live-status.js';
-import { openForReading } from './reader.js';
-import { listSessions } from './session-rows.js';
-import { isLiveDocument, listSessionDocuments, type StateDocument } from './state-files.js';
-import { loadUsageRecords } from './usage-records.js';
+import { listAlerts } from '../store/alerts.js';
+import { refreshHistory } from './refresh.js';
+import { readLiveStatus } from '../store/live-status.js';
+import { openSettledHistory } from './open.js';
+import { listSessions } from '../store/session-rows.js';
+import { isLiveDocument, listSessionDocuments, type StateDocument } from '../store/state-files.js';
+import { loadUsageRecords } from '../store/usage-records.js';
 
 /**
  * Blocks chain: each opens at the first message after the last one closed, so the open block can
@@ -28,7 +28,7 @@ export interface SnapshotOptions {
 /** Everything `cw watch` shows, read once. A failure becomes `problem`, so the view stays up. */
 export function loadLiveSnapshot(env: NodeJS.ProcessEnv, now: number, options: SnapshotOptions): LiveSnapshot {
   try {
-    const { db, paths } = openForReading(env, now);
+    const { db, paths } = openSettledHistory(env, now);
     try {
       if (options.importTranscripts) refreshHistory(db, loadConfig(paths.configFile).config, env);
       const status = readLiveStatus(db, paths, now);

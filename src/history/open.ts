@@ -1,0 +1,39 @@
+import { loadPriceTable } from '../core/price-config.js';
+import { computeCostUsd } from '../core/pricing.js';
+import type { PriceUsage } from '../core/session-state.js';
+import { loadConfig } from '../shared/config.js';
+import type { Paths } from '../shared/paths.js';
+import type { Db } from '../store/database.js';
+import { openForReading } from '../store/reader.js';
+import { recoverDeadSessions } from './recovery.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Opens the history for a command that shows sessions, after settling the runs whose process
+ * died (marked INTERRUPTED, completed from their transcripts), so none of them looks live.
+ */
+export function openSettledHistory(env: Env = process.env, now = Date.now()): { db: Db; paths: Paths } {
+  const opened = openForReading(env as NodeJS.ProcessEnv);
+  settleDeadSessions(opened.db, opened.paths, env, now);
+  return opened;
+}
+
+/** Best effort: another session holding the lock only postpones it to the next command. */
+export function settleDeadSessions(db: Db, paths: Paths, env: Env, now: number): string[] {
+  try {
+    return recoverDeadSessions(db, { sessionStateDir: paths.sessionStateDir, now, priceUsage: configuredPricing(paths), timeZone: displayZone(env) });
+  } catch {
+    return [];
+  }
+}
+
+/** Prices as a session is costed at: the built-in table with config.json's corrections. */
+export function configuredPricing(paths: Pick<Paths, 'configFile'>): PriceUsage {
+  const { table } = loadPriceTable(loadConfig(paths.configFile).config);
+  return (model, usage, options) => computeCostUsd(model, usage, table, options);
+}
+
+function displayZone(env: Env): string {
+  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
