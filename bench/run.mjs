@@ -201,6 +201,44 @@ function statuslineStartup() {
   return { bareMs, ourMs, ratio };
 }
 
+/**
+ * The CPU each usage report costs on the live path (message book, then reducer, as the recorder
+ * runs them), for a short session and a long one. It should not grow with the session.
+ */
+async function reducerCostPerFact() {
+  const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+  const [{ MessageBook }, { createSessionState, reduceSession }, { computeCostUsd }, { PRICE_TABLE }] = await Promise.all([
+    load('core/message-book.js'),
+    load('core/session-state.js'),
+    load('core/pricing.js'),
+    load('core/price-table.js'),
+  ]);
+  const priceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
+  const perFact = (messages) => {
+    const book = new MessageBook('bench', 0);
+    let state = createSessionState({ id: 'bench', mode: 'interactive', sessionType: null, projectPath: null, cwd: '/w', argv: [], pid: 1, startedAt: 0, account: null, identifyMethod: 'hooks', isolation: 'shared-learning' });
+    const start = process.cpuUsage();
+    let facts = 0;
+    for (let index = 0; index < messages; index++) {
+      // Each message reported twice, as Claude writes a line per content block with growing output.
+      for (const output of [1, 400]) {
+        const fact = { kind: 'usage', source: 'transcript', messageKey: `m${index}:r${index}`, messageId: `m${index}`, requestId: `r${index}`, model: 'claude-sonnet-4-5', usage: { inputTokens: 3, outputTokens: output, cacheCreationTokens: 500, cacheReadTokens: 40_000 }, at: index };
+        const placed = book.place(fact);
+        if (placed) state = reduceSession(state, placed, index, priceUsage);
+        facts += 1;
+      }
+    }
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / facts;
+  };
+  perFact(1000);
+  const short = median(Array.from({ length: 15 }, () => perFact(100)));
+  const long = median(Array.from({ length: 3 }, () => perFact(10_000)));
+  console.log(
+    `${'live reducer, CPU per usage fact'.padEnd(34)} 100 messages ${short.toFixed(2).padStart(6)} µs   10,000 messages ${long.toFixed(2).padStart(6)} µs   ratio ${(long / short).toFixed(2)}`,
+  );
+}
+
 function syncSink(path) {
   const fd = openSync(path, 'w');
   const sink = new Writable({
@@ -244,6 +282,7 @@ try {
   compare('short print run, text output', [exampleClaude, ['-p', 'hi'], printEnv], [shim, ['-p', 'hi'], printEnv]);
   hookLatency();
   statuslineStartup();
+  await reducerCostPerFact();
   await ptyThroughput(Number(process.env.BENCH_PTY_MB ?? 200));
   await screenWatcherCost(Number(process.env.BENCH_SCREEN_REPEATS ?? 200));
 } catch (error) {
