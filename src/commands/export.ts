@@ -8,6 +8,7 @@ import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
 import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
+import { resolveSessionRef, type SessionRef } from '../store/session-list.js';
 import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';
@@ -50,7 +51,8 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
   const { db } = openForReading(env);
   try {
     if (!request.scope.skipImport) refreshHistory(db, request.config, env);
-    const sessions = selectSessions(listHistorySessions(db), request);
+    const ref = request.session === null ? null : resolveSessionRef(db, request.session);
+    const sessions = selectSessions(listHistorySessions(db), request, ref);
     if (request.session !== null && sessions.length === 0) throw new UserError(`cw export: no session "${request.session}" in the history.`, 1);
     // A folder the user named is theirs: created if missing (owner-only), never re-permissioned.
     mkdirSync(dirname(request.output), { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -76,15 +78,10 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
   }
 }
 
-/** The sessions the export covers: one by id (ours or Claude's, or a unique prefix), or those in scope. */
-function selectSessions(all: HistorySession[], request: ExportRequest): HistorySession[] {
-  if (request.session !== null) {
-    const id = request.session;
-    const exact = all.filter((session) => session.claudeSessionId === id || session.wrappedSessionIds.includes(id));
-    if (exact.length > 0) return exact;
-    const prefixed = all.filter((session) => session.claudeSessionId?.startsWith(id) || session.wrappedSessionIds.some((wrapped) => wrapped.startsWith(id)));
-    if (prefixed.length > 1) throw new UserError(`cw export: "${id}" matches ${prefixed.length} sessions; give more of the id.`, 2);
-    return prefixed;
+/** The sessions the export covers: the Claude session a reference names (see resolveSessionRef), or those in scope. */
+function selectSessions(all: HistorySession[], request: ExportRequest, ref: SessionRef | null): HistorySession[] {
+  if (ref !== null) {
+    return all.filter((session) => (ref.kind === 'claude' ? session.claudeSessionId === ref.id : session.wrappedSessionIds.includes(ref.id)));
   }
   const { from, to, project } = request.scope;
   return all.filter((session) => {
