@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { HISTORY_OPTIONS, parseHistoryScope } from '../cli/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { analyzeHistory, type Analysis, type Suggestion } from '../core/analysis.js';
 import { identifyBlocks } from '../core/blocks.js';
 import type { Calendar } from '../core/calendar.js';
@@ -16,6 +14,8 @@ import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderAnalysis } from '../ui/analysis-render.js';
 import { createPainter } from '../ui/format.js';
+import { HISTORY_OPTIONS, parseHistoryScope } from './options/history-options.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw analyze [--days N] [--yes | --dry-run] [--undo] [--json]
 

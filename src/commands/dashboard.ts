@@ -1,8 +1,6 @@
-import { resolveTimeZone } from '../cli/history-options.js';
 import { renderPrometheus } from '../core/metrics.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from '../cli/parse.js';
 import { Calendar } from '../core/calendar.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
@@ -14,6 +12,8 @@ import { createToken } from '../ui/dashboard/auth.js';
 import { createLiveEvents } from '../ui/dashboard/live-events.js';
 import { dashboardRoutes } from '../ui/dashboard/routes.js';
 import { startDashboardServer, type DashboardServer } from '../ui/dashboard/server.js';
+import { resolveTimeZone } from './options/history-options.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const DEFAULT_PORT = 7879;
 

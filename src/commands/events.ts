@@ -1,4 +1,3 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import type { SessionEvent } from '../core/session-events.js';
 import type { SessionView } from '../core/session-view.js';
 import { UserError } from '../shared/errors.js';
@@ -6,6 +5,7 @@ import { openForReading } from '../store/reader.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { listSessions } from '../store/session-rows.js';
 import { createPainter, renderTable } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 

@@ -1,8 +1,8 @@
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import type { SessionView } from '../core/session-view.js';
 import { openForReading } from '../store/reader.js';
 import { listSessions } from '../store/session-rows.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionView[] {
   const { db } = openForReading(env, now);

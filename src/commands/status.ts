@@ -1,7 +1,7 @@
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { collectLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
 

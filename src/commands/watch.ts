@@ -1,4 +1,3 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { buildLiveView, type LiveSnapshot } from '../core/live-view.js';
 import { alertSettingsOf } from '../core/alert-rules.js';
 import { preferredTimeZone } from '../core/calendar.js';
@@ -11,6 +10,7 @@ import { watchStateFiles } from '../store/state-watcher.js';
 import { createPainter } from '../ui/format.js';
 import { renderLiveView } from '../ui/live-render.js';
 import { openLiveTerminal } from '../ui/live-terminal.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw watch [--refresh-interval SECONDS] [--once] [--skip-import]
 
