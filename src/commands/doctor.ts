@@ -182,7 +182,7 @@ function checkStateDir(paths: Paths): Check {
 }
 
 function checkLog(paths: Paths): Check {
-  let recent: string[] = [];
+  let recent: string[];
   try {
     recent = readFileSync(paths.logFile, 'utf8').split('\n').filter((line) => line.includes(' ERROR ')).slice(-3);
   } catch {

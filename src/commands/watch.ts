@@ -94,15 +94,15 @@ function watchLive(options: WatchOptions): Promise<number> {
     let tick: NodeJS.Timeout | null = null;
     let finished = false;
 
-    const finish = (error: unknown, code = 0): void => {
+    const finish = (outcome: { code: number } | { error: unknown }): void => {
       if (finished) return;
       finished = true;
       for (const timer of timers) clearTimeout(timer);
       if (tick) clearTimeout(tick);
       watcher.close();
       terminal.restore();
-      if (error === null) resolve(code);
-      else reject(error);
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.code);
     };
     // An exception anywhere in the loop ends the view with the terminal given back, then surfaces.
     const guarded =
@@ -111,7 +111,7 @@ function watchLive(options: WatchOptions): Promise<number> {
         try {
           if (!finished) fn(...args);
         } catch (error) {
-          finish(error);
+          finish({ error });
         }
       };
 
@@ -149,7 +149,7 @@ function watchLive(options: WatchOptions): Promise<number> {
     });
 
     const terminal = openLiveTerminal({
-      onQuit: guarded((reason: string) => finish(null, reason === 'key' ? 0 : reason === 'SIGINT' ? 130 : reason === 'SIGHUP' ? 129 : 143)),
+      onQuit: guarded((reason: string) => finish({ code: reason === 'key' ? 0 : reason === 'SIGINT' ? 130 : reason === 'SIGHUP' ? 129 : 143 })),
       onResize: guarded(() => draw(true)),
     });
     const watcher = watchStateFiles(paths, guarded(reload));
