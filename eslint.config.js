@@ -67,7 +67,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: ROOT },
+      parserOptions: { project: ['./tsconfig.test.json', './src/ui/dashboard/browser/tsconfig.json'], tsconfigRootDir: ROOT },
     },
     rules: {
       // A command is `async run(argv)` whether or not it waits: the table calls every one alike.
@@ -116,6 +116,27 @@ export default tseslint.config(
         { object: 'performance', property: 'now', message: 'core/ never reads the clock: take `now`.' },
       ],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'core/ never reads the clock: take `now`.' }],
+    },
+  },
+  {
+    // The dashboard page's script: bundled alone for the browser, and it puts every value in as text.
+    files: ['src/ui/dashboard/browser/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./', allowTypeImports: true, message: 'The page takes only types from outside browser/: what it runs is bundled from this folder.' },
+            { regex: '^[^.]', message: 'The page loads no packages and no Node built-ins.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'Values go in as text (textContent, el()), never as HTML.' })),
+        { object: 'document', property: 'write', message: 'Values go in as text (textContent, el()), never as HTML.' },
+      ],
     },
   },
   {

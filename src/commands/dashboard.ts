@@ -10,6 +10,7 @@ import { createDashboardStore } from '../store/dashboard-data.js';
 import { watchStateFiles } from '../store/state-watcher.js';
 import { createToken } from '../ui/dashboard/auth.js';
 import { createLiveEvents } from '../ui/dashboard/live-events.js';
+import { readPageScript } from '../ui/dashboard/page-script.js';
 import { dashboardRoutes } from '../ui/dashboard/routes.js';
 import { startDashboardServer, type DashboardServer } from '../ui/dashboard/server.js';
 import { resolveTimeZone } from './options/history-options.js';
@@ -76,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Serves until SIGINT or SIGTERM; the URL is the first line on stdout, for people and scripts. */
 async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const script = readPageScript();
   const token = createToken();
   const store = createDashboardStore(env, {
     calendar: new Calendar(options.timeZone),
@@ -90,7 +92,7 @@ async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv)
       host: options.host,
       port: options.port,
       token,
-      routes: dashboardRoutes(store, events, metrics ? { metrics } : {}),
+      routes: dashboardRoutes(store, events, { script, ...(metrics ? { metrics } : {}) }),
       checkHost: !options.allowRemote,
       ...(metrics ? { openPaths: new Set(['/metrics']) } : {}),
     });

@@ -71,6 +71,14 @@ describe('cw dashboard', () => {
     expect(bearer.status).toBe(200);
     expect(await bearer.json()).toEqual([]);
 
+    // The page's one script, as the build bundled it: no module syntax left, nothing read into HTML.
+    const script = await fetch(`${base}/app.js?token=${token}`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const source = await script.text();
+    expect(source).toContain('LIVE SESSION ACTIVE');
+    expect(source).not.toMatch(/^\s*(import|export)\b/m);
+    expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+
     const page = await fetch(dashboard.url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');

@@ -94,4 +94,15 @@ describe('the layer rules', () => {
     expect(await problemsIn('src/commands/planted.ts', "export { default as chalk } from 'chalk';")).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining('chalk is used only in ui/') }]);
     expect((await problemsIn('src/runner/planted.ts', "export { chromium } from 'playwright-core';")).map((problem) => problem.ruleId)).toEqual(['import-x/no-extraneous-dependencies']);
   });
+
+  it('keep the page’s script to its own folder and to text', async () => {
+    const problems = await problemsIn(
+      'src/ui/dashboard/browser/planted.ts',
+      "import type { LiveView } from '../../../core/live-view.js';\nimport { buildLiveView } from '../../../core/live-view.js';\nexport const show = (node: Element, view: LiveView) => { node.innerHTML = String(buildLiveView); return view; };",
+    );
+    expect(problems).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining('only types from outside browser/') },
+      { ruleId: 'no-restricted-properties', message: expect.stringContaining('never as HTML') },
+    ]);
+  });
 });
