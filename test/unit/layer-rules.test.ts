@@ -71,6 +71,7 @@ describe('the layer rules', () => {
       { ruleId: 'import-x/no-restricted-paths', message: expect.stringContaining('Commands do not import each other') },
     ]);
     expect(await problemsIn('src/commands/planted.ts', "export { parseCommandArgs } from './options/parse.js';")).toEqual([]);
+    expect((await problemsIn('src/commands/options/planted.ts', "export { run } from '../status.js';")).map((problem) => problem.ruleId)).toEqual(['import-x/no-restricted-paths']);
   });
 
   it('let only the command table load commands', async () => {
