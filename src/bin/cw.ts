@@ -30,7 +30,7 @@ async function dispatch(argv: string[]): Promise<number> {
   const command = await entry.load();
   const code = await command.run(rest);
   if (code === 0) {
-    const { noteDailyAnalysis } = await import('../cli/daily-analysis.js');
+    const { noteDailyAnalysis } = await import('../commands/daily-analysis.js');
     await noteDailyAnalysis(name, rest);
   }
   return code;

@@ -1,4 +1,3 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -7,6 +6,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { ackAlert, clearAlerts, listAlerts, type StoredAlert } from '../store/alerts.js';
 import { openForReading } from '../store/reader.js';
 import { createPainter, renderTable } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw alerts <list|check|ack ID|clear> [--json]
 

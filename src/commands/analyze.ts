@@ -1,21 +1,15 @@
 import { join } from 'node:path';
-import { HISTORY_OPTIONS, parseHistoryScope } from '../cli/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
-import { analyzeHistory, type Analysis, type Suggestion } from '../core/analysis.js';
-import { identifyBlocks } from '../core/blocks.js';
-import type { Calendar } from '../core/calendar.js';
-import { configuredTokensPerBlock, readSetting } from '../core/config-schema.js';
-import { loadPriceTable } from '../core/price-config.js';
-import { loadConfig, type LoadedConfig } from '../shared/config.js';
+import type { Suggestion } from '../core/analysis.js';
+import { readSetting } from '../core/config-schema.js';
+import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { applySettingChanges, undoLastBatch, type SettingChange } from '../store/config-changes.js';
-import { refreshHistory } from '../history/refresh.js';
-import { loadLimitEvents } from '../store/limit-history.js';
-import { openForReading } from '../store/reader.js';
-import { loadUsageRecords } from '../store/usage-records.js';
+import { collectAnalysis } from '../history/analysis.js';
 import { renderAnalysis } from '../ui/analysis-render.js';
 import { createPainter } from '../ui/format.js';
+import { HISTORY_OPTIONS, parseHistoryScope } from './options/history-options.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw analyze [--days N] [--yes | --dry-run] [--undo] [--json]
 
@@ -34,40 +28,9 @@ Options:
 `;
 
 const DEFAULT_DAYS = 30;
-/** The model routine Opus work is priced at for comparison. */
-const CHEAPER_MODEL = 'claude-sonnet-4-5';
 
 export function changeLogOf(paths: Paths): string {
   return join(paths.dataDir, 'analysis-changes.jsonl');
-}
-
-export function collectAnalysis(options: { calendar: Calendar; days: number; now: number; project: string | null; skipImport: boolean; config: LoadedConfig['config'] }, env = process.env): Analysis {
-  const { db } = openForReading(env);
-  try {
-    if (!options.skipImport) refreshHistory(db, options.config, env);
-    const records = loadUsageRecords(db, options.project ? { project: options.project } : {});
-    const timeline = identifyBlocks(records, options.now, loadLimitEvents(db));
-    const config = options.config as Record<string, unknown>;
-    const numberAt = (key: string): number | undefined => (typeof readSetting(config, key) === 'number' ? (readSetting(config, key) as number) : undefined);
-    const rates = loadPriceTable(options.config).table.models[CHEAPER_MODEL]!;
-    return analyzeHistory({
-      records,
-      timeline,
-      calendar: options.calendar,
-      now: options.now,
-      days: options.days,
-      config: {
-        ...(typeof config.plan === 'string' ? { plan: config.plan } : {}),
-        ...(configuredTokensPerBlock(config) === undefined ? {} : { tokensPerBlock: configuredTokensPerBlock(config)! }),
-        blockPercent: numberAt('alerts.blockPercent') ?? 80,
-        ...(numberAt('alerts.dailyCostUsd') !== undefined ? { dailyCostUsd: numberAt('alerts.dailyCostUsd')! } : {}),
-        ...(numberAt('alerts.weeklyCostUsd') !== undefined ? { weeklyCostUsd: numberAt('alerts.weeklyCostUsd')! } : {}),
-      },
-      cheaperRates: { model: CHEAPER_MODEL, rates },
-    });
-  } finally {
-    db.close();
-  }
 }
 
 export async function run(argv: string[]): Promise<number> {

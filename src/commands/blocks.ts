@@ -1,5 +1,3 @@
-import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from '../cli/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
@@ -13,6 +11,8 @@ import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
 import { createPainter, outputWidth } from '../ui/format.js';
+import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from './options/history-options.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw blocks [options]
 

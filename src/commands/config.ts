@@ -1,10 +1,10 @@
 import { existsSync, renameSync } from 'node:fs';
-import { parseCommandArgs } from '../cli/parse.js';
 import { configJsonSchema, parseSettingValue, readSetting, SETTINGS, settingOf, unknownSetting, validateConfig, writeSetting } from '../core/config-schema.js';
 import { loadConfig, saveConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { renderTable } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw config <show|get|set|reset|path|schema> ...
 

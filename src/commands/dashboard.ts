@@ -1,8 +1,6 @@
-import { resolveTimeZone } from '../cli/history-options.js';
 import { renderPrometheus } from '../core/metrics.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from '../cli/parse.js';
 import { Calendar } from '../core/calendar.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { loadConfig } from '../shared/config.js';
@@ -12,8 +10,11 @@ import { createDashboardStore } from '../history/dashboard-data.js';
 import { watchStateFiles } from '../store/state-watcher.js';
 import { createToken } from '../ui/dashboard/auth.js';
 import { createLiveEvents } from '../ui/dashboard/live-events.js';
+import { readPageScript } from '../ui/dashboard/page-script.js';
 import { dashboardRoutes } from '../ui/dashboard/routes.js';
 import { startDashboardServer, type DashboardServer } from '../ui/dashboard/server.js';
+import { resolveTimeZone } from './options/history-options.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const DEFAULT_PORT = 7879;
 
@@ -76,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Serves until SIGINT or SIGTERM; the URL is the first line on stdout, for people and scripts. */
 async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const script = readPageScript();
   const token = createToken();
   const store = createDashboardStore(env, {
     calendar: new Calendar(options.timeZone),
@@ -90,7 +92,7 @@ async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv)
       host: options.host,
       port: options.port,
       token,
-      routes: dashboardRoutes(store, events, metrics ? { metrics } : {}),
+      routes: dashboardRoutes(store, events, { script, ...(metrics ? { metrics } : {}) }),
       checkHost: !options.allowRemote,
       ...(metrics ? { openPaths: new Set(['/metrics']) } : {}),
     });

@@ -1,7 +1,6 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { parseCommandArgs } from '../cli/parse.js';
 import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
 import { resolveModelPrice } from '../core/pricing.js';
 import { inspectClaudeArgs } from '../core/claude-args.js';
@@ -16,6 +15,7 @@ import { describeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { createPainter } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 import { unlinkSync } from 'node:fs';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -182,7 +182,7 @@ function checkStateDir(paths: Paths): Check {
 }
 
 function checkLog(paths: Paths): Check {
-  let recent: string[] = [];
+  let recent: string[];
   try {
     recent = readFileSync(paths.logFile, 'utf8').split('\n').filter((line) => line.includes(' ERROR ')).slice(-3);
   } catch {

@@ -1,4 +1,3 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import type { SessionEvent } from '../core/session-events.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
@@ -6,6 +5,7 @@ import { UserError } from '../shared/errors.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
 import { createPainter, renderTable } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from '../cli/history-options.js';
-import { parseCommandArgs } from '../cli/parse.js';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -14,6 +12,8 @@ import { openForReading } from '../store/reader.js';
 import { loadUsageRecords } from '../store/usage-records.js';
 import { renderReport } from '../ui/report-render.js';
 import { createPainter } from '../ui/format.js';
+import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw export --output FILE [options]
 

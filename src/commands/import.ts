@@ -1,9 +1,9 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { loadConfig } from '../shared/config.js';
 import type { ImportProgress, ImportSummary } from '../history/import.js';
 import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { createProgressBar } from '../ui/progress-bar.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export function runImport(env = process.env, onProgress?: (progress: ImportProgress) => void): ImportSummary {
   const { db, paths } = openForReading(env);

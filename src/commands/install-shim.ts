@@ -1,8 +1,8 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { isAheadOnPath, pathLineFor, planShimInstall, readShimTemplate, renderShim, writeShim } from '../runner/shim-files.js';
 import { UserError } from '../shared/errors.js';
 import { SHIM_ENTRY, SHIM_TEMPLATE } from '../shared/package-info.js';
 import { resolvePaths } from '../shared/paths.js';
+import { parseCommandArgs } from './options/parse.js';
 import { existsSync } from 'node:fs';
 
 export async function run(argv: string[]): Promise<number> {

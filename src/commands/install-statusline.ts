@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommandArgs } from '../cli/parse.js';
 import { planStatuslineInstall, planStatuslineRemove, type StatuslineSettingsPlan, type StatusLineSetting } from '../core/statusline-settings.js';
 import { shellQuote } from '../core/watch-plan.js';
 import { claudeSettingsFile, readSettingsText, writeSettingsText } from '../runner/claude-settings-file.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { PACKAGE_ROOT } from '../shared/package-info.js';
+import { parseCommandArgs } from './options/parse.js';
 
 /** The statusline's own entry: it loads only what the statusline needs, since Claude runs it on every refresh. */
 export const STATUSLINE_ENTRY = join(PACKAGE_ROOT, 'dist', 'bin', 'cw-statusline.js');

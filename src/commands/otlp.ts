@@ -1,10 +1,10 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { resolveOtlpSettings, type OtlpSettings } from '../core/otlp-settings.js';
 import { pushOtlp, type PushResult } from '../export/otlp-push.js';
 import { otlpStateFile, readOtlpState, type OtlpState } from '../export/otlp-state.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw otlp <status|push> [--session ID] [--json] [--quiet]
 

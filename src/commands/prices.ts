@@ -1,9 +1,9 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { loadPriceTable } from '../core/price-config.js';
 import type { LongContextRates, ModelPrice } from '../core/price-table.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { createPainter, renderTable } from '../ui/format.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export interface PriceRow {
   id: string;

@@ -1,10 +1,10 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { parseAge } from '../core/age.js';
 import { UserError } from '../shared/errors.js';
 import { loadConfig } from '../shared/config.js';
 import type { Db } from '../store/database.js';
 import { Ledger } from '../store/ledger.js';
 import { openForReading } from '../store/reader.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export interface PruneResult {
   cutoff: string;

@@ -1,5 +1,3 @@
-import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from '../cli/history-options.js';
-import { parseCommandArgs } from '../cli/parse.js';
 import { buildReport, REPORT_KINDS, type Report, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -12,6 +10,8 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { createProgressBar } from '../ui/progress-bar.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../ui/report-render.js';
+import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw report [daily|weekly|monthly|session|project|model] [options]
 

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseCommandArgs } from '../cli/parse.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { renderPrometheus } from '../core/metrics.js';
 import { loadConfig } from '../shared/config.js';
@@ -10,6 +9,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../history/refresh.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw serve --metrics [--port N] [--host ADDR --allow-remote]
 

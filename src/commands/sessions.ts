@@ -1,8 +1,8 @@
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 /** Wrapped runs and imported sessions, newest first, after settling runs whose process died. */
 export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionListRow[] {

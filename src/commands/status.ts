@@ -1,8 +1,8 @@
-import { parseCommandArgs, parsePositiveInt } from '../cli/parse.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
 

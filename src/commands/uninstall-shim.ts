@@ -1,7 +1,7 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { removeShim } from '../runner/shim-files.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('uninstall-shim', argv, { dir: { type: 'string' } });

@@ -1,4 +1,3 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { buildLiveView, type LiveSnapshot } from '../core/live-view.js';
 import { alertSettingsOf } from '../core/alert-rules.js';
 import { preferredTimeZone } from '../core/calendar.js';
@@ -11,6 +10,7 @@ import { watchStateFiles } from '../store/state-watcher.js';
 import { createPainter } from '../ui/format.js';
 import { renderLiveView } from '../ui/live-render.js';
 import { openLiveTerminal } from '../ui/live-terminal.js';
+import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw watch [--refresh-interval SECONDS] [--once] [--skip-import]
 
@@ -94,15 +94,15 @@ function watchLive(options: WatchOptions): Promise<number> {
     let tick: NodeJS.Timeout | null = null;
     let finished = false;
 
-    const finish = (error: unknown, code = 0): void => {
+    const finish = (outcome: { code: number } | { error: unknown }): void => {
       if (finished) return;
       finished = true;
       for (const timer of timers) clearTimeout(timer);
       if (tick) clearTimeout(tick);
       watcher.close();
       terminal.restore();
-      if (error === null) resolve(code);
-      else reject(error);
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.code);
     };
     // An exception anywhere in the loop ends the view with the terminal given back, then surfaces.
     const guarded =
@@ -111,7 +111,7 @@ function watchLive(options: WatchOptions): Promise<number> {
         try {
           if (!finished) fn(...args);
         } catch (error) {
-          finish(error);
+          finish({ error });
         }
       };
 
@@ -149,7 +149,7 @@ function watchLive(options: WatchOptions): Promise<number> {
     });
 
     const terminal = openLiveTerminal({
-      onQuit: guarded((reason: string) => finish(null, reason === 'key' ? 0 : reason === 'SIGINT' ? 130 : reason === 'SIGHUP' ? 129 : 143)),
+      onQuit: guarded((reason: string) => finish({ code: reason === 'key' ? 0 : reason === 'SIGINT' ? 130 : reason === 'SIGHUP' ? 129 : 143 })),
       onResize: guarded(() => draw(true)),
     });
     const watcher = watchStateFiles(paths, guarded(reload));

@@ -1,8 +1,8 @@
-import { parseCommandArgs } from '../cli/parse.js';
 import { findRealClaude } from '../runner/find-claude.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
+import { parseCommandArgs } from './options/parse.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('which', argv, {});

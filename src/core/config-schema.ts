@@ -199,10 +199,10 @@ export function configJsonSchema(): Record<string, unknown> {
     const [group, inner] = setting.key.includes('.') ? setting.key.split('.') : [null, setting.key];
     const schema = { description: setting.description, ...schemaOf(setting.kind), ...(setting.default === undefined ? {} : { default: setting.default }) };
     if (group === null) {
-      properties[inner!] = schema;
+      properties[inner] = schema;
     } else {
       const node = (properties[group] ??= { type: 'object', additionalProperties: false, properties: {} });
-      (node.properties as Record<string, unknown>)[inner!] = schema;
+      (node.properties as Record<string, unknown>)[inner] = schema;
     }
   }
   return {

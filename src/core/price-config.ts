@@ -1,6 +1,5 @@
-import type { RunnerConfig } from '../shared/config.js';
 import { PRICE_TABLE, type PriceTable } from './price-table.js';
-import { mergePriceOverrides } from './pricing.js';
+import { mergePriceOverrides, type PriceOverrides } from './pricing.js';
 
 export interface LoadedPriceTable {
   /** The built-in table with the user's valid entries applied; the built-in table itself when there are none. */
@@ -15,7 +14,7 @@ export interface LoadedPriceTable {
  * The price table sessions are priced with: config.json's `prices` over the built-in table. A
  * broken entry never stops the others, and never stops a session from being recorded.
  */
-export function loadPriceTable(config: Pick<RunnerConfig, 'prices'>, base: PriceTable = PRICE_TABLE): LoadedPriceTable {
+export function loadPriceTable(config: { prices?: PriceOverrides }, base: PriceTable = PRICE_TABLE): LoadedPriceTable {
   const { table, errors } = mergePriceOverrides(base, config.prices);
   // mergePriceOverrides copies only the rows it changes, so a new object marks a config row.
   const fromConfig = Object.keys(table.models)

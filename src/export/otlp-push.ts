@@ -50,7 +50,7 @@ export async function pushOtlp(options: { sessionId?: string; env?: Env; now?: n
   const { db } = openForReading(env);
   let session: string | null = null;
   let logs: LogRecordSpec[] = [];
-  let instruments: InstrumentSpec[] = [];
+  let instruments: InstrumentSpec[];
   try {
     importQuietly(db, config, env, logger);
     const tokensPerBlock = configuredTokensPerBlock(config);

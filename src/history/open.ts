@@ -14,7 +14,7 @@ type Env = Record<string, string | undefined>;
  * died (marked INTERRUPTED, completed from their transcripts), so none of them looks live.
  */
 export function openSettledHistory(env: Env = process.env, now = Date.now()): { db: Db; paths: Paths } {
-  const opened = openForReading(env as NodeJS.ProcessEnv);
+  const opened = openForReading(env);
   settleDeadSessions(opened.db, opened.paths, env, now);
   return opened;
 }

@@ -279,7 +279,7 @@ async function postWebhook(target: string, delivery: Delivery, signal: AbortSign
     if (response.ok) logger.debug(`${name}: ${response.status}`);
     else logger.warn(`${name}: answered ${response.status} ${response.statusText}`.trimEnd());
   } catch (error) {
-    const reason = signal.aborted ? signal.reason : error instanceof Error && error.cause !== undefined ? error.cause : error;
+    const reason: unknown = signal.aborted ? signal.reason : error instanceof Error && error.cause !== undefined ? error.cause : error;
     logger.warn(`${name}: ${describeError(reason)}`);
   }
 }

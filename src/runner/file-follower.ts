@@ -8,7 +8,8 @@ export interface FileFollowerOptions {
   onLine(line: string): void;
   /** The file shrank or was replaced: what was read no longer describes it, reading restarts at 0. */
   onRestart?(): void;
-  onOversizedLine?(byteLength: number): void;
+  // A property, not a method: it is handed on to the line splitter unbound.
+  onOversizedLine?: (byteLength: number) => void;
   maxLineBytes?: number;
 }
 

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { ChildExit } from './exit-code.js';
 
 export interface RelayRequest {
@@ -21,7 +22,7 @@ export type OutputObserver = (chunk: Buffer, stream: 'stdout' | 'stderr') => voi
  * A child_process child as a Relay. 'close' waits for the child's pipes to end, so with piped
  * output every byte has been forwarded when `exited` resolves.
  */
-export function relayOfChild(child: import('node:child_process').ChildProcess): Relay {
+export function relayOfChild(child: ChildProcess): Relay {
   const exited = new Promise<ChildExit>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ exitCode: code ?? 1, signal }));

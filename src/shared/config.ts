@@ -42,7 +42,7 @@ export function loadConfig(file: string): LoadedConfig {
   if (config.realClaude !== undefined && typeof config.realClaude !== 'string') {
     return { config: { ...config, realClaude: undefined }, problem: `${file}: "realClaude" must be a string path` };
   }
-  return { config: config as LoadedConfig['config'] };
+  return { config };
 }
 
 /** Writes config.json whole and atomically, owner-only, two-space indented like people write it. */

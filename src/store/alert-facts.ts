@@ -1,5 +1,5 @@
 import type { AlertFacts } from '../core/alert-rules.js';
-import { identifyBlocks, projectBlock, type UsageBlock } from '../core/blocks.js';
+import { identifyBlocks, projectBlock } from '../core/blocks.js';
 import { type Calendar, formatDay, weekStartOf } from '../core/calendar.js';
 import { describeEstimate, estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
 import { allLimitsInForce } from './account-limits.js';
@@ -38,7 +38,7 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: Calen
   if (allRecords) {
     const timeline = identifyBlocks(allRecords, now, loadLimitEvents(db));
     const last = timeline.at(-1);
-    const open = last && last.kind === 'block' && last.active ? (last as UsageBlock) : null;
+    const open = last && last.kind === 'block' && last.active ? last : null;
     const estimate = estimateBlockLimit(timeline, options.tokensPerBlock === undefined ? {} : { tokensPerBlock: options.tokensPerBlock });
     if (open && estimate) {
       const projection = projectBlock(open, now, limitOfEstimate(estimate));

@@ -8,7 +8,7 @@ import { resolvePaths, type Paths } from '../shared/paths.js';
  * Opens the database for a command: migrated if it is older than this version, nothing else.
  * Settling runs that died, or importing transcripts, is the command's own visible step.
  */
-export function openForReading(env = process.env): { db: Db; paths: Paths } {
+export function openForReading(env: Record<string, string | undefined> = process.env): { db: Db; paths: Paths } {
   const paths = resolvePaths(env);
   try {
     const db = openDatabase(paths.databaseFile, {

@@ -315,7 +315,7 @@ export class Recorder {
     if (!db || !ledger || this.dbDisabled) return;
     const batch = this.pending;
     const entries = this.book.takeDirty();
-    let corrections: Fact[] = [];
+    let corrections: Fact[];
     try {
       corrections = db.transaction(() => {
         upsertSession(db, this.state, now);

@@ -305,7 +305,11 @@ function reportedModels(value: string | number | null | undefined): string[] {
   if (typeof value !== 'string') return [];
   try {
     const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.flatMap((entry) => (typeof entry?.model === 'string' && isModelName(entry.model) ? [entry.model as string] : [])) : [];
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((entry: unknown) => {
+      const model = typeof entry === 'object' && entry !== null ? (entry as { model?: unknown }).model : undefined;
+      return typeof model === 'string' && isModelName(model) ? [model] : [];
+    });
   } catch {
     return [];
   }

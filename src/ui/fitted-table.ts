@@ -75,13 +75,13 @@ function columnWidth(column: Column, compact: boolean): number {
 /** Cuts a cell to `width`, keeping both ends (`/home/me/…/project`), colour codes aside. */
 function cut(text: string, width: number): string {
   if (visibleLength(text) <= width) return text;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
   const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
   const head = Math.ceil((width - 1) / 2);
   return `${plain.slice(0, head)}…${plain.slice(plain.length - (width - 1 - head))}`;
 }
 
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }

@@ -70,7 +70,7 @@ export function renderTable(headers: string[], rows: string[][], paint?: (header
 }
 
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 

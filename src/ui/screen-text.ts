@@ -1,10 +1,10 @@
 /** Text measured and cut by what a terminal shows: colour codes take no cells. */
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- colour codes start with ESC
 const COLOUR = /\x1b\[[0-9;]*m/y;
 
 export function visibleWidth(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
   return [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
 }
 

@@ -31,7 +31,7 @@ interface View {
 
 function stateOf(claudeSessionId: string): View | null {
   const dir = join(sandbox.cwHome, 'state', 'sessions');
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {

@@ -23,7 +23,7 @@ afterEach(async () => {
 function listeners(port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
@@ -70,6 +70,14 @@ describe('cw dashboard', () => {
     const bearer = await fetch(`${base}/api/sessions`, { headers: { Authorization: `Bearer ${token}` } });
     expect(bearer.status).toBe(200);
     expect(await bearer.json()).toEqual([]);
+
+    // The page's one script, as the build bundled it: no module syntax left, nothing read into HTML.
+    const script = await fetch(`${base}/app.js?token=${token}`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const source = await script.text();
+    expect(source).toContain('LIVE SESSION ACTIVE');
+    expect(source).not.toMatch(/^\s*(import|export)\b/m);
+    expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
 
     const page = await fetch(dashboard.url);
     expect(page.status).toBe(200);

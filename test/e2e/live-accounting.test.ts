@@ -94,7 +94,7 @@ describe('an interactive session through the shim, live', () => {
     git(['commit', '-q', '--allow-empty', '-m', 'before the session'], { GIT_AUTHOR_DATE: anHourAgo, GIT_COMMITTER_DATE: anHourAgo });
 
     const screens: ClaudeScreen[] = [];
-    let oursId = '';
+    let oursId: string;
     try {
       // A second session of the same account, idle in the same folder, running alongside. It
       // starts first: the newest session takes current_session.json, and that is the one we drive.

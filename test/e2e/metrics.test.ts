@@ -39,7 +39,7 @@ function startAndRead(command: string, args: string[], pattern: RegExp): Promise
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
       if (match) resolve({ child, match });

@@ -38,7 +38,7 @@ interface StateData {
 
 function sessionStates(): StateData[] {
   const dir = join(sandbox.cwHome, 'state', 'sessions');
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
   } catch {

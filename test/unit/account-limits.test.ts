@@ -58,7 +58,7 @@ function limit(kind: Extract<Fact, { kind: 'rate-limit' }>['limitKind'], at: num
 
 describe('limitsInForce', () => {
   it('shows a limit to every session of the account until its reset passes', () => {
-    appendLimits(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000, { text: "You've hit your 5-hour limit" } as Partial<Fact>)]);
+    appendLimits(db, 's1', ACCOUNT, [limit('five_hour', T0, T0 + 3_600_000, { text: "You've hit your 5-hour limit" })]);
     expect(limitsInForce(db, ACCOUNT, T0 + 1000)).toEqual([
       { kind: 'five_hour', resetsAt: T0 + 3_600_000, text: "You've hit your 5-hour limit", observedAt: T0, sessionId: 's1' },
     ]);

@@ -6,6 +6,7 @@ import { buildLiveView } from '../../src/core/live-view.js';
 import { summarizeRecentBlocks } from '../../src/core/recent-blocks.js';
 import type { DashboardData } from '../../src/ui/dashboard/data-source.js';
 import { createLiveEvents, type LiveEvents } from '../../src/ui/dashboard/live-events.js';
+import { readPageScript } from '../../src/ui/dashboard/page-script.js';
 import { dashboardRoutes } from '../../src/ui/dashboard/routes.js';
 import { startDashboardServer, type DashboardServer } from '../../src/ui/dashboard/server.js';
 import { NOW, sessionView, snapshot, usage } from '../support/live-fixtures.js';
@@ -14,6 +15,8 @@ const TOKEN = 'test-token-0123456789';
 const calendar = new Calendar('UTC');
 const records = [usage('2026-11-29T10:00:00Z', 5000, 0.5), usage('2026-11-30T14:10:00Z', 2000, 0.25)];
 const session = sessionView({ projectPath: '/work/<script>alert(1)</script>' });
+/** What the build bundles from browser/; the end-to-end tests serve the real one. */
+const SCRIPT = "'use strict';\n(() => {})();\n";
 
 const data: DashboardData = {
   timeZone: 'UTC',
@@ -30,7 +33,7 @@ let server: DashboardServer;
 let events: LiveEvents;
 beforeEach(async () => {
   events = createLiveEvents({ load: () => data.live(NOW), heartbeatMs: 50 });
-  server = await startDashboardServer({ host: '127.0.0.1', port: 0, token: TOKEN, routes: dashboardRoutes(data, events), checkHost: true, now: () => NOW });
+  server = await startDashboardServer({ host: '127.0.0.1', port: 0, token: TOKEN, routes: dashboardRoutes(data, events, { script: SCRIPT }), checkHost: true, now: () => NOW });
 });
 afterEach(async () => {
   events.close();
@@ -94,9 +97,10 @@ describe('the dashboard server', () => {
     expect(await (await get('/charts/blocks.svg')).text()).toContain('<title>11-30 14:00 · input: 2k</title>');
   });
 
-  it('serves the page’s own script and style, and nothing that reads a value into HTML', async () => {
-    const script = await (await get('/app.js')).text();
-    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  it('serves the script it is given and the style, and session data only as JSON', async () => {
+    const script = await get('/app.js');
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toBe(SCRIPT);
     expect((await get('/app.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
     // What a session holds reaches the page as JSON, which the script puts in as text.
     expect(await (await get('/api/sessions')).text()).toContain('/work/<script>alert(1)</script>');
@@ -136,5 +140,9 @@ describe('the dashboard server', () => {
     expect(JSON.parse(last.slice(0, last.indexOf('\n\n')))).toMatchObject({ live: true, sessions: [{ session: { id: session.id } }] });
     await reader.cancel();
     controller.abort();
+  });
+
+  it('says how to make the page’s script when the build has not', () => {
+    expect(() => readPageScript('/nonexistent/app.js')).toThrow(/page's script is missing \(.*ENOENT.*\); `npm run build` makes it/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs } from '../../src/cli/run-args.js';
+import { parseRunArgs } from '../../src/commands/options/run-args.js';
 
 describe('parseRunArgs', () => {
   it('takes our options before -- and gives the rest to Claude untouched', () => {

@@ -11,7 +11,7 @@ export interface LiveEvents {
 
 export interface LiveEventsOptions {
   /** What every `live` event carries; read only when someone listens. */
-  load(): unknown;
+  load: () => unknown;
   /** Proxies and browsers drop a stream that is silent for long; a comment keeps it open. */
   heartbeatMs?: number;
   /** How long a browser waits before it reconnects a dropped stream. */

@@ -3,7 +3,6 @@ import { blocksChart, dailyCostChart, dailyTokensChart } from './charts.js';
 import type { DashboardData } from './data-source.js';
 import type { LiveEvents } from './live-events.js';
 import { PAGE_HTML } from './page-html.js';
-import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import { createRouter, type Router } from './router.js';
 
@@ -25,14 +24,15 @@ export type Handler = (request: RouteRequest, response: ServerResponse) => Reply
 const STATS_DAYS = 30;
 const BLOCK_DAYS = 7;
 
-export function dashboardRoutes(data: DashboardData, events: LiveEvents, options: { metrics?: () => string } = {}): Router<Handler> {
+/** `script` is the page's script as the build bundled it (readPageScript). */
+export function dashboardRoutes(data: DashboardData, events: LiveEvents, options: { script: string; metrics?: () => string }): Router<Handler> {
   const router = createRouter<Handler>();
   const metrics = options.metrics;
   if (metrics) router.add('GET', '/metrics', () => text(200, 'text/plain; version=0.0.4', metrics()));
   return router
     .add('GET', '/', () => text(200, 'text/html', PAGE_HTML))
     .add('GET', '/app.css', () => text(200, 'text/css', PAGE_STYLE))
-    .add('GET', '/app.js', () => text(200, 'text/javascript', PAGE_SCRIPT))
+    .add('GET', '/app.js', () => text(200, 'text/javascript', options.script))
     .add('GET', '/api/health', ({ now }) => json(200, data.health(now)))
     .add('GET', '/api/live', ({ now }) => json(200, data.live(now)))
     .add('GET', '/api/current-session', () => json(200, data.currentSession()))

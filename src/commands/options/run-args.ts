@@ -1,5 +1,5 @@
-import { ISOLATION_LEVELS, parseIsolation, type Isolation } from '../core/isolation.js';
-import { UserError } from '../shared/errors.js';
+import { ISOLATION_LEVELS, parseIsolation, type Isolation } from '../../core/isolation.js';
+import { UserError } from '../../shared/errors.js';
 
 export interface RunArgs {
   sessionType: string | null;

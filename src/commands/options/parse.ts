@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from '../shared/errors.js';
+import { UserError } from '../../shared/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -21,7 +21,7 @@ export async function noteDailyAnalysis(command: string, argv: readonly string[]
     const config = loadConfig(paths.configFile).config;
     if (readSetting(config, 'analysis.onStart') === false) return;
     if (!takeTurn(join(paths.stateDir, 'last-analysis'), now, DAY_MS)) return;
-    const { collectAnalysis } = await import('../commands/analyze.js');
+    const { collectAnalysis } = await import('../history/analysis.js');
     const configured = readSetting(config, 'analysis.days');
     const days = typeof configured === 'number' ? configured : 30;
     const calendar = new Calendar(preferredTimeZone(config.timezone, env.TZ));

@@ -1,6 +1,6 @@
-import { Calendar, formatDay, isTimeZone, parseDay, preferredTimeZone, type DayNumber } from '../core/calendar.js';
-import { UserError } from '../shared/errors.js';
-import type { UsageQuery } from '../store/usage-records.js';
+import { Calendar, formatDay, isTimeZone, parseDay, preferredTimeZone, type DayNumber } from '../../core/calendar.js';
+import { UserError } from '../../shared/errors.js';
+import type { UsageQuery } from '../../store/usage-records.js';
 
 /** The options every history command shares, as `parseArgs` takes them. */
 export const HISTORY_OPTIONS = {
