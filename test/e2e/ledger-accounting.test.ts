@@ -4,7 +4,7 @@
  * Each run's row holds what that run added; the rows, `cw report` and (2.1.x) Claude's own
  * cumulative cost line agree, each message counted once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -172,6 +172,32 @@ for (const version of VERSIONS) {
     });
   });
 }
+
+describe('one definition of a turn', () => {
+  for (const version of VERSIONS) {
+    it(`${version.binary.version}: one prompt with one tool call is one turn in stream-json and in text`, async () => {
+      await withWorld(version.name, 'api-key', async (world) => {
+        writeFileSync(join(world.home.cwd, 'notes.txt'), 'some notes\n');
+        let claudeTurns: unknown = null;
+        for (const format of [['--output-format', 'stream-json', '--verbose'], []]) {
+          world.mock.enqueue(
+            { type: 'tool_use', name: 'Read', input: { file_path: join(world.home.cwd, 'notes.txt') }, usage: usageOf(1) },
+            { type: 'text', text: 'Read it.', usage: usageOf(2) },
+          );
+          const run = await runProcess(SHIM, ['-p', 'read the notes', ...format], { env: world.env, cwd: world.home.cwd, timeoutMs: 60_000 });
+          expect(run.code, run.stderr.toString()).toBe(0);
+          if (format.length > 0) claudeTurns = (JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as { num_turns: unknown }).num_turns;
+        }
+        expect(world.mock.requestsOf('conversation')).toHaveLength(4);
+        const rows = await cwJson<Array<Row & { claudeNumTurns: number | null }>>(world, ['sessions', '--json']);
+        expect(rows.map((row) => row.numTurns)).toEqual([1, 1]);
+        // Claude's own count (its round trips, by its own rules) is kept beside ours, as it reported it.
+        expect(rows[1]!.claudeNumTurns).toBe(claudeTurns);
+        expect(claudeTurns).toBeGreaterThan(1);
+      });
+    });
+  }
+});
 
 describe('claude 2.1.330: limits', () => {
   it('records a subscriber limit in stream-json with the exact instant of Claude’s event, not the minute its text names', async () => {
