@@ -3,6 +3,7 @@ import { computeCostUsd } from '../core/pricing.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { loadConfig } from '../shared/config.js';
 import type { Paths } from '../shared/paths.js';
+import { localTimeZone } from '../shared/time-zone.js';
 import type { Db } from '../store/database.js';
 import { openForReading } from '../store/reader.js';
 import { recoverDeadSessions } from './recovery.js';
@@ -22,7 +23,7 @@ export function openSettledHistory(env: Env = process.env, now = Date.now()): { 
 /** Best effort: another session holding the lock only postpones it to the next command. */
 export function settleDeadSessions(db: Db, paths: Paths, env: Env, now: number): string[] {
   try {
-    return recoverDeadSessions(db, { sessionStateDir: paths.sessionStateDir, now, priceUsage: configuredPricing(paths), timeZone: displayZone(env) });
+    return recoverDeadSessions(db, { sessionStateDir: paths.sessionStateDir, now, priceUsage: configuredPricing(paths), timeZone: localTimeZone(env) });
   } catch {
     return [];
   }
@@ -32,8 +33,4 @@ export function settleDeadSessions(db: Db, paths: Paths, env: Env, now: number):
 export function configuredPricing(paths: Pick<Paths, 'configFile'>): PriceUsage {
   const { table } = loadPriceTable(loadConfig(paths.configFile).config);
   return (model, usage, options) => computeCostUsd(model, usage, table, options);
-}
-
-function displayZone(env: Env): string {
-  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }

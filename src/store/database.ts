@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -14,6 +15,25 @@ export interface OpenDatabaseOptions {
 }
 
 const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+let nativeBinding: string | null | undefined;
+
+/**
+ * The addon's file, in the places the `bindings` package tries first, so better-sqlite3 loads it
+ * directly: `bindings` reads a stack trace and probes a dozen paths on every first open, which the
+ * shim pays after Claude exits. Null (the package finds it itself) where it lies elsewhere.
+ */
+function addonFile(): string | null {
+  if (nativeBinding !== undefined) return nativeBinding;
+  nativeBinding = null;
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    nativeBinding = [join(root, 'build', 'better_sqlite3.node'), join(root, 'build', 'Debug', 'better_sqlite3.node'), join(root, 'build', 'Release', 'better_sqlite3.node')].find((file) => existsSync(file)) ?? null;
+  } catch {
+    // Resolved differently (a bundler, another layout): the package's own search stands.
+  }
+  return nativeBinding;
+}
 
 /**
  * Opens the shared database: WAL so readers never block the writer and many sessions can write,
@@ -35,7 +55,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 
 function openAndMigrate(file: string, options: OpenDatabaseOptions): Db {
   const isNew = !existsSync(file);
-  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  const addon = addonFile();
+  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000, ...(addon === null ? {} : { nativeBinding: addon }) });
   try {
     if (isNew) chmodSync(file, PRIVATE_FILE_MODE);
     if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
