@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { findRealClaude } from '../runner/find-claude.js';
-import { runSession } from '../runner/run-session.js';
+import { runSession } from '../runner/launch.js';
 
 /**
  * What shims/claude runs. Every argument is Claude's. If anything of ours throws before Claude

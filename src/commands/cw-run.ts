@@ -1,4 +1,4 @@
-import { runSession } from '../runner/run-session.js';
+import { runSession } from '../runner/launch.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';
 

@@ -1,0 +1,30 @@
+// Preloaded with NODE_OPTIONS="--import <this file>" to see, inside the real shim process, in what
+// order it loads its modules and starts processes. Each line of CW_TRACE_FILE is
+// "module <url>" for a module resolved through the ES module loader, or "spawn <file>" for a
+// process started. It acts only in the runner (claude-shim.js); the fake claude, also Node, loads
+// it and is left alone.
+import { appendFileSync } from 'node:fs';
+import childProcess from 'node:child_process';
+import { register, syncBuiltinESMExports } from 'node:module';
+
+const trace = process.env.CW_TRACE_FILE;
+const inRunner = (process.argv[1] ?? '').endsWith('claude-shim.js');
+
+if (inRunner && trace) {
+  // The loader runs these hooks on a thread of its own, which blocks the main thread's import until
+  // it answers: a module's line is written before the code that asked for it goes on.
+  const hooks = `import { appendFileSync } from 'node:fs';
+    export async function resolve(specifier, context, next) {
+      const resolved = await next(specifier, context);
+      if (!resolved.url.startsWith('node:')) appendFileSync(${JSON.stringify(trace)}, 'module ' + resolved.url + '\\n');
+      return resolved;
+    }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+  const spawn = childProcess.spawn;
+  childProcess.spawn = function tracedSpawn(file, ...rest) {
+    appendFileSync(trace, `spawn ${file}\n`);
+    return spawn.call(this, file, ...rest);
+  };
+  // The shim imports spawn by name: its binding follows the patched export.
+  syncBuiltinESMExports();
+}
