@@ -56,8 +56,8 @@ async function bareRelay(pty, file, cwd) {
 async function ourRelay(target, file, cwd) {
   const { startPtyRelay } = await import(pathToFileURL(join(target, 'dist', 'runner', 'pty-relay.js')).href);
   const { silentLogger } = await import(pathToFileURL(join(target, 'dist', 'shared', 'log.js')).href);
-  const screen = await screenObserver(target);
   const sink = syncSink('/dev/null');
+  const screen = await screenObserver(target, sink);
   let bytes = 0;
   const relay = await startPtyRelay({
     file: 'cat',
@@ -79,18 +79,19 @@ async function ourRelay(target, file, cwd) {
   return bytes;
 }
 
-/** The runner's screen feed; a build from before it existed fed the watcher directly. */
-async function screenObserver(target) {
-  const options = { cols: COLS, rows: ROWS, timeZone: 'UTC', now: () => Date.now(), emit: () => {} };
+/** The runner's screen feed, sized like the terminal; a build from before it existed fed the watcher directly. */
+async function screenObserver(target, terminal) {
+  const options = { timeZone: 'UTC', now: () => Date.now(), emit: () => {} };
   const feedModule = join(target, 'dist', 'runner', 'screen-feed.js');
   if (existsSync(feedModule)) {
-    const { ScreenFeed } = await import(pathToFileURL(feedModule).href);
-    const feed = new ScreenFeed();
-    await feed.attach(options, (await import(pathToFileURL(join(target, 'dist', 'shared', 'log.js')).href)).silentLogger);
+    const { openScreenFeed } = await import(pathToFileURL(feedModule).href);
+    const { silentLogger } = await import(pathToFileURL(join(target, 'dist', 'shared', 'log.js')).href);
+    const feed = await openScreenFeed(options, silentLogger, terminal);
+    if (feed === null) throw new Error('the screen watcher did not load');
     return feed;
   }
   const { createScreenWatcher } = await import(pathToFileURL(join(target, 'dist', 'runner', 'screen-watcher.js')).href);
-  return createScreenWatcher(options);
+  return createScreenWatcher({ ...options, cols: COLS, rows: ROWS });
 }
 
 export async function relayThroughput({ root, target, work, megabytes, runs }) {
