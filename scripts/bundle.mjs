@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const binDir = join(root, 'dist', 'bin');
 
 // Chunks are named by their content: those of an earlier build would pile up.
-for (const name of existsSync(binDir) ? readdirSync(binDir) : []) if (/^run-session-\w+\.js$/.test(name)) rmSync(join(binDir, name));
+for (const name of existsSync(binDir) ? readdirSync(binDir) : []) if (/^(?:run-session|statusline)-[A-Z2-7]{8}\.js$/.test(name)) rmSync(join(binDir, name));
 
 /**
  * Every bundle lands in dist/bin, two levels below the package root like the files tsc emits, so
@@ -41,6 +41,10 @@ const sessionApart = {
 await Promise.all([
   // The shim and cw-run: one file each that reads the arguments, finds the real claude and spawns it.
   build({ ...forNode, entryPoints: ['src/bin/claude-shim.ts', 'src/bin/cw-run.ts'], plugins: [sessionApart] }),
+  // The statusline, which Claude runs on every refresh, as cw-statusline and as `cw statusline`:
+  // one file; what only some refreshes need (another statusline command, a limit to pass on)
+  // stays in chunks of its own.
+  build({ ...forNode, entryPoints: ['src/bin/statusline-entry.ts'], splitting: true, chunkNames: 'statusline-[hash]' }),
   // The rest of a session, loaded while Claude starts; the screen emulator stays a chunk of its
   // own that only interactive sessions load.
   build({ ...forNode, entryPoints: { 'run-session': 'src/runner/run-session.ts' }, splitting: true, chunkNames: 'run-session-[hash]' }),

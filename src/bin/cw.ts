@@ -1,47 +1,11 @@
 #!/usr/bin/env node
-import { COMMANDS, usage } from '../cli/commands.js';
-import { UserError } from '../shared/errors.js';
-import { exitWhenFlushed } from './exit.js';
-
-async function main(argv: string[]): Promise<number> {
-  // --debug anywhere: our log at debug level, each command's start and end in it, and where it is.
-  const debug = argv.includes('--debug');
-  if (debug) {
-    process.env.CLAUDEWATCH_DEBUG = '1';
-    const { startDebugLog } = await import('../cli/debug-log.js');
-    return startDebugLog(argv.filter((arg) => arg !== '--debug'), (args) => dispatch(args));
-  }
-  return dispatch(argv);
+const [command, ...rest] = process.argv.slice(2);
+// Claude runs the statusline on every refresh and waits for it: it goes straight to its one
+// bundled file, before the command table or anything else loads.
+if (command === 'statusline') {
+  const { runStatuslineEntry } = await import('./statusline-entry.js');
+  await runStatuslineEntry(rest);
+} else {
+  const { runCw } = await import('./cw-main.js');
+  runCw(process.argv.slice(2));
 }
-
-async function dispatch(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-V') {
-    const { readPackageVersion } = await import('../shared/package-info.js');
-    process.stdout.write(`${readPackageVersion()}\n`);
-    return 0;
-  }
-  const entry = COMMANDS[name];
-  if (!entry) throw new UserError(`cw: unknown command "${name}". Run \`cw help\` for the list.`, 2);
-  const command = await entry.load();
-  const code = await command.run(rest);
-  if (code === 0) {
-    const { noteDailyAnalysis } = await import('../commands/daily-analysis.js');
-    await noteDailyAnalysis(name, rest);
-  }
-  return code;
-}
-
-main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
-  if (error instanceof UserError) {
-    process.stderr.write(`${error.message}\n`);
-    exitWhenFlushed(error.exitCode);
-    return;
-  }
-  process.stderr.write(`cw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  exitWhenFlushed(1);
-});

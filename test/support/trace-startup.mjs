@@ -1,16 +1,16 @@
-// Preloaded with NODE_OPTIONS="--import <this file>" to see, inside the real shim process, in what
+// Preloaded with NODE_OPTIONS="--import <this file>" to see, inside one of our processes, in what
 // order it loads its modules and starts processes. Each line of CW_TRACE_FILE is
 // "module <url>" for a module resolved through the ES module loader, or "spawn <file>" for a
-// process started. It acts only in the runner (claude-shim.js); the fake claude, also Node, loads
-// it and is left alone.
+// process started. It acts only in the process whose entry file is CW_TRACE_ENTRY (by default the
+// shim's, claude-shim.js); others (the fake claude is Node too) load it and are left alone.
 import { appendFileSync } from 'node:fs';
 import childProcess from 'node:child_process';
 import { register, syncBuiltinESMExports } from 'node:module';
 
 const trace = process.env.CW_TRACE_FILE;
-const inRunner = (process.argv[1] ?? '').endsWith('claude-shim.js');
+const traced = (process.argv[1] ?? '').endsWith(`/${process.env.CW_TRACE_ENTRY ?? 'claude-shim.js'}`);
 
-if (inRunner && trace) {
+if (traced && trace) {
   // The loader runs these hooks on a thread of its own, which blocks the main thread's import until
   // it answers: a module's line is written before the code that asked for it goes on.
   const hooks = `import { appendFileSync } from 'node:fs';
