@@ -6,6 +6,7 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 export interface OpenDatabaseOptions {
   /** How long a statement waits for another writer before giving up (SQLITE_BUSY). */
