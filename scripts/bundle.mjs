@@ -13,8 +13,8 @@ const binDir = join(root, 'dist', 'bin');
 for (const name of existsSync(binDir) ? readdirSync(binDir) : []) if (/^(?:run-session|statusline)-[A-Z2-7]{8}\.js$/.test(name)) rmSync(join(binDir, name));
 
 /**
- * Every bundle lands in dist/bin, two levels below the package root like the files tsc emits, so
- * paths taken from import.meta.url (the package root, the hook script, cw.js) hold in both.
+ * Every bundle lands two levels below the package root (dist/bin, dist/history) like the files
+ * tsc emits, so paths taken from import.meta.url (the package root, the hook script, cw.js) hold.
  */
 const forNode = {
   absWorkingDir: root,
@@ -48,6 +48,8 @@ await Promise.all([
   // The rest of a session, loaded while Claude starts; the screen emulator stays a chunk of its
   // own that only interactive sessions load.
   build({ ...forNode, entryPoints: { 'run-session': 'src/runner/run-session.ts' }, splitting: true, chunkNames: 'run-session-[hash]' }),
+  // A thread of the history import's reading pool: it starts as one file, not a tree of modules.
+  build({ ...forNode, entryPoints: ['src/history/reading-worker.ts'], outdir: 'dist/history' }),
   // The dashboard page loads one classic script; its policy allows nothing inline and nothing from elsewhere.
   build({
     absWorkingDir: root,

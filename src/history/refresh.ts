@@ -4,6 +4,7 @@ import type { RunnerConfig } from '../shared/config.js';
 import { localTimeZone } from '../shared/time-zone.js';
 import type { Db } from '../store/database.js';
 import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from './import.js';
+import { readingThreads } from './reading-pool.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -24,6 +25,7 @@ export function refreshHistory(
     priceUsage: (model, usage, options) => computeCostUsd(model, usage, table, options),
     now: () => Date.now(),
     timeZone: localTimeZone(env),
+    threads: (bytes) => readingThreads(env, bytes),
     ...(onProgress ? { onProgress } : {}),
   });
 }
