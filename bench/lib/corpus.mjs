@@ -12,14 +12,30 @@ const PROJECTS = 40;
 
 /**
  * The transcripts a history is grown from: `dir` when given (your own, say), else the fixtures'
- * test/fixtures/transcripts when it exists, else every transcript under test/fixtures.
+ * test/fixtures/transcripts when it exists, else every transcript under test/fixtures; in each
+ * case only those both tools count alike.
  */
 export function sourceTranscripts(root, dir) {
   const preferred = join(root, 'test', 'fixtures', 'transcripts');
   const from = dir ?? (existsSync(preferred) ? preferred : join(root, 'test', 'fixtures'));
-  const files = listJsonl(from);
-  if (files.length === 0) throw new Error(`no transcripts (*.jsonl) under ${from}`);
+  const files = listJsonl(from).filter((file) => !holdsUnkeyedCopies(file));
+  if (files.length === 0) throw new Error(`no transcripts (*.jsonl) under ${from} whose every message names its request`);
   return files;
+}
+
+/**
+ * Whether a transcript holds a message line without a request id: Claude Code 1.x writes those
+ * when it copies a resumed session's messages into the new file. We count such a copy once, as
+ * the message it repeats; ccusage cannot tell it from a new message and counts every copy, so a
+ * history holding them has no common total to compare.
+ */
+function holdsUnkeyedCopies(file) {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .some((line) => {
+      const entry = parseQuietly(line);
+      return typeof entry === 'object' && entry.type === 'assistant' && typeof entry.message?.id === 'string' && typeof entry.requestId !== 'string';
+    });
 }
 
 function listJsonl(dir) {
@@ -88,10 +104,26 @@ function rekey(entry, copy, session) {
   if (typeof out.requestId === 'string') out.requestId = `${out.requestId}-${copy}`;
   if (typeof out.uuid === 'string') out.uuid = `${out.uuid}-${copy}`;
   if (out.message && typeof out.message === 'object' && typeof out.message.id === 'string') out.message = { ...out.message, id: `${out.message.id}-${copy}` };
+  if (out.message?.usage) out.message = { ...out.message, usage: consistentUsage(out.message.usage) };
   if (typeof out.timestamp === 'string') {
     const time = Date.parse(out.timestamp);
     // Keep the time of day, move the date: sessions spread over 60 days.
     if (Number.isFinite(time)) out.timestamp = new Date(day + (((time % DAY) + DAY) % DAY)).toISOString();
   }
   return JSON.stringify(out);
+}
+
+/**
+ * Usage whose cache-write split adds up to its total, as the API's always does. Our mock API
+ * reports the total with an empty split; ccusage takes the split when there is one and we take
+ * the total, so such lines would make the totals differ for a reason no real history has.
+ */
+function consistentUsage(usage) {
+  const split = usage.cache_creation;
+  const total = usage.cache_creation_input_tokens;
+  if (split === null || typeof split !== 'object' || typeof total !== 'number') return usage;
+  const hour = typeof split.ephemeral_1h_input_tokens === 'number' ? split.ephemeral_1h_input_tokens : 0;
+  const minutes = typeof split.ephemeral_5m_input_tokens === 'number' ? split.ephemeral_5m_input_tokens : 0;
+  if (hour + minutes === total || hour > total) return usage;
+  return { ...usage, cache_creation: { ...split, ephemeral_5m_input_tokens: total - hour } };
 }
