@@ -186,7 +186,7 @@ export class Ledger {
    */
   settle(): void {
     for (const runId of this.touchedRuns) this.settleRun(runId);
-    for (const sessionId of this.touchedSessions) this.settleSession(sessionId);
+    this.settleSessions([...this.touchedSessions]);
     this.touchedRuns.clear();
     this.touchedSessions.clear();
   }
@@ -218,19 +218,30 @@ export class Ledger {
     for (const sessionId of sessions) this.touchedSessions.add(sessionId);
   }
 
-  private settleSession(claudeSessionId: string): void {
-    const figure = this
-      .statement('SELECT SUM(reported_cost_usd) FROM transcript_files WHERE claude_session_id = ? AND reported_cost_usd IS NOT NULL')
-      .pluck()
-      .get(claudeSessionId) as number | null;
-    if (figure === null) {
-      // No figure of Claude's: ours stands for every message no reported run holds. One statement, since an import settles thousands of sessions.
-      this.statement(
-        `UPDATE messages SET cost_usd = computed_cost_usd WHERE claude_session_id = ? AND cost_usd != computed_cost_usd
-           AND NOT EXISTS (SELECT 1 FROM sessions AS s WHERE s.id = messages.run_id AND s.reported_cost_usd IS NOT NULL)`,
-      ).run(claudeSessionId);
-      return;
-    }
+  /**
+   * Sessions a batch touched, settled set-wise: an import touches thousands, and most hold no
+   * figure of Claude's, so their messages need one statement between them, not two each.
+   */
+  private settleSessions(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    const ids = JSON.stringify(sessionIds);
+    const figures = this.statement(
+      `SELECT claude_session_id, SUM(reported_cost_usd) FROM transcript_files
+       WHERE claude_session_id IN (SELECT value FROM json_each(?)) AND reported_cost_usd IS NOT NULL GROUP BY claude_session_id`,
+    )
+      .raw()
+      .all(ids) as Array<[string, number]>;
+    // No figure of Claude's: ours stands for every message no reported run holds.
+    this.statement(
+      `UPDATE messages SET cost_usd = computed_cost_usd
+       WHERE claude_session_id IN (SELECT value FROM json_each(?)) AND claude_session_id NOT IN (SELECT value FROM json_each(?))
+         AND cost_usd != computed_cost_usd
+         AND NOT EXISTS (SELECT 1 FROM sessions AS s WHERE s.id = messages.run_id AND s.reported_cost_usd IS NOT NULL)`,
+    ).run(ids, JSON.stringify(figures.map(([sessionId]) => sessionId)));
+    for (const [sessionId, figure] of figures) this.settleSession(sessionId, figure);
+  }
+
+  private settleSession(claudeSessionId: string, figure: number): void {
     const rows = this
       .statement(
         `SELECT m.message_key, m.computed_cost_usd, m.cost_usd, s.reported_cost_usd IS NOT NULL AS covered
