@@ -5,7 +5,8 @@ import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { ackAlert, clearAlerts, listAlerts, type StoredAlert } from '../store/alerts.js';
 import { openForReading } from '../store/reader.js';
-import { createPainter, renderTable } from '../ui/format.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
 import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw alerts <list|check|ack ID|clear> [--json]
@@ -79,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
 function renderAlerts(alerts: StoredAlert[], withState: boolean): string {
   if (alerts.length === 0) return 'No open alerts.\n';
   const paint = createPainter();
-  const severity = (value: string): string => (value === 'critical' ? paint.red(value) : value === 'warning' ? paint.yellow(value) : value);
+  const severity = (value: string) => ({ text: value, style: value === 'critical' ? paint.red : value === 'warning' ? paint.yellow : undefined });
   const rows = alerts.map((alert) => [
     String(alert.id),
     new Date(alert.createdAt).toISOString().replace('T', ' ').slice(0, 16),
@@ -87,5 +88,6 @@ function renderAlerts(alerts: StoredAlert[], withState: boolean): string {
     ...(withState ? [alert.ackedAt === null ? 'open' : 'acked'] : []),
     alert.message,
   ]);
-  return renderTable(['ID', 'RAISED (UTC)', 'SEVERITY', ...(withState ? ['STATE'] : []), 'ALERT'], rows);
+  const columns = [{ header: 'ID', align: 'right' as const }, 'RAISED (UTC)', 'SEVERITY', ...(withState ? ['STATE'] : []), { header: 'ALERT', elastic: true }];
+  return renderRows(columns, rows, { width: outputWidth(), headerStyle: paint.bold }).text;
 }

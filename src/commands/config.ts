@@ -3,7 +3,9 @@ import { configJsonSchema, parseSettingValue, readSetting, SETTINGS, settingOf, 
 import { loadConfig, saveConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { renderTable } from '../ui/format.js';
+import { printable, printableLines } from '../core/text-escape.js';
+import { outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
 import { parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw config <show|get|set|reset|path|schema> ...
@@ -86,8 +88,9 @@ export async function run(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       } else {
         const rows = shown.settings.map((row) => [row.key, row.source === 'unset' ? '-' : JSON.stringify(row.value), row.source === 'config.json' ? 'set' : row.source]);
-        process.stdout.write(`${shown.file}\n\n${renderTable(['SETTING', 'VALUE', 'FROM'], rows)}`);
-        if (shown.problems.length > 0) process.stdout.write(`\nProblems in this file:\n${shown.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+        const table = renderRows(['SETTING', { header: 'VALUE', elastic: true }, 'FROM'], rows, { width: outputWidth() });
+        process.stdout.write(`${printable(shown.file)}\n\n${table.text}`);
+        if (shown.problems.length > 0) process.stdout.write(`\nProblems in this file:\n${shown.problems.map((problem) => `  ${printableLines(problem)}`).join('\n')}\n`);
       }
       return shown.problems.length > 0 ? 1 : 0;
     }

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
 import { resolveModelPrice } from '../core/pricing.js';
 import { inspectClaudeArgs } from '../core/claude-args.js';
+import { printableLines } from '../core/text-escape.js';
 import type { WatchPlan } from '../core/watch-plan.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { prepareWatch } from '../runner/watch-setup.js';
@@ -204,7 +205,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     const paint = createPainter();
     const mark = { ok: paint.green('ok  '), warn: paint.yellow('warn'), fail: paint.red('FAIL') };
-    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${check.name}: ${check.detail}\n`);
+    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${printableLines(`${check.name}: ${check.detail}`)}\n`);
   }
   return checks.some((check) => check.level === 'fail') ? 1 : 0;
 }

@@ -4,7 +4,9 @@ import { openSettledHistory } from '../history/open.js';
 import { UserError } from '../shared/errors.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
-import { createPainter, renderTable } from '../ui/format.js';
+import { printable } from '../core/text-escape.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
 import { parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
@@ -54,7 +56,8 @@ function renderEvents(session: SessionListRow, events: SessionEvent[]): string {
     git: paint.cyan,
     end: paint.cyan,
   };
-  const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), colour[event.type](event.type), event.detail]);
+  const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), { text: event.type, style: colour[event.type] }, event.detail]);
   const status = session.source === 'wrapped' ? session.status : 'imported';
-  return `Session ${session.id} (${status})\n${renderTable(['TIME (UTC)', 'EVENT', 'DETAIL'], rows)}`;
+  const table = renderRows(['TIME (UTC)', 'EVENT', { header: 'DETAIL', elastic: true }], rows, { width: outputWidth(), headerStyle: paint.bold });
+  return `Session ${printable(session.id)} (${status})\n${table.text}`;
 }

@@ -1,3 +1,4 @@
+import { printableLines } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import type { ImportProgress, ImportSummary } from '../history/import.js';
 import { refreshHistory } from '../history/refresh.js';
@@ -42,5 +43,5 @@ function describeSummary(summary: ImportSummary): string {
   if (summary.rejectedLines > 0) {
     lines.push(`${summary.rejectedLines} line(s) could not be read and were skipped, for example:`, ...summary.rejections.map((reason) => `  ${reason}`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${printableLines(lines.join('\n'))}\n`;
 }

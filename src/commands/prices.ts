@@ -2,7 +2,9 @@ import { loadPriceTable } from '../core/price-config.js';
 import type { LongContextRates, ModelPrice } from '../core/price-table.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
-import { createPainter, renderTable } from '../ui/format.js';
+import { printable } from '../core/text-escape.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { hiddenColumnsNote, renderRows } from '../ui/table.js';
 import { parseCommandArgs } from './options/parse.js';
 
 export interface PriceRow {
@@ -85,15 +87,31 @@ export function renderPrices(data: PricesData): string {
     row.pricedOn ?? '-',
     shortSource(row.source),
   ]);
-  const headers = ['MODEL', 'INPUT', 'OUTPUT', 'CACHE 5M', 'CACHE 1H', 'CACHE READ', 'LONG CONTEXT', 'PRICED ON', 'SOURCE'];
+  const rate = (header: string) => ({ header, align: 'right' as const });
+  const { text, dropped } = renderRows(
+    [
+      { header: 'MODEL', elastic: true },
+      rate('INPUT'),
+      rate('OUTPUT'),
+      rate('CACHE 5M'),
+      rate('CACHE 1H'),
+      rate('CACHE READ'),
+      { header: 'LONG CONTEXT', dropOrder: 3 },
+      { header: 'PRICED ON', dropOrder: 2 },
+      { header: 'SOURCE', dropOrder: 1, elastic: true },
+    ],
+    rows,
+    { width: outputWidth(), headerStyle: paint.bold },
+  );
   const out = [
     paint.bold(`Price table ${data.version}, ${data.unit}`),
-    renderTable(headers, rows).trimEnd(),
+    text.trimEnd(),
+    ...hiddenColumnsNote(dropped, '--json'),
     '',
     'LONG CONTEXT: a request whose prompt is over the threshold is charged input/output/cache 5m/cache 1h/cache read at these rates.',
   ];
-  if (data.models.some((row) => row.fromConfig)) out.push(`${CONFIG_MARK} from ${data.configFile}`);
-  out.push(`Aliases: ${Object.entries(data.aliases).map(([alias, id]) => `${alias} → ${id}`).join(', ')}`);
+  if (data.models.some((row) => row.fromConfig)) out.push(`${CONFIG_MARK} from ${printable(data.configFile)}`);
+  out.push(printable(`Aliases: ${Object.entries(data.aliases).map(([alias, id]) => `${alias} → ${id}`).join(', ')}`));
   out.push('A model none of these rows matches is priced at 0 and marked ! in `cw status` and `cw sessions`.');
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,9 @@
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
-import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { printable } from '../core/text-escape.js';
+import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
 import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
@@ -91,10 +93,27 @@ async function watch(show: () => void, intervalMs: number): Promise<number> {
 function formatLimitInForce(limit: LimitInForce, now: number): string {
   const until = limit.resetsAt === null ? 'reset time unknown' : `until ${limit.resetsAt} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
   const account = limit.account === null ? '' : `, account ${limit.account}`;
-  return `${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`;
+  return printable(`${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`);
 }
 
-export function renderStatus(data: StatusData, now: number): string {
+/**
+ * Live sessions, one a row. To fit the terminal, MEM goes first, then CPU, KIND, LIMIT and
+ * DURATION; KEY and PROJECT are cut in the middle after that.
+ */
+const LIVE_COLUMNS = [
+  { header: 'KEY', elastic: true },
+  { header: 'KIND', dropOrder: 3 },
+  { header: 'PROJECT', elastic: true },
+  'STATUS',
+  { header: 'DURATION', align: 'right', dropOrder: 5 },
+  { header: 'COST', align: 'right' },
+  { header: 'TOKENS', align: 'right' },
+  { header: 'CPU', align: 'right', dropOrder: 2 },
+  { header: 'MEM', align: 'right', dropOrder: 1 },
+  { header: 'LIMIT', dropOrder: 4 },
+] as const;
+
+export function renderStatus(data: StatusData, now: number, width = outputWidth()): string {
   const paint = createPainter();
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
@@ -102,13 +121,13 @@ export function renderStatus(data: StatusData, now: number): string {
     out.push('No live sessions.');
   } else {
     out.push(paint.bold(`${data.live.length} live session${data.live.length === 1 ? '' : 's'}`));
-    const rows = data.live.map((session) => {
+    const rows = data.live.map((session): Cell[] => {
       const project = session.projectPath ?? session.cwd;
       return [
         session.isolationKey ?? session.id.slice(0, 8),
         session.placeKind ?? session.mode,
-        shared.has(project) ? `${project} ${paint.yellow('*')}` : project,
-        session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status),
+        shared.has(project) ? { text: `${project} *`, style: (text) => text.replace(/\*$/, paint.yellow('*')) } : project,
+        { text: session.status, style: session.status === 'RATE_LIMITED' ? paint.red : paint.green },
         formatDuration(now - Date.parse(session.startedAt)),
         formatSessionCost(session),
         formatTokens(totalTokens(session)),
@@ -117,13 +136,14 @@ export function renderStatus(data: StatusData, now: number): string {
         formatLimit(session, now),
       ];
     });
-    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'DURATION', 'COST', 'TOKENS', 'CPU', 'MEM', 'LIMIT'], rows).trimEnd());
+    const { text, dropped } = renderRows(LIVE_COLUMNS, rows, { width, headerStyle: paint.bold });
+    out.push(text.trimEnd(), ...hiddenColumnsNote(dropped, '--json'));
     if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
   }
   if (data.unwrapped.length > 0) {
     out.push('', paint.bold('Claude running without ClaudeWatch (unwrapped, not recorded)'));
     const rows = data.unwrapped.map((found) => [String(found.pid), found.cwd ?? '?', formatDuration(now - Date.parse(found.startedAt))]);
-    out.push(renderTable(['PID', 'DIRECTORY', 'RUNNING'], rows).trimEnd());
+    out.push(renderRows(['PID', { header: 'DIRECTORY', elastic: true }, 'RUNNING'], rows, { width, headerStyle: paint.bold }).text.trimEnd());
   }
   if (data.limits.length > 0) {
     out.push('', paint.bold('Limits in force'));
@@ -134,8 +154,10 @@ export function renderStatus(data: StatusData, now: number): string {
     const session = current.data;
     out.push('');
     out.push(
-      `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
-        `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${current.updatedAt}`,
+      printable(
+        `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
+          `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${current.updatedAt}`,
+      ),
     );
   }
   const footnotes = unpricedFootnotes(current ? [...data.live, current.data] : data.live);

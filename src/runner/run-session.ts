@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
+import { printable, printableLines } from '../core/text-escape.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type Isolation } from '../core/isolation.js';
 import { claudeConfigDir } from '../shared/claude-paths.js';
 import type { PriceUsage, RunMode, SessionState } from '../core/session-state.js';
@@ -59,7 +60,7 @@ export async function runSession(request: RunRequest): Promise<number> {
     realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${printableLines(error.message)}\n`);
       return 127;
     }
     throw error;
@@ -367,7 +368,7 @@ async function failToStart(error: unknown, plain: RelayRequest, logger: Logger):
 
 function reportSpawnFailure(error: unknown, file: string): number {
   const code = (error as NodeJS.ErrnoException).code;
-  process.stderr.write(`claudewatch: cannot run ${file}: ${describeError(error)}\n`);
+  process.stderr.write(`claudewatch: ${printable(`cannot run ${file}: ${describeError(error)}`)}\n`);
   return code === 'EACCES' ? 126 : 127;
 }
 
@@ -535,12 +536,12 @@ function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createT
 }
 
 function reportAfterExit(recorder: Recorder | null, logger: Logger, state: SessionState | null, verbose: boolean): void {
-  if (verbose && state) process.stderr.write(formatVerboseSummary(state, logger));
+  if (verbose && state) process.stderr.write(printableLines(formatVerboseSummary(state, logger)));
   const problems = recorder?.problemSummary ?? [];
   const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
   if (first === null) return;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  process.stderr.write(`claudewatch: ${first}${more}; see ${logger.file ?? 'the log'}\n`);
+  process.stderr.write(`claudewatch: ${printable(`${first}${more}; see ${logger.file ?? 'the log'}`)}\n`);
 }
 
 function formatVerboseSummary(state: SessionState, logger: Logger): string {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
+import { printable } from '../core/text-escape.js';
 import type { Paths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
 import { takeUnnotified } from '../store/alerts.js';
@@ -27,7 +28,7 @@ export function alertsAfterSession(options: { paths: Paths; config: Record<strin
     raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
     const fresh = takeUnnotified(db, now);
     const top = mostSevere(fresh);
-    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${top.message}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
+    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(top.message)}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
   } finally {
     db.close();
   }

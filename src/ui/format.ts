@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { SessionView } from '../core/session-view.js';
+import { printable } from '../core/text-escape.js';
 
 /** Colour only for people: off for NO_COLOR, pipes and files. */
 export function createPainter(stream: NodeJS.WriteStream = process.stdout, env = process.env): ChalkInstance {
@@ -52,26 +53,10 @@ export function totalTokens(session: Pick<SessionView, 'inputTokens' | 'outputTo
 export function formatLimit(session: SessionView, now: number): string {
   const limit = session.rateLimit;
   if (!limit) return '-';
-  if (limit.resetsAt === null) return `${limit.kind}`;
+  const kind = printable(limit.kind);
+  if (limit.resetsAt === null) return kind;
   const left = Date.parse(limit.resetsAt) - now;
-  return left > 0 ? `${limit.kind} ${formatDuration(left)}` : `${limit.kind} (reset)`;
-}
-
-/** A plain text table: columns padded to their widest cell, the last one left ragged. */
-export function renderTable(headers: string[], rows: string[][], paint?: (header: string) => string): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - visibleLength(cell))))
-      .join('  ')
-      .trimEnd();
-  const head = line(headers);
-  return [paint ? paint(head) : head, ...rows.map(line)].join('\n') + '\n';
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return left > 0 ? `${kind} ${formatDuration(left)}` : `${kind} (reset)`;
 }
 
 type PricedSession = Pick<SessionView, 'costUsd' | 'costSource' | 'unpricedModels'>;
@@ -96,5 +81,5 @@ export function unpricedFootnotes(sessions: readonly PricedSession[]): string[] 
 }
 
 function unpricedModelsOf(sessions: readonly PricedSession[]): string[] {
-  return [...new Set(sessions.flatMap((session) => session.unpricedModels))].sort();
+  return [...new Set(sessions.flatMap((session) => session.unpricedModels))].sort().map(printable);
 }

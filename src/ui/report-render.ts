@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
-import { csvCell, escapeMarkup } from '../core/text-escape.js';
-import { fitTable, type Column } from './fitted-table.js';
+import { csvCell, escapeMarkup, markdownCell, printable } from '../core/text-escape.js';
+import { hiddenColumnsNote, renderTable as renderTextTable, type Cell, type Column } from './table.js';
 import { stackedBarChart } from './svg-chart.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
@@ -95,7 +95,7 @@ function renderTable(report: Report, options: RenderOptions): string {
   const { paint } = options;
   if (report.rows.length === 0) return `No usage${describeScope(options.scope)}.\n`;
   const lines = linesOf(report);
-  const styled = (line: Line, text: string): string => (line.kind === 'total' ? paint.bold(text) : line.kind === 'model' ? paint.dim(text) : text);
+  const styled = (line: Line, text: string): Cell => ({ text, style: line.kind === 'total' ? paint.bold : line.kind === 'model' ? paint.dim : undefined });
   const numberColumn = (header: string, value: (totals: UsageTotals) => number, dropOrder?: number): Column => ({
     header,
     align: 'right',
@@ -123,11 +123,11 @@ function renderTable(report: Report, options: RenderOptions): string {
       cells: lines.map((line) => styled(line, formatUsd(line.totals))),
     },
   );
-  const { text, dropped } = fitTable(columns, options.width, { rule: [lines.length - 1], paintHeader: (header) => paint.bold(header) });
+  const { text, dropped } = renderTextTable(columns, { width: options.width, rules: [lines.length - 1], headerStyle: paint.bold });
   const notes = [`${TITLE[report.kind]}${describeScope(options.scope)}, times in ${report.timeZone}.`];
-  if (dropped.length > 0) notes.push(`Hidden to fit the terminal: ${dropped.join(', ')} (widen it, or use --format json).`);
+  notes.push(...hiddenColumnsNote(dropped, '--format json'));
   if (report.totals.unpricedModels.length > 0) {
-    notes.push(paint.yellow(`! cost leaves out model(s) with no price: ${report.totals.unpricedModels.join(', ')}; add one in config.json (see \`cw prices\`).`));
+    notes.push(paint.yellow(`! cost leaves out model(s) with no price: ${printable(report.totals.unpricedModels.join(', '))}; add one in config.json (see \`cw prices\`).`));
   }
   return `${text}\n${notes.join('\n')}\n`;
 }
@@ -147,7 +147,7 @@ function describeScope(scope: ReportScope): string {
   const parts: string[] = [];
   if (scope.since) parts.push(`from ${scope.since}`);
   if (scope.until) parts.push(`until ${scope.until}`);
-  if (scope.project) parts.push(`in projects matching "${scope.project}"`);
+  if (scope.project) parts.push(`in projects matching "${printable(scope.project)}"`);
   return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
 }
 
@@ -190,18 +190,17 @@ function documentRow(kind: ReportKind, line: Line): string[] {
 
 function renderMarkdown(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
-  const escape = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const row = (cells: string[], bold = false): string => `| ${cells.map((cell) => (bold && cell ? `**${escape(cell)}**` : escape(cell))).join(' | ')} |`;
+  const row = (cells: string[], bold = false): string => `| ${cells.map((cell) => (bold && cell ? `**${markdownCell(cell)}**` : markdownCell(cell))).join(' | ')} |`;
   const align = headers.map((_, index) => (index >= headers.length - DOCUMENT_HEADERS.length ? '---:' : '---'));
   const body = linesOf(report).map((line) => row(documentRow(report.kind, line), line.kind === 'total'));
-  return [`## ${TITLE[report.kind]}${describeScope(scope)}`, '', `Times in ${report.timeZone}.`, '', row(headers), `| ${align.join(' | ')} |`, ...body, ''].join('\n');
+  return [`## ${markdownCell(`${TITLE[report.kind]}${describeScope(scope)}`)}`, '', `Times in ${report.timeZone}.`, '', row(headers), `| ${align.join(' | ')} |`, ...body, ''].join('\n');
 }
 
 function renderHtml(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
   const numeric = (index: number): boolean => index >= headers.length - DOCUMENT_HEADERS.length;
   const classOf = (index: number): string => (numeric(index) ? ' class="n"' : headers[index] === 'Models' ? ' class="models"' : '');
-  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeMarkup(text)}</${tag}>`;
+  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeMarkup(printable(text))}</${tag}>`;
   const body = linesOf(report).map((line) => {
     const cells = documentRow(report.kind, line).map((text, index) => cell('td', text, index)).join('');
     return `<tr class="${line.kind}">${cells}</tr>`;
