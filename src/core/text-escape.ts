@@ -55,9 +55,9 @@ export function csvCell(value: string | number | boolean | null | undefined | re
   return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Text for HTML or SVG, in content or in a quoted attribute. */
+/** Text for HTML or SVG, in content or in a quoted attribute; control characters shown as in a terminal. */
 export function escapeMarkup(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return printable(text).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 
 /**

@@ -200,7 +200,7 @@ function renderHtml(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
   const numeric = (index: number): boolean => index >= headers.length - DOCUMENT_HEADERS.length;
   const classOf = (index: number): string => (numeric(index) ? ' class="n"' : headers[index] === 'Models' ? ' class="models"' : '');
-  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeMarkup(printable(text))}</${tag}>`;
+  const cell = (tag: 'td' | 'th', text: string, index: number): string => `<${tag}${classOf(index)}>${escapeMarkup(text)}</${tag}>`;
   const body = linesOf(report).map((line) => {
     const cells = documentRow(report.kind, line).map((text, index) => cell('td', text, index)).join('');
     return `<tr class="${line.kind}">${cells}</tr>`;
