@@ -7,7 +7,7 @@ import { ackAlert, clearAlerts, listAlerts, type StoredAlert } from '../store/al
 import { openForReading } from '../store/reader.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { renderRows } from '../ui/table.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw alerts <list|check|ack ID|clear> [--json]
 
@@ -22,8 +22,14 @@ is raised once per condition and period, at most once per alerts.minIntervalMinu
 goes to the terminal (after Claude exits, in cw watch), the desktop and alerts.webhooks.
 `;
 
+/** The options `cw alerts` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['list', 'check', 'ack', 'clear'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('alerts', argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { values, positionals } = parseCommandArgs('alerts', argv, OPTIONS);
   const [action = 'list', id] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);

@@ -9,7 +9,7 @@ import { collectAnalysis } from '../history/analysis.js';
 import { renderAnalysis } from '../ui/analysis-render.js';
 import { createPainter } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw analyze [--days N] [--yes | --dry-run] [--undo] [--json]
 
@@ -33,15 +33,18 @@ export function changeLogOf(paths: Paths): string {
   return join(paths.dataDir, 'analysis-changes.jsonl');
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('analyze', argv, {
+/** The options `cw analyze` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     days: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     'dry-run': { type: 'boolean' },
     undo: { type: 'boolean' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('analyze', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

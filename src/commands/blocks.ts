@@ -12,7 +12,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw blocks [options]
 
@@ -105,14 +105,17 @@ function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof
   return highest === null || highest === 0 ? null : { tokens: highest, source: 'highest-block' };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('blocks', argv, {
+/** The options `cw blocks` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     active: { type: 'boolean' },
     'token-limit': { type: 'string' },
     weeks: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('blocks', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -6,7 +6,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { printable, printableLines } from '../core/text-escape.js';
 import { outputWidth } from '../ui/format.js';
 import { renderRows } from '../ui/table.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw config <show|get|set|reset|path|schema> ...
 
@@ -74,8 +74,14 @@ export function resetConfig(key: string | null, env = process.env): void {
   saveConfig(file, writeSetting(editableConfig(file), key, undefined));
 }
 
+/** The options `cw config` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, all: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['show', 'get', 'set', 'reset', 'path', 'schema'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('config', argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } });
+  const { values, positionals } = parseCommandArgs('config', argv, OPTIONS);
   const [action, key, ...rest] = positionals;
   if (values.help || action === undefined) {
     process.stdout.write(USAGE);

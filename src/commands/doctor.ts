@@ -16,7 +16,7 @@ import { describeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { createPainter } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 import { unlinkSync } from 'node:fs';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -193,8 +193,11 @@ function checkLog(paths: Paths): Check {
   return { name: 'log', level: 'warn', detail: `${paths.logFile}; recent errors:\n    ${recent.map((line) => line.slice(0, 240)).join('\n    ')}` };
 }
 
+/** The options `cw doctor` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('doctor', argv, OPTIONS);
   if (values.help) {
     process.stdout.write('Usage: cw doctor [--json]\n\nExplain which claude runs, through what, and what is wrong.\n');
     return 0;

@@ -7,7 +7,7 @@ import { resolveSessionRef } from '../store/session-list.js';
 import { printable } from '../core/text-escape.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { renderRows } from '../ui/table.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 
@@ -25,8 +25,11 @@ export function collectEvents(reference: string | undefined, env = process.env, 
   }
 }
 
+/** The options `cw events` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, session: { type: 'string', short: 's' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('events', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' } });
+  const { values } = parseCommandArgs('events', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw events [--session ID] [--json]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +

@@ -13,7 +13,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderReport } from '../ui/report-render.js';
 import { createPainter } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw export --output FILE [options]
 
@@ -93,15 +93,18 @@ function selectSessions(all: HistorySession[], request: ExportRequest, ref: Sess
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('export', argv, {
+/** The options `cw export` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     output: { type: 'string', short: 'o' },
     format: { type: 'string' },
     report: { type: 'string' },
     session: { type: 'string' },
     breakdown: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('export', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

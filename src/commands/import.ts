@@ -4,7 +4,7 @@ import type { ImportProgress, ImportSummary } from '../history/import.js';
 import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { createProgressBar } from '../ui/progress-bar.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export function runImport(env = process.env, onProgress?: (progress: ImportProgress) => void): ImportSummary {
   const { db, paths } = openForReading(env);
@@ -15,8 +15,11 @@ export function runImport(env = process.env, onProgress?: (progress: ImportProgr
   }
 }
 
+/** The options `cw import` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('import', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { values } = parseCommandArgs('import', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw import [--json] [--quiet]\n\n' +

@@ -2,11 +2,14 @@ import { isAheadOnPath, pathLineFor, planShimInstall, readShimTemplate, renderSh
 import { UserError } from '../shared/errors.js';
 import { SHIM_ENTRY, SHIM_TEMPLATE } from '../shared/package-info.js';
 import { resolvePaths } from '../shared/paths.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 import { existsSync } from 'node:fs';
 
+/** The options `cw install-shim` takes, for its parser and for shell completion. */
+export const OPTIONS = { dir: { type: 'string' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('install-shim', argv, { dir: { type: 'string' } });
+  const { values } = parseCommandArgs('install-shim', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw install-shim [--dir DIR]\n\nInstall the claude shim into DIR (default ~/.local/bin) and print the PATH line that puts it first.\n',

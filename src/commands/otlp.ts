@@ -4,7 +4,7 @@ import { otlpStateFile, readOtlpState, type OtlpState } from '../export/otlp-sta
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw otlp <status|push> [--session ID] [--json] [--quiet]
 
@@ -30,8 +30,14 @@ export function collectOtlpStatus(env = process.env): OtlpStatus {
   return { settings: resolveOtlpSettings(loadConfig(paths.configFile).config, env), stateFile: otlpStateFile(paths), state: readOtlpState(paths) };
 }
 
+/** The options `cw otlp` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, session: { type: 'string', short: 's' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['status', 'push'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('otlp', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, session: { type: 'string', short: 's' } });
+  const { values, positionals } = parseCommandArgs('otlp', argv, OPTIONS);
   const [action = 'status'] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);

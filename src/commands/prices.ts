@@ -5,7 +5,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { printable } from '../core/text-escape.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { hiddenColumnsNote, renderRows } from '../ui/table.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export interface PriceRow {
   id: string;
@@ -61,8 +61,11 @@ function priceRow(id: string, price: ModelPrice, fromConfig: boolean): PriceRow 
   };
 }
 
+/** The options `cw prices` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('prices', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('prices', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw prices [--json]\n\nThe prices sessions are costed at: the built-in table with the "prices" of config.json applied.\n',

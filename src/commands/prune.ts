@@ -4,7 +4,7 @@ import { loadConfig } from '../shared/config.js';
 import type { Db } from '../store/database.js';
 import { Ledger } from '../store/ledger.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export interface PruneResult {
   cutoff: string;
@@ -26,8 +26,11 @@ export function prune(db: Db, cutoff: number): PruneResult {
   }).immediate();
 }
 
+/** The options `cw prune` takes, for its parser and for shell completion. */
+export const OPTIONS = { 'older-than': { type: 'string' }, json: { type: 'boolean' }, vacuum: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('prune', argv, { 'older-than': { type: 'string' }, json: { type: 'boolean' }, vacuum: { type: 'boolean' } });
+  const { values } = parseCommandArgs('prune', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw prune [--older-than AGE] [--vacuum] [--json]\n\n' +

@@ -3,7 +3,7 @@ import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 /** Wrapped runs and imported sessions, newest first, after settling runs whose process died. */
 export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionListRow[] {
@@ -15,8 +15,11 @@ export function collectSessions(limit: number, env = process.env, now = Date.now
   }
 }
 
+/** The options `cw sessions` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('sessions', argv, { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' } });
+  const { values } = parseCommandArgs('sessions', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw sessions [--limit N] [--json]\n\n' +

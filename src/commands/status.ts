@@ -4,7 +4,7 @@ import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOpti
 import { printable } from '../core/text-escape.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
 
@@ -40,13 +40,16 @@ function unwrappedClaudes(): UnwrappedClaude[] {
     .map((found) => ({ pid: found.pid, cwd: found.cwd, startedAt: new Date(found.startedAt).toISOString() }));
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('status', argv, {
+/** The options `cw status` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     json: { type: 'boolean' },
     watch: { type: 'boolean', short: 'w' },
     interval: { type: 'string' },
     'single-session': { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('status', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session]\n\n' +

@@ -2,10 +2,21 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { SessionView } from '../core/session-view.js';
 import { printable } from '../core/text-escape.js';
 
-/** Colour only for people: off for NO_COLOR, pipes and files. */
-export function createPainter(stream: NodeJS.WriteStream = process.stdout, env = process.env): ChalkInstance {
-  const enabled = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
-  return new Chalk({ level: enabled ? 1 : 0 });
+/**
+ * Colour for people, as chalk and the conventions decide it: FORCE_COLOR first (`cw --color` and
+ * `--no-color` set it), a non-empty NO_COLOR next, then only a terminal that is not `dumb`. Our
+ * colours are the basic sixteen, so any level above 0 paints them alike.
+ */
+export function createPainter(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  return new Chalk({ level: colourWanted(stream, env) ? 1 : 0 });
+}
+
+function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const forced = env.FORCE_COLOR;
+  // chalk's reading: empty or "true" forces colour, "false" or "0" forbids it, a number is a level.
+  if (forced !== undefined) return forced === '' || forced === 'true' || (forced !== 'false' && Number.parseInt(forced, 10) > 0);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 /** How wide a table may be: the terminal's width, COLUMNS in a pipe when set, else no limit. */

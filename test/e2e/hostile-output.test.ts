@@ -119,7 +119,7 @@ const PRINTING_COMMANDS: string[][] = [
 describe('hostile names through every printing command', () => {
   for (const args of PRINTING_COMMANDS) {
     it(`cw ${args.join(' ')} shows them as text`, async () => {
-      for (const colour of [{}, { FORCE_COLOR: '1' }]) {
+      for (const colour of [{}, { FORCE_COLOR: '1' }] as Array<Record<string, string>>) {
         const result = await runCw(sandbox, args, { COLUMNS: '400', ...colour });
         expect(result.code, result.stderr.toString()).toBe(0);
         expectNoControlsFromData(result.stdout, `cw ${args.join(' ')} ${JSON.stringify(colour)}`);
