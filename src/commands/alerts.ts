@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -47,13 +48,13 @@ export async function run(argv: string[]): Promise<number> {
       } finally {
         db.close();
       }
-      process.stdout.write(values.json ? `${JSON.stringify(alerts, null, 2)}\n` : renderAlerts(alerts, values.all === true));
+      process.stdout.write(values.json ? formatJson(versioned({ alerts })) : renderAlerts(alerts, values.all === true));
       return 0;
     }
     case 'check': {
       const { raised, problems } = await checkAlerts(loadConfig(paths.configFile).config, env, now);
       if (problems.length > 0) createFileLogger(paths.logFile).warn(`alert delivery: ${problems.join('; ')}`);
-      if (values.json) process.stdout.write(`${JSON.stringify({ raised, problems }, null, 2)}\n`);
+      if (values.json) process.stdout.write(formatJson(versioned({ raised, problems })));
       else if (!values.quiet) process.stdout.write(raised.length === 0 ? 'No new alerts.\n' : renderAlerts(raised, false));
       return 0;
     }

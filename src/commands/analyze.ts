@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { join } from 'node:path';
 import type { Suggestion } from '../core/analysis.js';
 import { readSetting } from '../core/config-schema.js';
@@ -61,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const scope = parseHistoryScope('analyze', values, { now, configuredTimeZone: config.timezone, env });
   const analysis = collectAnalysis({ calendar: scope.calendar, days, now, project: scope.project, skipImport: scope.skipImport, config }, env);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+    process.stdout.write(formatJson(versioned(analysis)));
     return 0;
   }
   const paint = createPainter();

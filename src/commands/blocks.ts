@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
@@ -137,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     env,
   );
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(blocksJson(view), null, 2)}\n`);
+    process.stdout.write(formatJson(versioned(blocksJson(view))));
   } else {
     process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter() }));
   }
@@ -153,7 +154,7 @@ function parseTokenLimit(text: string | undefined): number | 'max' | null {
 }
 
 /** Instants as ISO strings: what a script expects in JSON. */
-function blocksJson(view: BlocksView): unknown {
+function blocksJson(view: BlocksView): object {
   const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
   return {
     timeZone: view.timeZone,

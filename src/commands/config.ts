@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { existsSync, renameSync } from 'node:fs';
 import { configJsonSchema, parseSettingValue, readSetting, SETTINGS, settingOf, unknownSetting, validateConfig, writeSetting } from '../core/config-schema.js';
 import { loadConfig, saveConfig } from '../shared/config.js';
@@ -91,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     case 'show': {
       const shown = showConfig();
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        process.stdout.write(formatJson(versioned(shown)));
       } else {
         const rows = shown.settings.map((row) => [row.key, row.source === 'unset' ? '-' : JSON.stringify(row.value), row.source === 'config.json' ? 'set' : row.source]);
         const table = renderRows(['SETTING', { header: 'VALUE', elastic: true }, 'FROM'], rows, { width: outputWidth() });

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -204,7 +205,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const checks = await diagnose();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+    process.stdout.write(formatJson(versioned({ checks })));
   } else {
     const paint = createPainter();
     const mark = { ok: paint.green('ok  '), warn: paint.yellow('warn'), fail: paint.red('FAIL') };

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import type { SessionEvent } from '../core/session-events.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { session, runs, events } = collectEvents(values.session);
-  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events));
+  process.stdout.write(values.json ? formatJson(versioned({ session: session.id, runs, events: events.map(jsonEvent) })) : renderEvents(session, events));
   return 0;
 }
 

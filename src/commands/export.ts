@@ -1,3 +1,4 @@
+import { formatJson } from '../core/json-output.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
@@ -70,8 +71,8 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     const base = request.output.replace(/\.json$/i, '');
     const files = [`${base}.json`, `${base}.sessions.json`, `${base}.analytics.json`];
     writeFileAtomic(files[0]!, renderReport(report, 'json', { width: Infinity, paint: createPainter(process.stdout, { NO_COLOR: '1' }), scope }));
-    writeFileAtomic(files[1]!, `${JSON.stringify(sessions, null, 2)}\n`);
-    writeFileAtomic(files[2]!, `${JSON.stringify(sessions.map(analyticsOf), null, 2)}\n`);
+    writeFileAtomic(files[1]!, formatJson(sessions));
+    writeFileAtomic(files[2]!, formatJson(sessions.map(analyticsOf)));
     return { files, sessions: sessions.length };
   } finally {
     db.close();

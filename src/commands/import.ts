@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { printableLines } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import type { ImportProgress, ImportSummary } from '../history/import.js';
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = process.stderr.isTTY && !values.quiet && !values.json ? createProgressBar() : undefined;
   const summary = runImport(process.env, progress && ((p) => progress.update(p.filesDone, p.filesTotal, `files, ${(p.bytesRead / 1e6).toFixed(1)} MB`)));
   progress?.done();
-  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (values.json) process.stdout.write(formatJson(versioned(summary)));
   else if (!values.quiet) process.stdout.write(describeSummary(summary));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { resolveOtlpSettings, type OtlpSettings } from '../core/otlp-settings.js';
 import { pushOtlp, type PushResult } from '../export/otlp-push.js';
 import { otlpStateFile, readOtlpState, type OtlpState } from '../export/otlp-state.js';
@@ -46,12 +47,12 @@ export async function run(argv: string[]): Promise<number> {
   switch (action) {
     case 'status': {
       const status = collectOtlpStatus();
-      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+      process.stdout.write(values.json ? formatJson(versioned(status)) : renderStatus(status));
       return 0;
     }
     case 'push': {
       const result = await pushOtlp(values.session === undefined ? {} : { sessionId: values.session });
-      if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (values.json) process.stdout.write(formatJson(versioned(result)));
       else if (!values.quiet) process.stdout.write(renderPush(result));
       return result.skipped === null && result.outcome !== null && !Object.values(result.outcome).some((signal) => signal?.ok === false) ? 0 : 1;
     }

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { loadPriceTable } from '../core/price-config.js';
 import type { LongContextRates, ModelPrice } from '../core/price-table.js';
 import { loadConfig } from '../shared/config.js';
@@ -75,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const data = collectPrices();
   // A broken config never hides the table: the problems go to stderr, the usable prices to stdout.
   for (const problem of data.problems) process.stderr.write(`cw prices: warning: ${problem}\n`);
-  process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderPrices(data));
+  process.stdout.write(values.json ? formatJson(versioned(data)) : renderPrices(data));
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { parseAge } from '../core/age.js';
 import { UserError } from '../shared/errors.js';
 import { loadConfig } from '../shared/config.js';
@@ -54,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.vacuum) db.exec('VACUUM');
     process.stdout.write(
       values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? formatJson(versioned(result))
         : `Deleted history before ${result.cutoff}: ${result.sessions} sessions, ${result.messages} messages, ${result.rateLimits} limit events.\n`,
     );
     return 0;

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
@@ -31,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const limit = parsePositiveInt('sessions', 'limit', values.limit, 20);
   const now = Date.now();
   const sessions = collectSessions(limit, process.env, now);
-  process.stdout.write(values.json ? `${JSON.stringify(sessions, null, 2)}\n` : renderSessions(sessions, now, outputWidth()));
+  process.stdout.write(values.json ? formatJson(versioned({ sessions })) : renderSessions(sessions, now, outputWidth()));
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
@@ -63,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const show = (): void => {
     const now = Date.now();
     const data = collectStatus(process.env, now, options);
-    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now));
+    process.stdout.write(values.json ? formatJson(versioned(data)) : renderStatus(data, now));
   };
   if (!values.watch) {
     show();

@@ -1,3 +1,4 @@
+import { formatJson, roundUsd, versioned } from '../core/json-output.js';
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
 import { csvCell, escapeMarkup, markdownCell, printable } from '../core/text-escape.js';
@@ -43,7 +44,7 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'table':
       return renderTable(report, options);
     case 'json':
-      return `${JSON.stringify({ report: report.kind, timeZone: report.timeZone, ...options.scope, rows: report.rows, totals: report.totals }, null, 2)}\n`;
+      return formatJson(versioned({ report: report.kind, timeZone: report.timeZone, ...scopeOf(options.scope), rows: report.rows, totals: report.totals }));
     case 'csv':
       return renderCsv(report);
     case 'markdown':
@@ -51,6 +52,11 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'html':
       return renderHtml(report, options.scope);
   }
+}
+
+/** What a report covered, and nothing else a caller's scope may hold. */
+function scopeOf(scope: ReportScope): ReportScope {
+  return { since: scope.since, until: scope.until, project: scope.project };
 }
 
 /** One line per row, then one per model under it when broken down; the totals row last. */
@@ -159,7 +165,7 @@ const CSV_HEADER = [
 /** RFC 4180. A row's per-model lines repeat its key with the model filled in; no totals line, so sums stay sums. */
 function renderCsv(report: Report): string {
   const numbers = (totals: UsageTotals): Array<string | number> => [
-    totals.inputTokens, totals.outputTokens, totals.cacheCreationTokens, totals.cacheReadTokens, totals.totalTokens, totals.costUsd,
+    totals.inputTokens, totals.outputTokens, totals.cacheCreationTokens, totals.cacheReadTokens, totals.totalTokens, roundUsd(totals.costUsd),
     totals.messages, totals.sessions, totals.unpricedModels.join(' '),
   ];
   const lines = [CSV_HEADER.join(',')];

@@ -73,11 +73,11 @@ it('raises each condition once, in order, and delivers it to a webhook on 127.0.
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(received).toHaveLength(2);
 
-  const open = JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString());
+  const open = JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString()).alerts;
   expect(open.map((alert: { rule: string }) => alert.rule)).toEqual(['session-error', 'daily-cost']);
   expect((await runCw(sandbox, ['alerts', 'ack', String(open[0].id)])).code).toBe(0);
   expect((await runCw(sandbox, ['alerts', 'clear'])).stdout.toString()).toBe('1 alert(s) acknowledged.\n');
-  expect(JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString())).toEqual([]);
+  expect(JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString()).alerts).toEqual([]);
 });
 
 it('shows one line after Claude exits on a terminal, after Claude’s own output', async () => {

@@ -136,7 +136,7 @@ describe('our process stopped while the real claude runs in a pty', () => {
     const sessions = async (): Promise<Array<Record<string, unknown>>> => {
       const result = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
       expect(result.code, result.stderr.toString()).toBe(0);
-      return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+      return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
     };
     return { mock, home, env, sessions, dispose: async () => (await home.cleanup(), await mock.close()) };
   }

@@ -53,7 +53,7 @@ it('SIGKILL of the runner: INTERRUPTED at the next cw status, with the usage the
   try {
     const list = async (): Promise<Array<Record<string, unknown>>> => {
       const result = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
-      return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+      return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
     };
     const [recorded] = await list();
     // Claude itself goes down with the terminal it lost; until then the session is still live.

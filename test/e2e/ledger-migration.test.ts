@@ -34,7 +34,7 @@ interface Row {
 async function sessions(env: Record<string, string> = {}): Promise<Row[]> {
   const result = await runCw(sandbox, ['sessions', '--json', '--limit', '100'], env);
   expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString()) as Row[];
+  return (JSON.parse(result.stdout.toString()) as { sessions: Row[] }).sessions;
 }
 
 const sum = (rows: Row[], field: keyof Row): number => rows.reduce((total, row) => total + Number(row[field] ?? 0), 0);

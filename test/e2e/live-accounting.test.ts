@@ -172,7 +172,7 @@ describe('an interactive session through the shim, live', () => {
     expect(events.find((event) => event.type === 'git')!.detail).toMatch(/^commit [0-9a-f]{10} made during the session$/);
 
     const listed = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
-    const session = (JSON.parse(listed.stdout.toString()) as Array<Record<string, number | string | null>>).find((row) => row.id === oursId)!;
+    const session = (JSON.parse(listed.stdout.toString()) as { sessions: Array<Record<string, number | string | null>> }).sessions.find((row) => row.id === oursId)!;
     const db = new Database(join(cwHome, 'claudewatch.db'), { readonly: true });
     try {
       const totals = sum(FIRST, SECOND, FOURTH);

@@ -180,7 +180,7 @@ describe('cw otlp', () => {
       ['claudewatch.session.answer', 'INFO'],
       ['claudewatch.session.end', 'INFO'],
     ]);
-    const sessionsJson = JSON.parse((await runCw(sandbox, ['sessions', '--json'])).stdout.toString()) as Array<{ id: string }>;
+    const sessionsJson = (JSON.parse((await runCw(sandbox, ['sessions', '--json'])).stdout.toString()) as { sessions: Array<{ id: string }> }).sessions;
     for (const log of logs) {
       expect(text(log.attributes, 'claudewatch.session.id')).toBe(sessionsJson[0]!.id);
       expect(text(log.attributes, 'claudewatch.claude_session.id')).toBe('claude-otlp-1');

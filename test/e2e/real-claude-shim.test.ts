@@ -20,6 +20,7 @@ import {
 } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { roundUsd } from '../../src/core/json-output.js';
 
 const binaries = realClaudeBinaries();
 const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
@@ -68,7 +69,7 @@ async function withWorld<T>(version: string, auth: ClaudeAuth, body: (world: Wor
 async function lastSession(world: World): Promise<Record<string, unknown>> {
   const result = await runProcess(process.execPath, [CW, 'sessions', '--json', '--limit', '1'], { env: world.env });
   expect(result.code, result.stderr.toString()).toBe(0);
-  const [session] = JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+  const [session] = (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
   expect(session).toBeDefined();
   return session!;
 }
@@ -91,7 +92,8 @@ for (const version of VERSIONS) {
             status: 'COMPLETED',
             mode: 'print',
             exitCode: 0,
-            costUsd: result.total_cost_usd,
+            // Claude's own figure, without the float noise it may carry (0.009940000000000001).
+            costUsd: roundUsd(Number(result.total_cost_usd)),
             costSource: 'claude',
             numTurns: result.num_turns,
             durationApiMs: result.duration_api_ms,

@@ -107,5 +107,5 @@ export function runCw(sandbox: Sandbox, args: string[], env: Record<string, stri
 export async function recordedSessions(sandbox: Sandbox, limit = 200): Promise<Array<Record<string, unknown>>> {
   const result = await runCw(sandbox, ['sessions', '--json', '--limit', String(limit)]);
   if (result.code !== 0) throw new Error(`cw sessions failed (${result.code}): ${result.stderr.toString()}`);
-  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+  return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
 }
