@@ -5,6 +5,7 @@ import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { printable } from '../core/text-escape.js';
 import { createPainter, outputWidth } from '../ui/format.js';
+import { wrapToWidth } from '../ui/screen-text.js';
 import { hiddenColumnsNote, renderRows } from '../ui/table.js';
 import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
@@ -82,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
 
 const CONFIG_MARK = '*';
 
-export function renderPrices(data: PricesData): string {
+export function renderPrices(data: PricesData, width = outputWidth()): string {
   const paint = createPainter();
   const rows = data.models.map((row) => [
     row.fromConfig ? `${row.id} ${CONFIG_MARK}` : row.id,
@@ -105,19 +106,19 @@ export function renderPrices(data: PricesData): string {
       { header: 'SOURCE', dropOrder: 1, elastic: true },
     ],
     rows,
-    { width: outputWidth(), headerStyle: paint.bold },
+    { width, headerStyle: paint.bold },
   );
   const out = [
     paint.bold(`Price table ${data.version}, ${data.unit}`),
     text.trimEnd(),
-    ...hiddenColumnsNote(dropped, '--json'),
+    ...hiddenColumnsNote(dropped, '--json', width),
     '',
     'LONG CONTEXT: a request whose prompt is over the threshold is charged input/output/cache 5m/cache 1h/cache read at these rates.',
   ];
   if (data.models.some((row) => row.fromConfig)) out.push(`${CONFIG_MARK} from ${printable(data.configFile)}`);
   out.push(printable(`Aliases: ${Object.entries(data.aliases).map(([alias, id]) => `${alias} → ${id}`).join(', ')}`));
   out.push('A model none of these rows matches is priced at 0 and marked ! in `cw status` and `cw sessions`.');
-  return `${out.join('\n')}\n`;
+  return `${out.flatMap((line) => wrapToWidth(line, width)).join('\n')}\n`;
 }
 
 function formatLongContext(rates: LongContextRates): string {

@@ -97,7 +97,7 @@ function renderSessions(sessions: SessionListRow[], now: number, width: number):
     spec === 'STARTED (UTC)' ? { header: spec, compact: sessions.map((session) => startedAt(session.startedAt).slice(0, 16)) } : spec,
   );
   const { text, dropped } = renderRows(columns, rows, { width, headerStyle: paint.bold });
-  const notes = [...hiddenColumnsNote(dropped, '--json'), ...unpricedFootnotes(sessions).map((line) => paint.yellow(line))];
+  const notes = [...hiddenColumnsNote(dropped, '--json', width), ...unpricedFootnotes(sessions).map((line) => paint.yellow(line))];
   return notes.length === 0 ? text : `${text}\n${notes.join('\n')}\n`;
 }
 

@@ -4,6 +4,7 @@ import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { printable } from '../core/text-escape.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { wrapToWidth } from '../ui/screen-text.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
 import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
@@ -141,7 +142,7 @@ export function renderStatus(data: StatusData, now: number, width = outputWidth(
       ];
     });
     const { text, dropped } = renderRows(LIVE_COLUMNS, rows, { width, headerStyle: paint.bold });
-    out.push(text.trimEnd(), ...hiddenColumnsNote(dropped, '--json'));
+    out.push(text.trimEnd(), ...hiddenColumnsNote(dropped, '--json', width));
     if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
   }
   if (data.unwrapped.length > 0) {
@@ -166,5 +167,6 @@ export function renderStatus(data: StatusData, now: number, width = outputWidth(
   }
   const footnotes = unpricedFootnotes(current ? [...data.live, current.data] : data.live);
   if (footnotes.length > 0) out.push('', ...footnotes.map((line) => paint.yellow(line)));
-  return `${out.join('\n')}\n`;
+  // Tables fit already; sentences are broken at spaces to fit too.
+  return `${out.flatMap((line) => wrapToWidth(line, width)).join('\n')}\n`;
 }

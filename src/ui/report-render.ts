@@ -2,6 +2,7 @@ import { formatJson, roundUsd, versioned } from '../core/json-output.js';
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
 import { csvCell, escapeMarkup, markdownCell, printable } from '../core/text-escape.js';
+import { wrapToWidth } from './screen-text.js';
 import { hiddenColumnsNote, renderTable as renderTextTable, type Cell, type Column } from './table.js';
 import { stackedBarChart } from './svg-chart.js';
 
@@ -130,10 +131,11 @@ function renderTable(report: Report, options: RenderOptions): string {
     },
   );
   const { text, dropped } = renderTextTable(columns, { width: options.width, rules: [lines.length - 1], headerStyle: paint.bold });
-  const notes = [`${TITLE[report.kind]}${describeScope(options.scope)}, times in ${report.timeZone}.`];
-  notes.push(...hiddenColumnsNote(dropped, '--format json'));
+  const notes = wrapToWidth(`${TITLE[report.kind]}${describeScope(options.scope)}, times in ${report.timeZone}.`, options.width);
+  notes.push(...hiddenColumnsNote(dropped, '--format json', options.width));
   if (report.totals.unpricedModels.length > 0) {
-    notes.push(paint.yellow(`! cost leaves out model(s) with no price: ${printable(report.totals.unpricedModels.join(', '))}; add one in config.json (see \`cw prices\`).`));
+    const unpriced = `! cost leaves out model(s) with no price: ${printable(report.totals.unpricedModels.join(', '))}; add one in config.json (see \`cw prices\`).`;
+    notes.push(...wrapToWidth(unpriced, options.width).map((line) => paint.yellow(line)));
   }
   return `${text}\n${notes.join('\n')}\n`;
 }

@@ -74,3 +74,21 @@ export function padToWidth(text: string, width: number, align: 'left' | 'right')
   const pad = ' '.repeat(Math.max(0, width - visibleWidth(text)));
   return align === 'right' ? pad + text : text + pad;
 }
+
+/** Prose broken at spaces into lines of at most `width` cells (a word longer than that stands alone). */
+export function wrapToWidth(text: string, width: number): string[] {
+  if (visibleWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const joined = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && visibleWidth(joined) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = joined;
+    }
+  }
+  lines.push(line);
+  return lines;
+}

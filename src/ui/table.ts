@@ -1,5 +1,5 @@
 import { printable } from '../core/text-escape.js';
-import { cutMiddle, cutToWidth, padToWidth, visibleWidth } from './screen-text.js';
+import { cutMiddle, cutToWidth, padToWidth, visibleWidth, wrapToWidth } from './screen-text.js';
 
 /**
  * Every text table we print. Cells are data: each is made printable (control characters shown,
@@ -151,7 +151,7 @@ export function renderRows(specs: readonly ColumnSpec[], rows: ReadonlyArray<rea
   return renderTable(columns, options);
 }
 
-/** The line that says which columns were hidden, or nothing when none was. */
-export function hiddenColumnsNote(dropped: readonly string[], instead: string): string[] {
-  return dropped.length === 0 ? [] : [`Hidden to fit the terminal: ${dropped.join(', ')} (widen it, or use ${instead}).`];
+/** The lines that say which columns were hidden, fitted to `width`; none when nothing was. */
+export function hiddenColumnsNote(dropped: readonly string[], instead: string, width = Infinity): string[] {
+  return dropped.length === 0 ? [] : wrapToWidth(`Hidden to fit the terminal: ${dropped.join(', ')} (widen it, or use ${instead}).`, width);
 }

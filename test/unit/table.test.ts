@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { cutMiddle, cutToWidth } from '../../src/ui/screen-text.js';
+import { cutMiddle, cutToWidth, wrapToWidth } from '../../src/ui/screen-text.js';
 import { renderRows, renderTable } from '../../src/ui/table.js';
 
 const colour = new Chalk({ level: 1 });
@@ -114,5 +114,10 @@ describe('screen text', () => {
     expect(cutMiddle('/home/用户/project', 10)).toBe('/home…ject');
     // A family emoji is one character of two cells: never split.
     expect(stringWidth(cutMiddle('👨‍👩‍👧 family', 6))).toBeLessThanOrEqual(6);
+  });
+
+  it('wraps prose at spaces by cells', () => {
+    expect(wrapToWidth('項目 数据分析 and more words', 13)).toEqual(['項目 数据分析', 'and more', 'words']);
+    expect(wrapToWidth('short', 80)).toEqual(['short']);
   });
 });
