@@ -7,6 +7,7 @@ import { resolveModelPrice } from '../core/pricing.js';
 import { inspectClaudeArgs } from '../core/claude-args.js';
 import { printableLines } from '../core/text-escape.js';
 import type { WatchPlan } from '../core/watch-plan.js';
+import { allOnPath, describeOurCommands, findOurCommands } from '../runner/command-path.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { prepareWatch } from '../runner/watch-setup.js';
 import { openDatabase } from '../store/database.js';
@@ -14,6 +15,7 @@ import { openReadOnly } from '../store/reader.js';
 import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
+import { PACKAGE_ROOT } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { createPainter } from '../ui/format.js';
@@ -35,6 +37,7 @@ export async function diagnose(env = process.env): Promise<Check[]> {
   checks.push(problem ? { name: 'config', level: 'warn', detail: `${problem}; defaults in use` } : { name: 'config', level: 'ok', detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (not created; defaults in use)` });
   checks.push(await checkRealClaude(env, config.realClaude));
   checks.push(checkPathClaude(env));
+  checks.push(checkOurCommands(env));
   checks.push(checkIdentification(env, paths, config));
   checks.push(checkNode());
   checks.push(await checkPty());
@@ -69,6 +72,13 @@ function checkPathClaude(env: NodeJS.ProcessEnv): Check {
       : { name: 'claude on PATH', level: 'warn', detail: `${candidate} is the real claude: sessions are not recorded (run \`cw install-shim\`)` };
   }
   return { name: 'claude on PATH', level: 'warn', detail: 'no `claude` on PATH' };
+}
+
+/** Whether `cw` and `cw-run` are this installation's on PATH, and if not, how to make them so. */
+function checkOurCommands(env: NodeJS.ProcessEnv): Check {
+  const commands = findOurCommands(env.PATH, PACKAGE_ROOT);
+  const detail = describeOurCommands(commands, PACKAGE_ROOT, env.SHELL).filter((line) => line !== '');
+  return { name: 'cw on PATH', level: allOnPath(commands) ? 'ok' : 'warn', detail: detail.join('\n    ') };
 }
 
 function describeMethod(plan: WatchPlan): string {

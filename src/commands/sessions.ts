@@ -1,5 +1,10 @@
 import { formatJson, versioned } from '../core/json-output.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SessionListRow } from '../core/session-view.js';
+import { printable } from '../core/text-escape.js';
+import { shellQuote } from '../runner/shim-files.js';
+import { resolvePaths } from '../shared/paths.js';
 import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
@@ -33,7 +38,14 @@ export async function run(argv: string[]): Promise<number> {
   const now = Date.now();
   const sessions = collectSessions(limit, process.env, now);
   process.stdout.write(values.json ? formatJson(versioned({ sessions })) : renderSessions(sessions, now, outputWidth()));
+  if (!values.json && sessions.length === 0) process.stdout.write(demoNote(resolvePaths().demoHome));
   return 0;
+}
+
+/** After `npm run demo` with the example claude, its session is kept apart: say where. */
+function demoNote(demoHome: string): string {
+  if (!existsSync(join(demoHome, 'claudewatch.db'))) return '';
+  return `The demo's session is kept apart from your history, in ${printable(demoHome)}. To see it:\n\n  CLAUDEWATCH_HOME=${shellQuote(printable(demoHome))} cw sessions\n`;
 }
 
 /**
