@@ -48,6 +48,11 @@ describe('formatStatusline', () => {
     ]);
   });
 
+  it('shows escape sequences in a model name as text', () => {
+    const input = JSON.stringify({ model: { id: 'x', display_name: 'Opus\u001b]0;owned\u0007\u009b2J' } });
+    expect(plain(input)).toBe('Opus\\e]0;owned\\a\\x9b2J');
+  });
+
   it('counts down to the reset of a spent window', () => {
     const input = JSON.stringify({ model: { id: 'claude-sonnet-5' }, cost: { total_cost_usd: 0.004 }, rate_limits: { five_hour: { used_percentage: 100, resets_at: (NOW + 2 * HOUR + 5 * 60_000) / 1000 } } });
     expect(plain(input)).toBe('claude-sonnet-5 · <$0.01 · 5h 100% · 5h limit resets in 2h 05m');
