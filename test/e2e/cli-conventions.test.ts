@@ -30,6 +30,16 @@ async function cwColour(args: string[], env: Record<string, string>): Promise<st
   return result.stdout.toString();
 }
 
+/** `cw ARGS` refused as a usage mistake: exit 2, this one message on stderr, nothing on stdout. */
+async function expectRefused(args: string[], message: string): Promise<void> {
+  const result = await runCw(sandbox, args);
+  expect(result.code, args.join(' ')).toBe(2);
+  expect(result.stdout.toString()).toBe('');
+  expect(result.stderr.toString()).toBe(message);
+  // Not Node's own parseArgs text, with its unbalanced quote.
+  expect(result.stderr.toString()).not.toMatch(/Unknown option '|To specify a positional argument/);
+}
+
 describe('colour', () => {
   it('is off through a pipe, on with FORCE_COLOR, and the flags outrank the environment', async () => {
     expect(await cwColour(['prices'], {})).not.toMatch(SGR);
@@ -46,9 +56,7 @@ describe('colour', () => {
   });
 
   it('refuses a --color it does not know', async () => {
-    const result = await runCw(sandbox, ['--color=sometimes', 'prices']);
-    expect(result.code).toBe(2);
-    expect(result.stderr.toString()).toBe('cw: --color takes always, never or auto, got "sometimes".\n');
+    await expectRefused(['--color=sometimes', 'prices'], 'cw: --color takes always, never or auto, got "sometimes".\n');
   });
 });
 
@@ -72,32 +80,19 @@ describe('version and help', () => {
   });
 
   it('names an unknown command and the one probably meant', async () => {
-    const result = await runCw(sandbox, ['help', 'repotr']);
-    expect(result.code).toBe(2);
-    expect(result.stderr.toString()).toBe('cw: unknown command "repotr". Did you mean `cw report`? Run `cw help` for the list.\n');
+    await expectRefused(['help', 'repotr'], 'cw: unknown command "repotr". Did you mean `cw report`? Run `cw help` for the list.\n');
   });
 });
 
 describe('option mistakes', () => {
   it('name the option as typed, a guess, and where the options are', async () => {
-    const result = await runCw(sandbox, ['report', '--sinse', '7d']);
-    expect(result.code).toBe(2);
-    expect(result.stdout.toString()).toBe('');
-    expect(result.stderr.toString()).toBe('cw report: unknown option --sinse; did you mean --since?\nRun `cw report --help` for its options.\n');
+    await expectRefused(['report', '--sinse', '7d'], 'cw report: unknown option --sinse; did you mean --since?\nRun `cw report --help` for its options.\n');
+    await expectRefused(['status', '-x'], 'cw status: unknown option -x.\nRun `cw status --help` for its options.\n');
   });
 
   it('say when an option lacks its value or takes none', async () => {
-    const missing = await runCw(sandbox, ['sessions', '--limit']);
-    expect(missing.stderr.toString()).toBe('cw sessions: --limit needs a value (one that starts with a dash goes as --limit=-VALUE).\nRun `cw sessions --help` for its options.\n');
-    const extra = await runCw(sandbox, ['sessions', '--json=yes']);
-    expect(extra.stderr.toString()).toBe('cw sessions: --json takes no value; leave out "=yes".\nRun `cw sessions --help` for its options.\n');
-    const unknownShort = await runCw(sandbox, ['status', '-x']);
-    expect(unknownShort.stderr.toString()).toBe('cw status: unknown option -x.\nRun `cw status --help` for its options.\n');
-    for (const result of [missing, extra, unknownShort]) {
-      expect(result.code).toBe(2);
-      // Not Node's own text, with its unbalanced quote.
-      expect(result.stderr.toString()).not.toMatch(/Unknown option '|To specify a positional argument/);
-    }
+    await expectRefused(['sessions', '--limit'], 'cw sessions: --limit needs a value (one that starts with a dash goes as --limit=-VALUE).\nRun `cw sessions --help` for its options.\n');
+    await expectRefused(['sessions', '--json=yes'], 'cw sessions: --json takes no value; leave out "=yes".\nRun `cw sessions --help` for its options.\n');
   });
 });
 
