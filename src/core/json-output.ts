@@ -42,8 +42,13 @@ export function versioned<T extends object>(body: T): { schemaVersion: number } 
 // but a terminal may act on them: written as \u escapes, the value is the same, the bytes inert.
 const INERT = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** Indented JSON and a newline, numbers rounded by their names, every control character escaped. */
+/** JSON on one line (for a server's answers and events): numbers rounded by their names, every control character escaped. */
+export function toJson(value: unknown, indent = 0): string {
+  const text = JSON.stringify(value, (key, item: unknown) => (typeof item === 'number' ? roundByName(key, item) : item), indent);
+  return text.replace(INERT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** As `toJson`, indented and ending in a newline: what a command prints and a file holds. */
 export function formatJson(value: unknown): string {
-  const text = JSON.stringify(value, (key, item: unknown) => (typeof item === 'number' ? roundByName(key, item) : item), 2);
-  return `${text.replace(INERT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${toJson(value, 2)}\n`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJson, roundByName, USD_DECIMALS, versioned } from '../../src/core/json-output.js';
+import { formatJson, roundByName, toJson, USD_DECIMALS, versioned } from '../../src/core/json-output.js';
 import { PRICE_TABLE } from '../../src/core/price-table.js';
 
 describe('formatJson', () => {
@@ -24,6 +24,10 @@ describe('formatJson', () => {
     expect(text).toContain('\\u009b2J\\u202ereadme\\u2028x');
     expect(text).not.toMatch(/[\u0080-\u009f\u2028\u202e]/);
     expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('writes one line for a server, rounded and escaped alike', () => {
+    expect(toJson({ costUsd: 0.1 + 0.2, project: '\u009b' })).toBe('{"costUsd":0.3,"project":"\\u009b"}');
   });
 
   it('puts the schema version first', () => {
