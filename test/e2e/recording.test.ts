@@ -13,6 +13,7 @@ import {
   SHIM,
   type Sandbox,
 } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 let sandbox: Sandbox;
 
@@ -116,7 +117,7 @@ describe('state files', () => {
     const running = runProcess(SHIM, ['-p', 'x'], {
       env: { ...sandbox.env, CLAUDE_SESSION_STATE_FILE: stateFile, FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 1500 }]) },
     });
-    const seen = await pollFor(() => JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }, 5000);
+    const seen = await until(() => JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }, 'the state file', { timeoutMs: 5000, intervalMs: 25 });
     expect(seen.status).toBe('ACTIVE');
     await running;
     expect((JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }).status).toBe('COMPLETED');
@@ -167,15 +168,3 @@ describe('many sessions at once', () => {
     }
   }, 120_000);
 });
-
-async function pollFor<T>(read: () => T, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return read();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}

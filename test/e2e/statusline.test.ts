@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSandbox, CW, fakeScript, installFakeClaude, PUBLIC_FIXTURES, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const FIXTURE_LINES = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard-statusline-stdin-v2.1.283.jsonl'), 'utf8')
@@ -53,15 +54,8 @@ function sessionStates(): StateData[] {
   });
 }
 
-async function waitFor<T>(read: () => T | null | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = read();
-    if (value !== null && value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`never saw ${what}; sessions: ${JSON.stringify(sessionStates(), null, 2)}`);
-}
+/** Waits on the state files, showing them all if time runs out. */
+const SESSIONS = { intervalMs: 100, seen: sessionStates };
 
 describe('cw statusline', () => {
   it('prints one line for each public fixture, with our state filling what Claude leaves out', async () => {
@@ -106,22 +100,18 @@ describe('cw statusline', () => {
       timeoutMs: 40_000,
     });
     const inboxDir = join(sandbox.cwHome, 'state', 'inbox');
-    const inbox = await waitFor(() => {
-      try {
-        const [name] = readdirSync(inboxDir).filter((entry) => entry.endsWith('.jsonl'));
-        return name ? join(inboxDir, name) : null;
-      } catch {
-        return null;
-      }
-    }, 'the session’s inbox');
-    const ours = await waitFor(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session');
+    const inbox = await until(() => {
+      const [name] = readdirSync(inboxDir).filter((entry) => entry.endsWith('.jsonl'));
+      return name ? join(inboxDir, name) : null;
+    }, 'the session’s inbox', SESSIONS);
+    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
     const reset = Math.floor(Date.now() / 1000) + 2 * 3600;
     const reading = (percent: number, sessionId: string) =>
       JSON.stringify({ session_id: sessionId, model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, cost: { total_cost_usd: 0.1 }, rate_limits: { five_hour: { used_percentage: percent, resets_at: reset } } });
 
     // Before our hooks have named the Claude session, the session Claude's environment names takes the reading.
     expect(await statusline(reading(47, 'claude-live-1'), { CLAUDEWATCH_PARENT_SESSION: ours.id })).toBe('Sonnet 5 · $0.10 · 5h 47%');
-    await waitFor(() => sessionStates().find((state) => state.limitWindows.five_hour?.utilization === 0.47), 'the 47% reading');
+    await until(() => sessionStates().find((state) => state.limitWindows.five_hour?.utilization === 0.47), 'the 47% reading', SESSIONS);
 
     // Claude's SessionStart hook names it; from then on the Claude session id finds it.
     const hook = await runProcess('/bin/sh', [join(SHIM_DIR, 'claudewatch-hook'), inbox], {
@@ -129,11 +119,11 @@ describe('cw statusline', () => {
       stdin: JSON.stringify({ hook_event_name: 'SessionStart', session_id: 'claude-live-1', transcript_path: join(sandbox.root, 'claude-live-1.jsonl'), source: 'startup' }),
     });
     expect(hook.code).toBe(0);
-    await waitFor(() => sessionStates().find((state) => state.claudeSessionId === 'claude-live-1'), 'the Claude session id');
+    await until(() => sessionStates().find((state) => state.claudeSessionId === 'claude-live-1'), 'the Claude session id', SESSIONS);
 
     const line = await statusline(reading(100, 'claude-live-1'));
     expect(line).toMatch(/^Sonnet 5 · \$0\.10 · 5h 100% · 5h limit resets in (1h 59m|2h 00m)$/);
-    const limited = await waitFor(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit');
+    const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({
       id: ours.id,
       rateLimit: { kind: 'five_hour', severity: 'limit', resetsAt: new Date(reset * 1000).toISOString(), source: 'statusline' },
@@ -157,11 +147,11 @@ describe('cw statusline without hooks', () => {
       env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 8000 }, { out: 'done\n' }]) },
       timeoutMs: 40_000,
     });
-    const ours = await waitFor(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session');
+    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const reading = JSON.stringify({ session_id: 'claude-no-hooks', model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, rate_limits: { five_hour: { used_percentage: 100, resets_at: reset } } });
     expect(await statusline(reading, { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · 5h 100%/);
-    const limited = await waitFor(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit');
+    const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({ id: ours.id, rateLimit: { kind: 'five_hour', source: 'statusline' } });
     expect((await running).code).toBe(0);
   });

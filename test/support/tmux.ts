@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { until } from './until.js';
 
 export interface TmuxWindow {
   /** The visible screen, one string per row, trailing spaces removed (tmux's own trimming). */
@@ -31,15 +32,15 @@ export function startTmux(dir: string, argv: string[], env: Record<string, strin
     display: (format: string) => tmux('display-message', '-p', '-t', 'w', format).trim(),
     sendKeys: (...keys: string[]) => void tmux('send-keys', '-t', 'w', ...keys),
     resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
-    async waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const lines = window.capture();
-        if (check(lines)) return lines;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${lines.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    waitForScreen: (check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) =>
+      until(
+        () => {
+          const lines = window.capture();
+          return check(lines) ? lines : null;
+        },
+        what,
+        { timeoutMs, intervalMs: 100, seen: () => window.capture().join('\n') },
+      ),
     kill: () => {
       try {
         tmux('kill-server');
