@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixturePath } from '../support/fixtures.js';
 import {
   createSandbox,
   CW_RUN,
   fakeScript,
   installFakeClaude,
-  PUBLIC_FIXTURES,
   recordedSessions,
   runProcess,
   SHIM,
@@ -24,17 +24,17 @@ beforeEach(() => {
 
 afterEach(() => sandbox.cleanup());
 
-// Real `claude -p --output-format stream-json` output of Claude Code 2.1.4 (see SOURCES.md):
-// three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
-const vecsumSuccess = readFileSync(join(PUBLIC_FIXTURES, 'headless', 'vecsum-stream-json-v2.1.4-success.jsonl'));
+// `claude -p --output-format stream-json` output in the layout of Claude Code 2.1.4 (see
+// test/fixtures/SOURCES.md): three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
+const threeModels = readFileSync(fixturePath('headless', 'v2.1.4-stream-json-three-models.jsonl'));
 
 describe('print mode is recorded from the stream it passes through', () => {
   it('records Claude’s own cost, turns, tokens by model and session id', async () => {
     const result = await runProcess(SHIM, ['-p', 'check the tests', '--output-format', 'stream-json', '--verbose'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: threeModels }]) },
     });
     expect(result.code).toBe(0);
-    expect(result.stdout.equals(vecsumSuccess)).toBe(true);
+    expect(result.stdout.equals(threeModels)).toBe(true);
     const [session] = await recordedSessions(sandbox);
     // Token totals are the sums of modelUsage over the three models of the result event.
     expect(session).toMatchObject({
@@ -91,7 +91,7 @@ describe('print mode is recorded from the stream it passes through', () => {
 describe('state files', () => {
   it('writes current_session.json and a per-session file, owner-only', async () => {
     await runProcess(SHIM, ['-p', 'x', '--output-format', 'stream-json'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: threeModels }]) },
     });
     const current = JSON.parse(readFileSync(join(sandbox.cwHome, 'state', 'current_session.json'), 'utf8')) as {
       status: string;

@@ -5,13 +5,16 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, CW, fakeScript, installFakeClaude, PUBLIC_FIXTURES, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
+import { readFixture } from '../support/fixtures.js';
+import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
 const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
-const FIXTURE_LINES = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard-statusline-stdin-v2.1.283.jsonl'), 'utf8')
+const FIXTURE_LINES = readFixture('statusline', 'v2.1.283-stdin.jsonl')
   .split('\n')
   .filter((line) => line.trim() !== '');
+/** The Claude session the 2.1.283 statusline fixture names. */
+const FIXTURE_SESSION = '8c4aa734-6a96-530d-ad2b-fb120752d4b3';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -58,16 +61,16 @@ function sessionStates(): StateData[] {
 const SESSIONS = { intervalMs: 100, seen: sessionStates };
 
 describe('cw statusline', () => {
-  it('prints one line for each public fixture, with our state filling what Claude leaves out', async () => {
+  it('prints one line for each statusline fixture, with our state filling what Claude leaves out', async () => {
     const events = [
-      { type: 'system', subtype: 'init', session_id: '<SESSION-1>', model: 'claude-opus-5-5' },
-      { type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0.42, session_id: '<SESSION-1>' },
+      { type: 'system', subtype: 'init', session_id: FIXTURE_SESSION, model: 'claude-opus-5-5' },
+      { type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0.42, session_id: FIXTURE_SESSION },
     ];
     const run = await runProcess(SHIM, ['-p', 'hi', '--output-format', 'stream-json', '--verbose'], {
       env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: `${events.map((event) => JSON.stringify(event)).join('\n')}\n` }]) },
     });
     expect(run.code).toBe(0);
-    expect(sessionStates()).toMatchObject([{ status: 'COMPLETED', claudeSessionId: '<SESSION-1>' }]);
+    expect(sessionStates()).toMatchObject([{ status: 'COMPLETED', claudeSessionId: FIXTURE_SESSION }]);
 
     const lines = [];
     for (const input of FIXTURE_LINES) lines.push(await statusline(input));
@@ -80,7 +83,7 @@ describe('cw statusline', () => {
     expect(coloured.stdout.toString()).toBe('\x1b[36mOpus 5.5 (1M context)\x1b[0m · $206.45 · 5h \x1b[32m47%\x1b[0m\n');
 
     // Without Claude's model and cost, the recorded session's are shown.
-    expect(await statusline(JSON.stringify({ session_id: '<SESSION-1>' }))).toBe('claude-opus-5-5 · $0.42');
+    expect(await statusline(JSON.stringify({ session_id: FIXTURE_SESSION }))).toBe('claude-opus-5-5 · $0.42');
     // Another Claude session's cost is not this one's.
     expect(await statusline(JSON.stringify({ session_id: 'someone-else', model: { id: 'claude-haiku-5' } }))).toBe('claude-haiku-5');
     for (const bad of ['', '{', 'null', '[]', '{"model":{"display_name":7}}']) expect(await statusline(bad)).toBe('claude');
