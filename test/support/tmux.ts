@@ -20,9 +20,13 @@ export interface TmuxWindow {
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
+let servers = 0;
+
 /** Runs `argv` with exactly `env` (nothing of tmux's or ours leaks in), then prints its exit code and stays. */
 export function startTmux(dir: string, argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
-  const socket = join(dir, 'tmux.sock');
+  // A socket of its own: kill-server returns before the old server is gone, and a new one on the
+  // same socket can meet it dying ("server exited unexpectedly").
+  const socket = join(dir, `tmux-${++servers}.sock`);
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
   const command = `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; echo "exited $?"; sleep 120`;
