@@ -6,13 +6,14 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
 import { until } from '../support/until.js';
 
 const FIRST: MockUsage = { input_tokens: 1200, output_tokens: 30, cache_creation_input_tokens: 300, cache_read_input_tokens: 5000 };
@@ -41,23 +42,15 @@ interface StateView {
   accountLimits: Array<{ kind: string; resetsAt: string | null; sessionId: string }>;
 }
 
-function readState(file: string): StateView | null {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { data: StateView }).data;
-  } catch {
-    return null;
-  }
-}
-
 /** Waits until the state file holds a state `accept` takes; the last one read is in the failure message. */
 function waitForState(file: string, accept: (state: StateView) => boolean, what: string, timeoutMs = 15_000): Promise<StateView> {
   return until(
     () => {
-      const state = readState(file);
+      const state = readStateData<StateView>(file);
       return state && accept(state) ? state : null;
     },
     `the state file to show ${what}`,
-    { timeoutMs, intervalMs: 100, seen: () => readState(file) },
+    { timeoutMs, intervalMs: 100, seen: () => readStateData<StateView>(file) },
   );
 }
 

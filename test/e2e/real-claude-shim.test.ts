@@ -20,6 +20,7 @@ import {
 } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
 import { until } from '../support/until.js';
 
 const binaries = realClaudeBinaries();
@@ -64,14 +65,6 @@ async function withWorld<T>(version: string, auth: ClaudeAuth, body: (world: Wor
   } finally {
     await home.cleanup();
     await mock.close();
-  }
-}
-
-function readState(file: string): Record<string, unknown> | null {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { data: Record<string, unknown> }).data;
-  } catch {
-    return null;
   }
 }
 
@@ -205,8 +198,8 @@ describe('the interactive screen through the shim (real pty)', () => {
           // for the branch), and /exit does not wait for that write: exit once the transcript's
           // usage has reached our state file, or a busy machine loses it with Claude.
           const stateFile = join(world.cwHome, 'state', 'current_session.json');
-          await until(() => readState(stateFile)?.inputTokens === USAGE.input_tokens, 'the answer’s usage in the state file', {
-            seen: () => readState(stateFile),
+          await until(() => readStateData(stateFile)?.inputTokens === USAGE.input_tokens, 'the answer’s usage in the state file', {
+            seen: () => readStateData(stateFile),
           });
           const exit = await screen.exit(30_000);
           expect(exit.exitCode).toBe(0);
