@@ -115,23 +115,16 @@ function safeFileURLToPath(url: string): string | null {
   }
 }
 
-const modules = new Map<string, Map<string, ts.Expression>>();
+const scanners = new Map<string, SourceScanner>();
 
-/** A module's top-level consts, for names another file imports. */
-function constsOf(file: string): Map<string, ts.Expression> {
-  let consts = modules.get(file);
-  if (!consts) {
-    consts = new Map();
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    for (const statement of source.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.initializer) consts.set(declaration.name.text, declaration.initializer);
-      }
-    }
-    modules.set(file, consts);
+/** One scanner a module, for the consts other files import from it. */
+function scannerOf(root: string, file: string): SourceScanner {
+  let scanner = scanners.get(file);
+  if (!scanner) {
+    scanner = new SourceScanner(root, file, readFileSync(file, 'utf8'));
+    scanners.set(file, scanner);
   }
-  return consts;
+  return scanner;
 }
 
 class SourceScanner {
@@ -152,6 +145,8 @@ class SourceScanner {
     text: string,
   ) {
     this.source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    // Declarations first, so a const used above its line is known.
+    ts.forEachChild(this.source, (node) => this.learnAll(node));
   }
 
   scan(): OutsideRead[] {
@@ -167,8 +162,6 @@ class SourceScanner {
       }
       ts.forEachChild(node, visit);
     };
-    // Declarations first, so a const used above its line is known.
-    ts.forEachChild(this.source, (node) => this.learnAll(node));
     visit(this.source);
     return [...found.values()];
   }
@@ -285,12 +278,7 @@ class SourceScanner {
       const local = this.consts.get(node.text);
       if (local) return this.evaluate(local);
       const imported = this.imported.get(node.text);
-      if (imported) {
-        const [module, name] = imported;
-        const initializer = constsOf(module).get(name);
-        return initializer ? new SourceScanner(this.root, module, readFileSync(module, 'utf8')).evaluateIn(initializer) : null;
-      }
-      return null;
+      return imported ? scannerOf(this.root, imported[0]).evaluateConst(imported[1]) : null;
     }
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL') {
       const [relative, base] = node.arguments ?? [];
@@ -321,10 +309,10 @@ class SourceScanner {
     return null;
   }
 
-  /** Evaluates an expression of this module (for a const another file imports). */
-  evaluateIn(node: ts.Expression): (PathValue & { partial: boolean }) | null {
-    ts.forEachChild(this.source, (child) => this.learnAll(child));
-    return this.evaluate(node);
+  /** The path a const of this module holds, for a file that imports it. */
+  evaluateConst(name: string): (PathValue & { partial: boolean }) | null {
+    const initializer = this.consts.get(name);
+    return initializer ? this.evaluate(initializer) : null;
   }
 
   /** join/resolve over what is known: an unknown part ends what can be said, unless nothing came before it. */
