@@ -51,7 +51,7 @@ export interface ClaudeScreen {
    */
   waitFor(pattern: string | RegExp, timeoutMs: number): Promise<void>;
   /** Types text, all in one write. */
-  type(text: string): void;
+  type(text: string): Promise<void>;
   press(key: ScreenKey): void;
   /** Types `text`, waits until the prompt box shows it, then presses Enter. */
   submit(text: string, timeoutMs?: number): Promise<void>;
@@ -202,7 +202,7 @@ export function spawnClaudeScreen(options: SpawnScreenOptions): ClaudeScreen {
     screen: () => term.text(),
     history: () => term.history(),
     waitFor,
-    type: write,
+    type: async (text) => write(text),
     press: (key) => write(KEYS[key]),
     submit: (text, timeoutMs = INPUT_TIMEOUT_MS) => enter(text, timeoutMs),
     async exit(timeoutMs) {

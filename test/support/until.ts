@@ -3,6 +3,7 @@
  * answer, a request to arrive. One poll loop, so every wait fails the same way: after its
  * deadline, naming what it waited for and what it saw instead.
  */
+import { inspect } from 'node:util';
 
 export interface UntilOptions {
   /** Default 15 s. */
@@ -38,7 +39,7 @@ export async function until<T>(read: () => T | Promise<T>, what: string, options
 
 function timeoutMessage(what: string, timeoutMs: number, failure: unknown, seen: (() => unknown) | undefined): string {
   const parts = [`timed out after ${timeoutMs} ms waiting for ${what}`];
-  if (failure !== undefined) parts.push(`last error: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (failure !== undefined) parts.push(`last error: ${failure instanceof Error ? failure.message : inspect(failure)}`);
   if (seen) {
     const shown = seen();
     parts.push(`seen: ${typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2)}`);
