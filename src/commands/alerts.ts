@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -5,8 +6,9 @@ import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { ackAlert, clearAlerts, listAlerts, type StoredAlert } from '../store/alerts.js';
 import { openForReading } from '../store/reader.js';
-import { createPainter, renderTable } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw alerts <list|check|ack ID|clear> [--json]
 
@@ -21,8 +23,14 @@ is raised once per condition and period, at most once per alerts.minIntervalMinu
 goes to the terminal (after Claude exits, in cw watch), the desktop and alerts.webhooks.
 `;
 
+/** The options `cw alerts` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['list', 'check', 'ack', 'clear'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('alerts', argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { values, positionals } = parseCommandArgs('alerts', argv, OPTIONS);
   const [action = 'list', id] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);
@@ -40,13 +48,13 @@ export async function run(argv: string[]): Promise<number> {
       } finally {
         db.close();
       }
-      process.stdout.write(values.json ? `${JSON.stringify(alerts, null, 2)}\n` : renderAlerts(alerts, values.all === true));
+      process.stdout.write(values.json ? formatJson(versioned({ alerts })) : renderAlerts(alerts, values.all === true));
       return 0;
     }
     case 'check': {
       const { raised, problems } = await checkAlerts(loadConfig(paths.configFile).config, env, now);
       if (problems.length > 0) createFileLogger(paths.logFile).warn(`alert delivery: ${problems.join('; ')}`);
-      if (values.json) process.stdout.write(`${JSON.stringify({ raised, problems }, null, 2)}\n`);
+      if (values.json) process.stdout.write(formatJson(versioned({ raised, problems })));
       else if (!values.quiet) process.stdout.write(raised.length === 0 ? 'No new alerts.\n' : renderAlerts(raised, false));
       return 0;
     }
@@ -79,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
 function renderAlerts(alerts: StoredAlert[], withState: boolean): string {
   if (alerts.length === 0) return 'No open alerts.\n';
   const paint = createPainter();
-  const severity = (value: string): string => (value === 'critical' ? paint.red(value) : value === 'warning' ? paint.yellow(value) : value);
+  const severity = (value: string) => ({ text: value, style: value === 'critical' ? paint.red : value === 'warning' ? paint.yellow : undefined });
   const rows = alerts.map((alert) => [
     String(alert.id),
     new Date(alert.createdAt).toISOString().replace('T', ' ').slice(0, 16),
@@ -87,5 +95,6 @@ function renderAlerts(alerts: StoredAlert[], withState: boolean): string {
     ...(withState ? [alert.ackedAt === null ? 'open' : 'acked'] : []),
     alert.message,
   ]);
-  return renderTable(['ID', 'RAISED (UTC)', 'SEVERITY', ...(withState ? ['STATE'] : []), 'ALERT'], rows);
+  const columns = [{ header: 'ID', align: 'right' as const }, 'RAISED (UTC)', 'SEVERITY', ...(withState ? ['STATE'] : []), { header: 'ALERT', elastic: true }];
+  return renderRows(columns, rows, { width: outputWidth(), headerStyle: paint.bold }).text;
 }

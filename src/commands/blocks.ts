@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
@@ -12,7 +13,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw blocks [options]
 
@@ -105,14 +106,17 @@ function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof
   return highest === null || highest === 0 ? null : { tokens: highest, source: 'highest-block' };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('blocks', argv, {
+/** The options `cw blocks` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     active: { type: 'boolean' },
     'token-limit': { type: 'string' },
     weeks: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('blocks', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -134,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     env,
   );
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(blocksJson(view), null, 2)}\n`);
+    process.stdout.write(formatJson(versioned(blocksJson(view))));
   } else {
     process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter() }));
   }
@@ -150,7 +154,7 @@ function parseTokenLimit(text: string | undefined): number | 'max' | null {
 }
 
 /** Instants as ISO strings: what a script expects in JSON. */
-function blocksJson(view: BlocksView): unknown {
+function blocksJson(view: BlocksView): object {
   const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
   return {
     timeZone: view.timeZone,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { printable } from '../core/text-escape.js';
 import { findRealClaude } from '../runner/find-claude.js';
 import { runSession } from '../runner/launch.js';
 
@@ -16,7 +17,7 @@ export async function run(args: string[], env = process.env): Promise<number> {
     try {
       real = findRealClaude({ env, shimDirs }).path;
     } catch {
-      process.stderr.write(`claudewatch: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`claudewatch: ${printable(error instanceof Error ? error.message : String(error))}\n`);
       return 127;
     }
     const result = spawnSync(real, args, { stdio: 'inherit' });

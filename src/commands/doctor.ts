@@ -1,10 +1,13 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
 import { resolveModelPrice } from '../core/pricing.js';
 import { inspectClaudeArgs } from '../core/claude-args.js';
+import { printableLines } from '../core/text-escape.js';
 import type { WatchPlan } from '../core/watch-plan.js';
+import { allOnPath, describeOurCommands, findOurCommands } from '../runner/command-path.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { prepareWatch } from '../runner/watch-setup.js';
 import { openDatabase } from '../store/database.js';
@@ -12,10 +15,11 @@ import { openReadOnly } from '../store/reader.js';
 import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
+import { PACKAGE_ROOT } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { createPainter } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 import { unlinkSync } from 'node:fs';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -33,6 +37,7 @@ export async function diagnose(env = process.env): Promise<Check[]> {
   checks.push(problem ? { name: 'config', level: 'warn', detail: `${problem}; defaults in use` } : { name: 'config', level: 'ok', detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (not created; defaults in use)` });
   checks.push(await checkRealClaude(env, config.realClaude));
   checks.push(checkPathClaude(env));
+  checks.push(checkOurCommands(env));
   checks.push(checkIdentification(env, paths, config));
   checks.push(checkNode());
   checks.push(await checkPty());
@@ -67,6 +72,13 @@ function checkPathClaude(env: NodeJS.ProcessEnv): Check {
       : { name: 'claude on PATH', level: 'warn', detail: `${candidate} is the real claude: sessions are not recorded (run \`cw install-shim\`)` };
   }
   return { name: 'claude on PATH', level: 'warn', detail: 'no `claude` on PATH' };
+}
+
+/** Whether `cw` and `cw-run` are this installation's on PATH, and if not, how to make them so. */
+function checkOurCommands(env: NodeJS.ProcessEnv): Check {
+  const commands = findOurCommands(env.PATH, PACKAGE_ROOT);
+  const detail = describeOurCommands(commands, PACKAGE_ROOT, env.SHELL).filter((line) => line !== '');
+  return { name: 'cw on PATH', level: allOnPath(commands) ? 'ok' : 'warn', detail: detail.join('\n    ') };
 }
 
 function describeMethod(plan: WatchPlan): string {
@@ -192,19 +204,22 @@ function checkLog(paths: Paths): Check {
   return { name: 'log', level: 'warn', detail: `${paths.logFile}; recent errors:\n    ${recent.map((line) => line.slice(0, 240)).join('\n    ')}` };
 }
 
+/** The options `cw doctor` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('doctor', argv, OPTIONS);
   if (values.help) {
     process.stdout.write('Usage: cw doctor [--json]\n\nExplain which claude runs, through what, and what is wrong.\n');
     return 0;
   }
   const checks = await diagnose();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+    process.stdout.write(formatJson(versioned({ checks })));
   } else {
     const paint = createPainter();
     const mark = { ok: paint.green('ok  '), warn: paint.yellow('warn'), fail: paint.red('FAIL') };
-    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${check.name}: ${check.detail}\n`);
+    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${printableLines(`${check.name}: ${check.detail}`)}\n`);
   }
   return checks.some((check) => check.level === 'fail') ? 1 : 0;
 }

@@ -1,11 +1,14 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import type { SessionEvent } from '../core/session-events.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
 import { UserError } from '../shared/errors.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
-import { createPainter, renderTable } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { printable } from '../core/text-escape.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 
@@ -23,8 +26,11 @@ export function collectEvents(reference: string | undefined, env = process.env, 
   }
 }
 
+/** The options `cw events` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, session: { type: 'string', short: 's' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('events', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' } });
+  const { values } = parseCommandArgs('events', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw events [--session ID] [--json]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +
@@ -34,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { session, runs, events } = collectEvents(values.session);
-  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events));
+  process.stdout.write(values.json ? formatJson(versioned({ session: session.id, runs, events: events.map(jsonEvent) })) : renderEvents(session, events));
   return 0;
 }
 
@@ -54,7 +60,8 @@ function renderEvents(session: SessionListRow, events: SessionEvent[]): string {
     git: paint.cyan,
     end: paint.cyan,
   };
-  const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), colour[event.type](event.type), event.detail]);
+  const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), { text: event.type, style: colour[event.type] }, event.detail]);
   const status = session.source === 'wrapped' ? session.status : 'imported';
-  return `Session ${session.id} (${status})\n${renderTable(['TIME (UTC)', 'EVENT', 'DETAIL'], rows)}`;
+  const table = renderRows(['TIME (UTC)', 'EVENT', { header: 'DETAIL', elastic: true }], rows, { width: outputWidth(), headerStyle: paint.bold });
+  return `Session ${printable(session.id)} (${status})\n${table.text}`;
 }

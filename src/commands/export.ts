@@ -1,3 +1,4 @@
+import { formatJson } from '../core/json-output.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
@@ -13,7 +14,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderReport } from '../ui/report-render.js';
 import { createPainter } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw export --output FILE [options]
 
@@ -70,8 +71,8 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     const base = request.output.replace(/\.json$/i, '');
     const files = [`${base}.json`, `${base}.sessions.json`, `${base}.analytics.json`];
     writeFileAtomic(files[0]!, renderReport(report, 'json', { width: Infinity, paint: createPainter(process.stdout, { NO_COLOR: '1' }), scope }));
-    writeFileAtomic(files[1]!, `${JSON.stringify(sessions, null, 2)}\n`);
-    writeFileAtomic(files[2]!, `${JSON.stringify(sessions.map(analyticsOf), null, 2)}\n`);
+    writeFileAtomic(files[1]!, formatJson(sessions));
+    writeFileAtomic(files[2]!, formatJson(sessions.map(analyticsOf)));
     return { files, sessions: sessions.length };
   } finally {
     db.close();
@@ -93,15 +94,18 @@ function selectSessions(all: HistorySession[], request: ExportRequest, ref: Sess
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('export', argv, {
+/** The options `cw export` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     output: { type: 'string', short: 'o' },
     format: { type: 'string' },
     report: { type: 'string' },
     session: { type: 'string' },
     breakdown: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('export', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

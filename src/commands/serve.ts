@@ -9,7 +9,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../history/refresh.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw serve --metrics [--port N] [--host ADDR --allow-remote]
 
@@ -24,13 +24,16 @@ const DEFAULT_PORT = 9464;
 /** Importing transcripts costs 50–150 ms; scrapes come every 15 s or so. */
 const IMPORT_EVERY_MS = 30_000;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('serve', argv, {
+/** The options `cw serve` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     metrics: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
     'allow-remote': { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('serve', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

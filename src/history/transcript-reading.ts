@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
-import type { Fact, UsageObservedFact } from '../core/facts.js';
+import type { Fact } from '../core/facts.js';
 import { completeLines } from '../ingest/transcript-file.js';
 import { INITIAL_TRANSCRIPT_STATE, isInertLine, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
-import type { LedgerLimit, LedgerMessage } from '../store/ledger.js';
+import { ledgerLimitOf, ledgerMessageOf, type LedgerLimit, type LedgerMessage } from '../store/ledger.js';
 
 /**
  * One transcript file read from where the last import stopped to its last complete line (a line
@@ -86,8 +86,14 @@ export function readTranscript(job: ReadingJob): TranscriptReading {
     if (result.isUserPrompt) reading.prompts += 1;
     for (const fact of result.facts) {
       noteFact(fact, reading, reject);
-      if (fact.kind === 'usage') reading.messages.push(ledgerMessage(fact, job.path, reading.identity));
-      else if (fact.kind === 'rate-limit') reading.limits.push(ledgerLimit(fact, job.root, job.path, reading.identity));
+      const { identity } = reading;
+      if (fact.kind === 'usage') {
+        // The line's own session wins: a 1.x resume names the new session on the lines it copies.
+        reading.messages.push(ledgerMessageOf(fact, { claudeSessionId: identity.sessionId, file: job.path, cwd: identity.cwd, at: 0 }));
+      } else if (fact.kind === 'rate-limit') {
+        // The account is the config directory the transcript is under; the words are not kept.
+        reading.limits.push(ledgerLimitOf(fact, { account: dirname(job.root), claudeSessionId: identity.sessionId, runId: null, file: job.path }, { keepText: false }));
+      }
     }
   }
   reading.state = state;
@@ -121,38 +127,4 @@ function noteFact(fact: Fact, reading: TranscriptReading, reject: (reason: strin
     default:
       break;
   }
-}
-
-function ledgerMessage(fact: UsageObservedFact, file: string, identity: FileIdentity): LedgerMessage {
-  return {
-    messageId: fact.messageId,
-    requestId: fact.requestId,
-    // The line's own session: a 1.x resume names the new session on the lines it copies.
-    claudeSessionId: fact.claudeSessionId ?? identity.sessionId,
-    file,
-    cwd: identity.cwd,
-    model: fact.model,
-    at: fact.at ?? 0,
-    usage: fact.usage,
-    sidechain: fact.sidechain === true,
-    answersPrompt: fact.answersPrompt === true,
-  };
-}
-
-/** A limit Claude reported in a transcript; the account is the config directory the transcript is under. */
-function ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>, root: string, file: string, identity: FileIdentity): LedgerLimit {
-  return {
-    kind: fact.limitKind,
-    severity: fact.severity,
-    resetsAt: fact.resetsAt,
-    resetPrecision: fact.resetPrecision ?? 'second',
-    text: null,
-    source: fact.source,
-    utilization: fact.utilization ?? null,
-    observedAt: fact.at,
-    account: dirname(root),
-    claudeSessionId: identity.sessionId,
-    runId: null,
-    file,
-  };
 }

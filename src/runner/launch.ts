@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { inspectClaudeArgs, type ClaudeArgsInfo } from '../core/claude-args.js';
+import { printable, printableLines } from '../core/text-escape.js';
 import type { Isolation } from '../core/isolation.js';
 import type { RunMode } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -98,7 +99,7 @@ export async function launchClaude(request: RunRequest): Promise<Launch> {
     realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${printableLines(error.message)}\n`);
       return ended(127);
     }
     throw error;
@@ -271,7 +272,7 @@ async function failToStart(error: unknown, plain: RelayRequest, logger: Logger):
 
 function reportSpawnFailure(error: unknown, file: string): number {
   const code = (error as NodeJS.ErrnoException).code;
-  process.stderr.write(`claudewatch: cannot run ${file}: ${describeError(error)}\n`);
+  process.stderr.write(`claudewatch: ${printable(`cannot run ${file}: ${describeError(error)}`)}\n`);
   return code === 'EACCES' ? 126 : 127;
 }
 

@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
+import { printable, printableLines } from '../core/text-escape.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type Isolation } from '../core/isolation.js';
 import { loadPriceTable } from '../core/price-config.js';
 import { computeCostUsd } from '../core/pricing.js';
@@ -276,12 +277,12 @@ function endedBy(forwarded: NodeJS.Signals | null, code: number): NodeJS.Signals
 }
 
 function reportAfterExit(recorder: Recorder | null, logger: Logger, state: SessionState | null, verbose: boolean): void {
-  if (verbose && state) process.stderr.write(formatVerboseSummary(state, logger));
+  if (verbose && state) process.stderr.write(printableLines(formatVerboseSummary(state, logger)));
   const problems = recorder?.problemSummary ?? [];
   const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
   if (first === null) return;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  process.stderr.write(`claudewatch: ${first}${more}; see ${logger.file ?? 'the log'}\n`);
+  process.stderr.write(`claudewatch: ${printable(`${first}${more}; see ${logger.file ?? 'the log'}`)}\n`);
 }
 
 function formatVerboseSummary(state: SessionState, logger: Logger): string {

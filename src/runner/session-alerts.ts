@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
+import { printable } from '../core/text-escape.js';
 import type { Paths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
 import { takeUnnotified } from '../store/alerts.js';
@@ -24,7 +25,7 @@ export function alertsAfterSession(options: { db: Db; paths: Paths; config: Reco
   raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
   const fresh = takeUnnotified(db, now);
   const top = mostSevere(fresh);
-  const notice = top ? `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${top.message}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}` : null;
+  const notice = top ? `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(top.message)}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}` : null;
   // Someone listens beyond this terminal: let a detached check deliver (and look at the block).
   const listened = delivery.webhooks.length > 0 || (delivery.desktop && hasDesktop(options.env));
   if (listened) startFullCheck(paths, now, options.env);

@@ -16,6 +16,8 @@ export interface Paths {
   sessionStateDir: string;
   /** Where `cw install-shim` puts the shim unless told otherwise. */
   defaultShimDir: string;
+  /** The CLAUDEWATCH_HOME `npm run demo` uses with the example claude, apart from the real history. */
+  demoHome: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -42,5 +44,6 @@ export function resolvePaths(env: Env = process.env): Paths {
     currentStateFile: env.CLAUDE_SESSION_STATE_FILE || join(stateDir, 'current_session.json'),
     sessionStateDir: join(stateDir, 'sessions'),
     defaultShimDir: join(home, '.local', 'bin'),
+    demoHome: join(dataDir, 'demo'),
   };
 }

@@ -21,7 +21,7 @@ import { sharesLimits } from '../core/isolation.js';
 import { MessageBook, type BookEntry } from '../core/message-book.js';
 import { limitsInForce, livePeers } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
-import { Ledger, type LedgerLimit, type LedgerMessage } from './ledger.js';
+import { Ledger, ledgerLimitOf, type LedgerLimit, type LedgerMessage } from './ledger.js';
 import { appendEvents, upsertSession } from './session-rows.js';
 import {
   mayWriteCurrent,
@@ -412,21 +412,10 @@ export class Recorder {
   }
 
   private ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>): LedgerLimit {
-    return {
-      kind: fact.limitKind,
-      severity: fact.severity,
-      resetsAt: fact.resetsAt,
-      resetPrecision: fact.resetPrecision ?? 'second',
-      text: fact.text ?? null,
-      source: fact.source,
-      utilization: fact.utilization ?? null,
-      observedAt: fact.at,
-      account: this.state.account,
-      claudeSessionId: this.state.claudeSessionId,
-      runId: this.state.id,
-      file: null,
-    };
+    const { account, claudeSessionId, id } = this.state;
+    return ledgerLimitOf(fact, { account, claudeSessionId, runId: id, file: null }, { keepText: true });
   }
+
 
   private writeStateFiles(now: number, claimCurrent: boolean): void {
     if (this.stateFilesDisabled) return;

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { readFileSync, readdirSync, unlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SessionStatus } from '../core/session-state.js';
@@ -7,6 +8,8 @@ import { isProcessAlive } from '../shared/identity.js';
 
 /** What current_session.json and each per-session file hold. */
 export interface StateDocument {
+  /** Written with every document (docs/json-output.md); absent in files older than it. */
+  schemaVersion?: number;
   status: SessionStatus;
   data: SessionView;
   updatedAt: string;
@@ -35,7 +38,7 @@ export function readStateDocument(file: string): StateDocument | null {
 
 export function writeStateDocument(file: string, document: StateDocument): void {
   ensurePrivateDir(dirname(file));
-  writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
+  writeFileAtomic(file, formatJson(versioned(document)));
 }
 
 /**

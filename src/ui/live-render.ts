@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import type { LiveView } from '../core/live-view.js';
 import type { SessionView } from '../core/session-view.js';
-import { fitTable } from './fitted-table.js';
+import { printable } from '../core/text-escape.js';
 import { formatCost, formatDuration, formatSessionCost, formatTokens } from './format.js';
 import { cutMiddle, cutToWidth, spread, visibleWidth } from './screen-text.js';
+import { renderTable } from './table.js';
 import { progressBar, sparkline } from './sparkline.js';
 
 export interface LiveRenderOptions {
@@ -72,27 +73,26 @@ function indicator(view: LiveView, width: number, paint: ChalkInstance): string 
 
 function sessionsSection(view: LiveView, width: number, paint: ChalkInstance): Section {
   const rows = view.sessions;
-  const status = (session: SessionView): string => (session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status));
+  const statusStyle = (session: SessionView): ((text: string) => string) => (session.status === 'RATE_LIMITED' ? paint.red : paint.green);
   if (width < TABLE_MIN_WIDTH) {
     const lines = rows.flatMap((row) => [
-      `${status(row.session)}  ${cutMiddle(projectOf(row.session), width - row.session.status.length - 2)}`,
+      `${statusStyle(row.session)(row.session.status)}  ${cutMiddle(projectOf(row.session), width - row.session.status.length - 2)}`,
       `  ${[formatSessionCost(row.session), `${formatTokens(row.totalTokens)} tok`, turns(row.session.numTurns), formatDuration(row.runningMs)].join(' · ')}`,
     ]);
     return { lines, minLines: 2 };
   }
-  const { text } = fitTable(
+  const { text } = renderTable(
     [
       { header: 'SESSION', align: 'left', cells: rows.map((row) => row.session.id.slice(0, 8)), dropOrder: 2 },
-      { header: 'PROJECT', align: 'left', cells: rows.map((row) => cutMiddle(projectOf(row.session), PROJECT_MAX_WIDTH)), elastic: true },
-      { header: 'STATUS', align: 'left', cells: rows.map((row) => status(row.session)) },
+      { header: 'PROJECT', align: 'left', cells: rows.map((row) => projectOf(row.session)), elastic: true, maxWidth: PROJECT_MAX_WIDTH },
+      { header: 'STATUS', align: 'left', cells: rows.map((row) => ({ text: row.session.status, style: statusStyle(row.session) })) },
       { header: 'COST', align: 'right', cells: rows.map((row) => formatSessionCost(row.session)) },
       { header: 'TOKENS', align: 'right', cells: rows.map((row) => formatTokens(row.totalTokens)) },
       { header: 'TURNS', align: 'right', cells: rows.map((row) => String(row.session.numTurns)) },
       { header: 'TIME', align: 'right', cells: rows.map((row) => formatDuration(row.runningMs)) },
       { header: 'MODEL', align: 'left', cells: rows.map((row) => shortModel(row.session.model)), dropOrder: 1 },
     ],
-    width,
-    { paintHeader: (header) => paint.bold(header) },
+    { width, headerStyle: paint.bold },
   );
   return { lines: text.trimEnd().split('\n'), minLines: 2 };
 }
@@ -104,7 +104,7 @@ function idleSection(view: LiveView, paint: ChalkInstance): Section {
   const ended = last.endedAgoMs === null ? '' : ` · ended ${formatDuration(last.endedAgoMs)} ago`;
   return {
     lines: [
-      `Last session  ${session.id.slice(0, 8)}  ${session.status}  ${projectOf(session)}`,
+      `Last session  ${printable(session.id.slice(0, 8))}  ${session.status}  ${projectOf(session)}`,
       `  ${[formatSessionCost(session), `${formatTokens(last.totalTokens)} tok`, turns(session.numTurns), formatDuration(session.durationMs)].join(' · ')}${ended}`,
     ],
     minLines: 1,
@@ -115,7 +115,7 @@ function alertsSection(view: LiveView, clock: Clock, paint: ChalkInstance): Sect
   if (view.alerts.length === 0) return { lines: [], minLines: 0 };
   const lines = view.alerts.map((alert) => {
     const mark = alert.severity === 'critical' ? paint.red('!') : paint.yellow('!');
-    return `  ${mark} ${clock(alert.createdAt, false)}  ${alert.message}`;
+    return `  ${mark} ${clock(alert.createdAt, false)}  ${printable(alert.message)}`;
   });
   return { lines: [paint.bold.yellow(`Open alert${lines.length === 1 ? '' : 's'} (cw alerts ack ID)`), ...lines], minLines: 2 };
 }
@@ -124,8 +124,8 @@ function limitsSection(view: LiveView, width: number, clock: Clock, paint: Chalk
   if (view.limits.length === 0) return { lines: [], minLines: 0 };
   const lines = view.limits.map((limit) => {
     const until = limit.resetsAt === null || limit.remainingMs === null ? 'reset time unknown' : `resets ${clock(limit.resetsAt, false)} in ${countdown(limit.remainingMs)}`;
-    const line = `  ${paint.red(limit.kind)}  ${until}`;
-    const who = `  (session ${limit.sessionId.slice(0, 8)})`;
+    const line = `  ${paint.red(printable(limit.kind))}  ${until}`;
+    const who = `  (session ${printable(limit.sessionId.slice(0, 8))})`;
     return visibleWidth(line) + who.length <= width ? line + paint.dim(who) : line;
   });
   return { lines: [paint.bold.red(`Rate limit${lines.length === 1 ? '' : 's'} in force`), ...lines], minLines: 2 };
@@ -182,7 +182,7 @@ function spanText(ms: number): string {
 }
 
 function projectOf(session: SessionView): string {
-  return session.projectPath ?? session.cwd;
+  return printable(session.projectPath ?? session.cwd);
 }
 
 function turns(count: number): string {
@@ -190,5 +190,5 @@ function turns(count: number): string {
 }
 
 function shortModel(model: string | null): string {
-  return model === null ? '-' : model.replace(/^claude-/, '');
+  return model === null ? '-' : printable(model.replace(/^claude-/, ''));
 }

@@ -1,4 +1,5 @@
 import type { StatuslineView } from '../core/statusline-view.js';
+import { printable } from '../core/text-escape.js';
 
 /**
  * The one line Claude shows under its prompt. Raw ANSI codes, not chalk: this runs on every
@@ -15,7 +16,7 @@ const LIMIT_NAMES: Record<string, string> = {
 
 export function formatStatusline(view: StatuslineView, now: number, options: { color: boolean }): string {
   const paint = (code: string, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const parts = [paint('36', view.model ?? 'claude')];
+  const parts = [paint('36', printable(view.model ?? 'claude'))];
   if (view.costUsd !== null) parts.push(formatUsd(view.costUsd));
   if (view.fiveHourPercent !== null) {
     const percent = Math.round(view.fiveHourPercent);
@@ -31,7 +32,7 @@ export function formatStatusline(view: StatuslineView, now: number, options: { c
 
 /** The fallback when anything went wrong: still a line, never an error in Claude's prompt area. */
 export function minimalStatusline(model: string | null): string {
-  return model ?? 'claude';
+  return printable(model ?? 'claude');
 }
 
 function formatUsd(costUsd: number): string {

@@ -11,7 +11,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { isProcessAlive } from '../../src/shared/identity.js';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen } from '../support/claude-env.js';
 import { expectUntouched, resultLine, runDirectAndShim } from '../support/hardening.js';
+import { promptInput } from '../support/claude-pty.js';
 import { TerminalScreen } from '../support/terminal-screen.js';
+import { until } from '../support/until.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
 
@@ -19,15 +21,6 @@ const INJECT = join(REPO_ROOT, 'test', 'support', 'inject-fault.mjs');
 const faultEnv = (fault: string): Record<string, string> => ({ NODE_OPTIONS: `--import=${INJECT}`, CW_TEST_FAULT: fault });
 const PRINT = ['-p', 'go', '--output-format', 'stream-json'];
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('faults inside our process, with the fake claude', () => {
   let sandbox: Sandbox;
@@ -144,7 +137,7 @@ describe('our process stopped while the real claude runs in a pty', () => {
     const sessions = async (): Promise<Array<Record<string, unknown>>> => {
       const result = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
       expect(result.code, result.stderr.toString()).toBe(0);
-      return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+      return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
     };
     return { mock, home, env, sessions, dispose: async () => (await home.cleanup(), await mock.close()) };
   }
@@ -200,17 +193,18 @@ describe('our process stopped while the real claude runs in a pty', () => {
     const runner = term.pid;
     let claude: number | undefined;
     try {
-      await until(() => /for shortcuts|shift\+tab/.test(seen()), 'the prompt', 30_000);
+      await until(() => /for shortcuts|shift\+tab/.test(seen()), 'the prompt', { timeoutMs: 30_000, seen });
+      // Enter in a write of its own, once Claude has drawn the text (see claude-pty.ts).
       term.write('one prompt');
-      await sleep(300);
+      await until(() => promptInput(screen.text()) === 'one prompt', 'the typed prompt', { seen });
       term.write('\r');
-      await until(() => seen().includes('Answered before the signal.'), 'the answer', 30_000);
+      await until(() => seen().includes('Answered before the signal.'), 'the answer', { timeoutMs: 30_000, seen });
       [claude] = childrenOf(runner);
       expect(claude).toBeDefined();
       // What a terminal emulator does when its window closes: hang up the line. node-pty's
       // Unix terminal closes its side of the pty and sends SIGHUP; the type does not declare it.
       (term as unknown as { destroy(): void }).destroy();
-      await until(() => !isProcessAlive(runner) && !isProcessAlive(claude!), 'the runner and claude to end', 15_000);
+      await until(() => !isProcessAlive(runner) && !isProcessAlive(claude!), 'the runner and claude to end');
       await runProcess(process.execPath, [CW, 'status'], { env: w.env });
       const [session] = await w.sessions();
       expectTranscriptUsage(session);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bindReadOnly, canMount, expectUntouched, mountTmpfs, resultLine, runDirectAndShim, unmount } from '../support/hardening.js';
 import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, runProcess, SHIM, type FakeStep, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const require = createRequire(import.meta.url);
 
@@ -149,11 +150,7 @@ describe('broken storage', () => {
     const stateDir = join(sandbox.cwHome, 'state');
     const result = await runDirectAndShim(sandbox, PRINT, session('state-deleted', 2500), {
       whileRunning: async () => {
-        const deadline = Date.now() + 10_000;
-        while (!existsSync(join(stateDir, 'current_session.json'))) {
-          if (Date.now() > deadline) throw new Error('no state file appeared');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await until(() => existsSync(join(stateDir, 'current_session.json')), 'the state file', { timeoutMs: 10_000 });
         rmSync(stateDir, { recursive: true, force: true });
       },
     });

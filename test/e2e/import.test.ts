@@ -1,15 +1,16 @@
 /**
- * cw import on the public transcripts (fixtures/public/transcripts, many Claude Code versions):
+ * cw import on the transcript fixtures (test/fixtures/transcripts, many Claude Code versions):
  * every message once with its last counts, incremental on a second run, torn lines waited for.
  */
 import Database from 'better-sqlite3';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeTranscript } from '../../src/ingest/transcript-line.js';
-import { createSandbox, PUBLIC_FIXTURES, runCw, type Sandbox } from '../support/sandbox.js';
+import { fixtureNames, fixturePath } from '../support/fixtures.js';
+import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
 
-const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
+const FIXTURES = fixturePath('transcripts');
 let sandbox: Sandbox;
 let projects: string;
 
@@ -41,8 +42,8 @@ function tokensByFile(): Map<string, { input: number; output: number; cacheCreat
 }
 
 describe('cw import', () => {
-  it('stores every message of every public transcript once, with the totals the parser gives each file', async () => {
-    const names = readdirSync(FIXTURES).filter((name) => name.endsWith('.jsonl'));
+  it('stores every message of every transcript fixture once, with the totals the parser gives each file', async () => {
+    const names = fixtureNames('transcripts');
     for (const [index, name] of names.entries()) {
       // One project folder per fixture, as Claude would write them.
       mkdirSync(join(projects, `-work-project-${index}`), { recursive: true });

@@ -63,6 +63,10 @@ async function cwJson<T>(world: World, args: string[]): Promise<T> {
   return JSON.parse(result.stdout.toString()) as T;
 }
 
+async function sessionRows<T>(world: World): Promise<T[]> {
+  return (await cwJson<{ sessions: T[] }>(world, ['sessions', '--json'])).sessions;
+}
+
 type Row = { source: string; id: string; claudeSessionId: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; costUsd: number; numTurns: number; model: string | null };
 const KINDS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens'] as const;
 
@@ -117,7 +121,7 @@ for (const version of VERSIONS) {
           expect(run.code, run.stderr.toString()).toBe(0);
           added.push(answered(world.mock, from));
         }
-        const rows = (await cwJson<Row[]>(world, ['sessions', '--json'])).reverse();
+        const rows = (await sessionRows<Row>(world)).reverse();
         expect(rows.map((row) => row.source)).toEqual(['wrapped', 'wrapped', 'wrapped']);
         rows.forEach((row, index) => {
           expect(row, `run ${index + 1}`).toMatchObject({ ...added[index], numTurns: 1 });
@@ -150,7 +154,7 @@ for (const version of VERSIONS) {
           first.dispose();
         }
         const before = answered(world.mock, 0);
-        const [firstRun] = await cwJson<Row[]>(world, ['sessions', '--json']);
+        const [firstRun] = await sessionRows<Row>(world);
         const fromResume = world.mock.requests.length;
         const resumed = spawnClaudeScreen({ command: SHIM, args: ['--resume', firstRun!.claudeSessionId], cwd: world.home.cwd, env: world.env });
         try {
@@ -160,7 +164,7 @@ for (const version of VERSIONS) {
         } finally {
           resumed.dispose();
         }
-        const rows = (await cwJson<Row[]>(world, ['sessions', '--json'])).reverse();
+        const rows = (await sessionRows<Row>(world)).reverse();
         expect(rows).toHaveLength(2);
         expect(rows[0]).toMatchObject({ ...before, numTurns: 2 });
         expect(rows[1]).toMatchObject({ ...answered(world.mock, fromResume), numTurns: 1 });
@@ -189,7 +193,7 @@ describe('one definition of a turn', () => {
           if (format.length > 0) claudeTurns = (JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as { num_turns: unknown }).num_turns;
         }
         expect(world.mock.requestsOf('conversation')).toHaveLength(4);
-        const rows = await cwJson<Array<Row & { claudeNumTurns: number | null }>>(world, ['sessions', '--json']);
+        const rows = await sessionRows<Row & { claudeNumTurns: number | null }>(world);
         expect(rows.map((row) => row.numTurns)).toEqual([1, 1]);
         // Claude's own count (its round trips, by its own rules) is kept beside ours, as it reported it.
         expect(rows[1]!.claudeNumTurns).toBe(claudeTurns);
@@ -207,7 +211,7 @@ describe('claude 2.1.330: limits', () => {
       world.mock.enqueue({ type: 'rate_limit', claim: 'five_hour', resetAt });
       const run = await runProcess(SHIM, ['-p', 'go', '--output-format', 'stream-json', '--verbose'], { env: world.env, cwd: world.home.cwd, timeoutMs: 60_000 });
       expect(run.code).toBe(1);
-      const [row] = await cwJson<Array<{ id: string; rateLimit: { resetsAt: string } }>>(world, ['sessions', '--json']);
+      const [row] = await sessionRows<{ id: string; rateLimit: { resetsAt: string } }>(world);
       expect(Date.parse(row!.rateLimit.resetsAt)).toBe(resetAt * 1000);
       const events = await cwJson<{ events: Array<{ type: string; detail: string }> }>(world, ['events', '--session', row!.id, '--json']);
       const limits = events.events.filter((event) => event.type === 'limit');

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSandbox, CW, fakeScript, installFakeClaude, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 let sandbox: Sandbox;
@@ -63,19 +64,18 @@ async function query(prometheusPort: number, promql: string): Promise<number | n
   return first ? Number(first.value[1]) : null;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let value: T | undefined;
-    try {
-      value = await read();
-    } catch {
-      // Not up yet.
-    }
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** Prometheus' answer to `promql` once `ok` takes it; until then the query is asked again. */
+async function queryUntil(prometheusPort: number, promql: string, ok: (value: number | null) => boolean, what: string): Promise<number | null> {
+  let last: number | null = null;
+  await until(
+    async () => {
+      last = await query(prometheusPort, promql);
+      return ok(last);
+    },
+    what,
+    { timeoutMs: 30_000, intervalMs: 250, seen: () => last },
+  );
+  return last;
 }
 
 it('serves metrics that a real Prometheus scrapes and answers queries on', async () => {
@@ -104,12 +104,12 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   );
   children.push(prometheus);
 
-  expect(await until(() => query(prometheusPort, 'sum(claudewatch_cost_usd_total)'), (value) => value !== null && Math.abs(value - 0.75) < 1e-9, 'the cost of two runs')).toBeCloseTo(0.75, 9);
+  expect(await queryUntil(prometheusPort, 'sum(claudewatch_cost_usd_total)', (value) => value !== null && Math.abs(value - 0.75) < 1e-9, 'the cost of two runs')).toBeCloseTo(0.75, 9);
   expect(await query(prometheusPort, 'sum(claudewatch_sessions{status="completed"})')).toBe(2);
 
   // A third run while Prometheus watches: the next scrapes see it.
   await wrappedRun(1, 'third');
-  await until(() => query(prometheusPort, 'sum(claudewatch_sessions{status="completed"})'), (value) => value === 3, 'the third session');
+  await queryUntil(prometheusPort, 'sum(claudewatch_sessions{status="completed"})', (value) => value === 3, 'the third session');
   expect(await query(prometheusPort, 'sum(claudewatch_cost_usd_total)')).toBeCloseTo(1.75, 9);
   // A turn is a prompt Claude answered: one per run, whatever round trips Claude counted (2 each).
   expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(3);

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { until } from './until.js';
 
 export interface TmuxWindow {
   /** The visible screen, one string per row, trailing spaces removed (tmux's own trimming). */
@@ -19,9 +20,13 @@ export interface TmuxWindow {
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
+let servers = 0;
+
 /** Runs `argv` with exactly `env` (nothing of tmux's or ours leaks in), then prints its exit code and stays. */
 export function startTmux(dir: string, argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
-  const socket = join(dir, 'tmux.sock');
+  // A socket of its own: kill-server returns before the old server is gone, and a new one on the
+  // same socket can meet it dying ("server exited unexpectedly").
+  const socket = join(dir, `tmux-${++servers}.sock`);
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
   const command = `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; echo "exited $?"; sleep 120`;
@@ -31,15 +36,15 @@ export function startTmux(dir: string, argv: string[], env: Record<string, strin
     display: (format: string) => tmux('display-message', '-p', '-t', 'w', format).trim(),
     sendKeys: (...keys: string[]) => void tmux('send-keys', '-t', 'w', ...keys),
     resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
-    async waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const lines = window.capture();
-        if (check(lines)) return lines;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${lines.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    waitForScreen: (check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) =>
+      until(
+        () => {
+          const lines = window.capture();
+          return check(lines) ? lines : null;
+        },
+        what,
+        { timeoutMs, intervalMs: 100, seen: () => window.capture().join('\n') },
+      ),
     kill: () => {
       try {
         tmux('kill-server');
