@@ -6,7 +6,7 @@ import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { FIXTURES } from '../support/fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 import { createSandbox, CW, REPO_ROOT, runProcess, type Sandbox } from '../support/sandbox.js';
 
 const TRACE_PRELOAD = join(REPO_ROOT, 'test', 'support', 'trace-startup.mjs');
@@ -39,7 +39,7 @@ function tables(file: string): unknown {
 
 it('gives the same history read on worker threads as read on one', async () => {
   // Every transcript fixture, many times over, each copy a project of its own.
-  const fixtures = jsonlUnder(FIXTURES);
+  const fixtures = [fixturePath('transcripts'), fixturePath('history-v8', 'transcripts')].flatMap(jsonlUnder);
   for (let copy = 0; copy < 20; copy++) {
     fixtures.forEach((file, index) => cpSync(file, join(sandbox.home, '.claude', 'projects', `-work-copy-${copy}`, `${index}.jsonl`)));
   }

@@ -17,7 +17,7 @@ import { readTranscript } from '../../src/history/transcript-reading.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { Ledger } from '../../src/store/ledger.js';
 import { transcriptFileStore } from '../../src/store/transcript-files.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { fixturePath } from '../support/fixtures.js';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const priceUsage: PriceUsage = (model, usage, options) => computeCostUsd(model, usage, PRICE_TABLE, options);
@@ -35,7 +35,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
  * messages copied from one file into another (a resumed 1.x session) meet in one import.
  */
 function fixtureRoots(): string[] {
-  const files = jsonlUnder(FIXTURES);
+  const files = [fixturePath('transcripts'), fixturePath('history-v8', 'transcripts')].flatMap(jsonlUnder);
   expect(files.length).toBeGreaterThan(3);
   const made: string[] = [];
   files.forEach((file, index) => {
