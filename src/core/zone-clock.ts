@@ -48,7 +48,12 @@ export function isUtcZone(zone: string): boolean {
 }
 
 export function zoneWallClock(instant: number, zone: string): WallClock {
-  const date = new Date(Math.floor(instant / 1000) * 1000 + zoneOffsetMs(instant, zone));
+  return utcWallClock(Math.floor(instant / 1000) * 1000 + zoneOffsetMs(instant, zone));
+}
+
+/** What a UTC clock shows at `ms`: a zone's wall clock once its offset is added. */
+export function utcWallClock(ms: number): WallClock {
+  const date = new Date(ms);
   return {
     year: date.getUTCFullYear(),
     month: date.getUTCMonth() + 1,
