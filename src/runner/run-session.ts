@@ -520,7 +520,7 @@ function endedBy(forwarded: NodeJS.Signals | null, code: number): NodeJS.Signals
  * terminal is still restored if the process does go down.
  */
 function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode): () => void {
-  const onUncaught = (error: unknown): void => logger.error('unexpected error in claudewatch (claude keeps running)', error);
+  const onUncaught = (error: unknown): void => void logger.error('unexpected error in claudewatch (claude keeps running)', error);
   const onExit = (): void => {
     if (mode === 'interactive') terminal.restore();
   };
@@ -540,7 +540,9 @@ function reportAfterExit(recorder: Recorder | null, logger: Logger, state: Sessi
   const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
   if (first === null) return;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  process.stderr.write(`claudewatch: ${first}${more}; see ${logger.file ?? 'the log'}\n`);
+  // The line points to the log only once the log holds what it points to.
+  const logged = logger.warn(`after claude exited: ${[...problems, ...(logger.errorCount > 0 ? [`${logger.errorCount} internal error(s)`] : [])].join('; ')}`);
+  process.stderr.write(`claudewatch: ${first}${more}${logged && logger.file !== null ? `; see ${logger.file}` : ''}\n`);
 }
 
 function formatVerboseSummary(state: SessionState, logger: Logger): string {

@@ -15,6 +15,7 @@ import { PRICE_TABLE } from '../core/price-table.js';
 import type { Clock } from '../shared/clock.js';
 import { describeError } from '../shared/errors.js';
 import { machineName } from '../shared/identity.js';
+import { ensurePrivateDir } from '../shared/private-fs.js';
 import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
@@ -88,6 +89,8 @@ export class Recorder {
   private settledShare: number | null = null;
   private dbDisabled = false;
   private stateFilesDisabled = false;
+  /** current_session.json (or the file the user named) could not be written: the session's own file goes on. */
+  private currentFileDisabled = false;
   private pending: { fact: Fact; at: number }[] = [];
   private droppedFacts = 0;
   private dirty = true;
@@ -133,7 +136,11 @@ export class Recorder {
 
   start(): void {
     this.openDatabase(this.options.liveBusyTimeoutMs ?? 50);
-    this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
+    this.guard('state files', () => {
+      // Ours alone, whatever made it before; the directory of a state file the user named is left as it is.
+      ensurePrivateDir(this.options.paths.sessionStateDir);
+      pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now());
+    });
     // An isolated session does not take current_session.json over from a live one.
     this.flush({ claimCurrent: sharesLimits(this.state.isolation) });
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
@@ -416,12 +423,23 @@ export class Recorder {
         updatedAt: new Date(now).toISOString(),
       };
       writeStateDocument(this.sessionFile, document);
-      if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+      this.writeCurrentFile(document, now, claimCurrent);
       this.announce(document);
     } catch (error) {
       this.stateFilesDisabled = true;
       this.report(`state file not written: ${describeError(error)}`);
       this.options.logger.error('state files disabled', error);
+    }
+  }
+
+  private writeCurrentFile(document: StateDocument, now: number, claimCurrent: boolean): void {
+    if (this.currentFileDisabled) return;
+    try {
+      if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+    } catch (error) {
+      this.currentFileDisabled = true;
+      this.report(`state file not written: ${describeError(error)}`);
+      this.options.logger.error(`${this.currentFile} not written for this session`, error);
     }
   }
 

@@ -22,12 +22,13 @@ export async function runDirectAndShim(
   sandbox: Sandbox,
   args: string[],
   steps: FakeStep[],
-  options: { env?: Record<string, string>; whileRunning?: () => Promise<void> | void } = {},
+  options: { env?: Record<string, string>; whileRunning?: () => Promise<void> | void; timeoutMs?: number } = {},
 ): Promise<Comparison> {
   const env = { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript(steps), ...options.env };
-  const direct = await runProcess(join(sandbox.bin, 'claude'), args, { env });
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const direct = await runProcess(join(sandbox.bin, 'claude'), args, { env, ...timeout });
   const startedAt = Date.now();
-  const running = runProcess(SHIM, args, { env });
+  const running = runProcess(SHIM, args, { env, ...timeout });
   await options.whileRunning?.();
   const shim = await running;
   const elapsedMs = Date.now() - startedAt;
