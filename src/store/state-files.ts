@@ -58,7 +58,7 @@ export function isLiveDocument(document: StateDocument, now: number): boolean {
   const beat = Date.parse(document.data.heartbeatAt ?? document.updatedAt);
   if (Number.isFinite(beat) && now - beat > STALE_AFTER_MS) return false;
   const pid = document.data.pid;
-  return pid === null || isProcessAlive(pid);
+  return pid === null || isProcessAlive(pid, Date.parse(document.data.startedAt));
 }
 
 export function listSessionDocuments(sessionStateDir: string): StateDocument[] {
