@@ -8,7 +8,7 @@ import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type
 import { claudeConfigDir } from '../shared/claude-paths.js';
 import type { PriceUsage, RunMode, SessionState } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { loadConfig } from '../shared/config.js';
+import { configuredRealClaude, loadConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
@@ -56,7 +56,7 @@ export async function runSession(request: RunRequest): Promise<number> {
 
   let realClaude: string;
   try {
-    realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
+    realClaude = findRealClaude({ env, configuredPath: configuredRealClaude(config), shimDirs: request.shimDirs ?? [] }).path;
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,5 +1,5 @@
 /** cw config on a real file: changes are checked, written owner-only, and never destroy a file we cannot read. */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
@@ -67,6 +67,68 @@ it('never overwrites a config.json it cannot read, and shows what is wrong', asy
   expect(show.code).toBe(1);
   expect(show.stdout.toString()).toContain('plan must be one of pro, max5, max20, team, custom, got "gold"');
   expect(show.stdout.toString()).toContain('alerts.bell must be true or false, got "loud"');
+});
+
+const INVALID = {
+  realClaude: 5,
+  plan: 'gold',
+  alerts: { blockPercent: 500, bell: 'yes' },
+  retention: 'forever',
+  timezone: 'Mars/Olympus',
+  callbacks: { timeoutMs: -1 },
+  analysis: { days: 0 },
+  isolation: 'total',
+  otlp: { enabled: 1 },
+  hooks: 'no',
+  capturePrompts: 1,
+};
+const INVALID_KEYS = ['realClaude', 'plan', 'alerts.blockPercent', 'alerts.bell', 'retention', 'timezone', 'callbacks.timeoutMs', 'analysis.days', 'isolation', 'otlp.enabled', 'hooks', 'capturePrompts'];
+
+it('doctor and show list every setting that breaks the schema, a bad realClaude among them', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  writeFileSync(file, JSON.stringify(INVALID));
+  const doctor = await runCw(sandbox, ['doctor', '--json']);
+  const config = (JSON.parse(doctor.stdout.toString()) as Array<{ name: string; level: string; detail: string }>).find((check) => check.name === 'config')!;
+  expect(config.level).toBe('warn');
+  expect(config.detail).toContain(`${file}: 12 settings do not follow the schema`);
+  for (const key of INVALID_KEYS) expect(config.detail).toMatch(new RegExp(`\\n    ${key.replace('.', '\\.')} `));
+  const shown = JSON.parse((await runCw(sandbox, ['config', 'show', '--json'])).stdout.toString()) as { problems: string[]; settings: Array<{ key: string; value: unknown }> };
+  expect(shown.problems.map((problem) => problem.split(' ')[0])).toEqual(INVALID_KEYS);
+  // One bad key does not hide the good ones either.
+  writeFileSync(file, JSON.stringify({ realClaude: 5, plan: 'max5' }));
+  const again = JSON.parse((await runCw(sandbox, ['config', 'show', '--json'])).stdout.toString()) as typeof shown;
+  expect(again.settings.find((row) => row.key === 'plan')?.value).toBe('max5');
+  // And a change to another key keeps it as it was for the user to fix, rather than dropping it.
+  expect((await runCw(sandbox, ['config', 'set', 'plan', 'pro'])).code).toBe(0);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ realClaude: 5, plan: 'pro' });
+});
+
+it('never quotes what config.json links to: a link to a file that is not JSON gets its place, not its bytes', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  const secret = join(sandbox.root, 'secret.txt');
+  writeFileSync(secret, 'AKIA-SECRET-TOKEN-0123456789 and more private text\n');
+  symlinkSync(secret, file);
+  const outputs = await Promise.all([runCw(sandbox, ['config', 'show']), runCw(sandbox, ['doctor']), runCw(sandbox, ['config', 'set', 'plan', 'pro'])]);
+  for (const output of outputs) expect(output.stdout.toString() + output.stderr.toString()).not.toMatch(/AKIA|SECRET|private/);
+  expect(outputs[0].stdout.toString()).toContain(`${file} is not valid JSON`);
+  writeFileSync(secret, '{"plan": "pro",\n  "token": "AKIA-SECRET" oops}');
+  const show = (await runCw(sandbox, ['config', 'show'])).stdout.toString();
+  expect(show).toContain(`${file} is not valid JSON (line 2, column 26)`);
+  expect(show).not.toContain('AKIA');
+});
+
+it('set writes through a symbolic link: the link stays, the file it names changes', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  const dotfiles = join(sandbox.root, 'dotfiles');
+  mkdirSync(dotfiles);
+  const target = join(dotfiles, 'claudewatch.json');
+  writeFileSync(target, JSON.stringify({ plan: 'max5', alerts: { bell: false } }));
+  symlinkSync(target, file);
+  const set = await runCw(sandbox, ['config', 'set', 'plan', 'pro']);
+  expect(set.code, set.stderr.toString()).toBe(0);
+  expect(lstatSync(file).isSymbolicLink()).toBe(true);
+  expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ plan: 'pro', alerts: { bell: false } });
+  expect(readdirSync(dotfiles)).toEqual(['claudewatch.json']);
 });
 
 it('prints its JSON Schema', async () => {
