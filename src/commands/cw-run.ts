@@ -1,16 +1,17 @@
+import { exitWithCode, type ExitStatus } from '../runner/exit-code.js';
 import { runSession } from '../runner/run-session.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';
 
 /** `cw-run [our options] [--] <claude arguments>`: a session with our options, Claude's exit code. */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<ExitStatus> {
   const args = parseRunArgs(argv);
   if (args.help) {
     process.stdout.write(RUN_USAGE);
-    return 0;
+    return exitWithCode(0);
   }
   if (args.debug) process.env.CLAUDEWATCH_DEBUG = '1';
-  const code = await runSession({
+  const status = await runSession({
     claudeArgs: args.claudeArgs,
     sessionType: args.sessionType,
     projectPath: args.projectPath,
@@ -19,5 +20,5 @@ export async function run(argv: string[]): Promise<number> {
     verbose: args.verbose,
   });
   if (args.debug) process.stderr.write(`cw-run: debug log in ${resolvePaths().logFile}\n`);
-  return code;
+  return status;
 }

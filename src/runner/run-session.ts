@@ -15,7 +15,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { redactSecrets, secretsFromEnv } from '../shared/redact.js';
 import type { Recorder } from '../store/recorder.js';
 import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
-import { shellExitCode, type ChildExit } from './exit-code.js';
+import { exitStatusOf, exitWithCode, shellExitCode, type ChildExit, type ExitStatus } from './exit-code.js';
 import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claude.js';
 import { startInheritRelay } from './inherit-relay.js';
 import { PrintObserver } from './print-observer.js';
@@ -44,10 +44,10 @@ export interface RunRequest {
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /**
- * Runs the real claude with every byte passed through, records the session, and resolves to the
- * exit code a shell would have seen from claude itself.
+ * Runs the real claude with every byte passed through, records the session, and resolves to how
+ * claude itself ended: its exit code, or the signal that killed it.
  */
-export async function runSession(request: RunRequest): Promise<number> {
+export async function runSession(request: RunRequest): Promise<ExitStatus> {
   const env = request.env ?? process.env;
   const paths = resolvePaths(env);
   const logger = createFileLogger(paths.logFile, { level: env.CLAUDEWATCH_DEBUG ? 'debug' : 'info', env });
@@ -60,7 +60,7 @@ export async function runSession(request: RunRequest): Promise<number> {
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
       process.stderr.write(`${error.message}\n`);
-      return 127;
+      return exitWithCode(127);
     }
     throw error;
   }
@@ -92,7 +92,7 @@ interface Prepared {
   config: Record<string, unknown>;
 }
 
-async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<number> {
+async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<ExitStatus> {
   const { env, paths, logger, realClaude, cwd, info, plain } = prepared;
   const clock = request.clock ?? systemClock;
   const mode: RunMode = info.print ? 'print' : process.stdin.isTTY && process.stdout.isTTY ? 'interactive' : 'pipe';
@@ -201,7 +201,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
   if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
-  return code;
+  return exitStatusOf(exit);
 }
 
 async function checkAlerts(prepared: Prepared, now: number, logger: Logger): Promise<string | null> {
@@ -346,21 +346,21 @@ async function startRelay(
   }
 }
 
-async function runPlain(request: RelayRequest): Promise<number> {
+async function runPlain(request: RelayRequest): Promise<ExitStatus> {
   const relay = startInheritRelay(request);
   const stop = forwardSignals(relay, 'pipe');
   try {
-    return shellExitCode(await relay.exited);
+    return exitStatusOf(await relay.exited);
   } catch (error) {
-    return reportSpawnFailure(error, request.file);
+    return exitWithCode(reportSpawnFailure(error, request.file));
   } finally {
     stop();
   }
 }
 
-async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<number> {
+async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<ExitStatus> {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES') return reportSpawnFailure(error, plain.file);
+  if (code === 'ENOENT' || code === 'EACCES') return exitWithCode(reportSpawnFailure(error, plain.file));
   logger.error('could not start the watched session; running claude unwatched', error);
   return runPlain(plain);
 }
