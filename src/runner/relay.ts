@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { guardClaude, type ClaudeGuard } from './claude-guard.js';
 import type { ChildExit } from './exit-code.js';
 
 export interface RelayRequest {
@@ -20,15 +21,21 @@ export interface Relay {
 export type OutputObserver = (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
 
 /**
- * A child_process child as a Relay.
+ * A child_process child as a Relay, guarded so it does not outlive us (claude-guard.ts).
  * `exited` resolves when the child has exited and what it wrote to `pipes` has been forwarded:
  * not when every holder of the pipes has closed them, since a process Claude leaves running in
  * the background may hold them for as long as it likes, and a direct run would not wait for it.
  */
 export function relayOfChild(child: ChildProcess, pipes: readonly Readable[] = []): Relay {
+  const guard = child.pid === undefined ? null : guardQuietly(child.pid);
   const exited = new Promise<ChildExit>((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) => {
+      guard?.release();
+      reject(error);
+    });
     child.once('exit', (code, signal) => {
+      // At once: a pid that has exited may be given to another process.
+      guard?.release();
       void drainPipes(pipes).then(() => resolve({ exitCode: code ?? 1, signal }));
     });
   });
@@ -43,6 +50,15 @@ export function relayOfChild(child: ChildProcess, pipes: readonly Readable[] = [
       }
     },
   };
+}
+
+/** A guard that cannot start costs only the guarding, never Claude. */
+function guardQuietly(pid: number): ClaudeGuard | null {
+  try {
+    return guardClaude(pid);
+  } catch {
+    return null;
+  }
 }
 
 /**

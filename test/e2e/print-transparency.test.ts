@@ -1,10 +1,10 @@
 /**
  * Print mode through the shim ends as Claude run directly does: when Claude exits, whoever else
  * holds its output; with stdout and stderr one file, in Claude's own order; by the signal that
- * killed Claude.
+ * killed Claude. And Claude does not outlive a shim killed with SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/shared/identity.js';
@@ -25,6 +25,14 @@ afterEach(() => {
   }
   sandbox.cleanup();
 });
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** Runs `command` with stdout and stderr on files (both on one file when `oneFile`), until it exits: not until every holder of the files lets go. */
 async function runToFiles(command: string, args: string[], env: Record<string, string>, name: string, oneFile = false): Promise<{ out: string; err: string; code: number | null; signal: NodeJS.Signals | null }> {
@@ -106,4 +114,27 @@ describe('a Claude killed by a signal', () => {
       expect(shim.stderr.toString()).toBe('why');
     });
   }
+});
+
+describe('the shim killed with SIGKILL in print mode', () => {
+  beforeEach(() => installFakeClaude(sandbox));
+
+  it('takes Claude with it; the next command settles the run', async () => {
+    const record = join(sandbox.root, 'calls.jsonl');
+    const env = { ...sandbox.env, FAKE_CLAUDE_RECORD: record, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: 'started\n' }, { sleep: 120_000 }, { out: 'never\n' }]) };
+    const shim = spawn(SHIM, ['-p', 'go'], { env, cwd: sandbox.home, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => shim.once('exit', resolve));
+    let output = '';
+    shim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(() => output.includes('started') && existsSync(record), 'Claude to start');
+    const claudePid = (JSON.parse(readFileSync(record, 'utf8').trim()) as { pid: number }).pid;
+    leftovers.push(claudePid);
+    await until(() => existsSync(join(sandbox.cwHome, 'state', 'current_session.json')), 'the run to be recorded');
+    shim.kill('SIGKILL');
+    await exited;
+    await until(() => !isProcessAlive(claudePid), 'Claude to end with the shim');
+    const [run] = await recordedSessions(sandbox);
+    expect(run).toMatchObject({ status: 'INTERRUPTED', mode: 'print', pid: claudePid });
+    rmSync(record);
+  });
 });
