@@ -121,7 +121,9 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     return failToStart(error, plain, logger);
   }
   // From the moment Claude runs, a bug of ours is logged, never the end of our process (and Claude's pipes).
-  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
+  const claudeRunning = { value: true };
+  void relay.exited.finally(() => (claudeRunning.value = false)).catch(() => {});
+  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode, () => claudeRunning.value);
 
   const isolation = chooseIsolation(request.isolation ?? null, env, prepared.config, logger);
   const startedAt = clock.now();
@@ -519,10 +521,11 @@ function endedBy(forwarded: NodeJS.Signals | null, code: number): NodeJS.Signals
  * A bug of ours must not take Claude down with it: it is logged and the relay continues. The
  * terminal is still restored if the process does go down.
  */
-function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode): () => void {
+function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode, claudeRunning: () => boolean): () => void {
   const onUncaught = (error: unknown): void => void logger.error('unexpected error in claudewatch (claude keeps running)', error);
+  // Going down while Claude still draws: the modes it switched on stay on unless we switch them off.
   const onExit = (): void => {
-    if (mode === 'interactive') terminal.restore();
+    if (mode === 'interactive') terminal.restore({ afterCrash: claudeRunning() });
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
