@@ -9,6 +9,7 @@ import type { WatchPlan } from '../core/watch-plan.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { prepareWatch } from '../runner/watch-setup.js';
 import { openDatabase } from '../store/database.js';
+import { journalStatus } from '../store/journal.js';
 import { openReadOnly } from '../store/reader.js';
 import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
 import { configuredRealClaude, loadConfig, type LoadedConfig } from '../shared/config.js';
@@ -39,6 +40,7 @@ export async function diagnose(env = process.env): Promise<Check[]> {
   checks.push(checkNode());
   checks.push(await checkPty());
   checks.push(checkDatabase(paths));
+  checks.push(checkJournal(paths));
   checks.push(...checkPrices(paths, loadPriceTable(config)));
   checks.push(checkStateDir(paths));
   checks.push(checkLog(paths));
@@ -137,6 +139,21 @@ function checkDatabase(paths: Paths): Check {
   } catch (error) {
     return { name: 'database', level: 'fail', detail: `${paths.databaseFile}: ${describeError(error)}` };
   }
+}
+
+/** Sessions that ended while the database could not take them, waiting to be saved. */
+function checkJournal(paths: Paths): Check {
+  const { waiting, unreadable } = journalStatus(paths.journalDir);
+  if (waiting.length === 0 && unreadable.length === 0) return { name: 'journal', level: 'ok', detail: 'no session waits to be saved' };
+  const lines: string[] = [];
+  if (waiting.length > 0) {
+    lines.push(
+      `${waiting.length} session${waiting.length === 1 ? '' : 's'} ended while the database could not be written and wait${waiting.length === 1 ? 's' : ''} in ${paths.journalDir}`,
+      '    hint: the next run or cw command that can write the database saves them (cw sessions, say); until then they are not in reports',
+    );
+  }
+  if (unreadable.length > 0) lines.push(`${unreadable.length} journal file${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} set aside: ${unreadable.join(', ')}`);
+  return { name: 'journal', level: 'warn', detail: lines.join('\n') };
 }
 
 /** The table sessions are priced with, what config.json changes in it, and what it could not price. */
