@@ -17,7 +17,7 @@ export function openForReading(env: Record<string, string | undefined> = process
   let db: Db;
   try {
     db = openDatabase(paths.databaseFile, {
-      onCorruptMovedAside: (movedTo) => process.stderr.write(`cw: the database was corrupt; it was moved aside to ${movedTo} and a new one begun.\n`),
+      onCorruptMovedAside: (movedTo, salvaged) => process.stderr.write(`cw: the database was corrupt; it was moved aside to ${movedTo} and a new one begun (${salvaged}).\n`),
     });
   } catch (error) {
     // A read-only or full disk, a locked or unreadable file: a reason to act on, not a stack trace.

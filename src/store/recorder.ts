@@ -267,7 +267,7 @@ export class Recorder {
     try {
       this.db = openDatabase(this.options.paths.databaseFile, {
         busyTimeoutMs,
-        onCorruptMovedAside: (movedTo) => this.report(`database was corrupt; moved aside to ${movedTo}`),
+        onCorruptMovedAside: (movedTo, salvaged) => this.report(`database was corrupt; moved aside to ${movedTo} (${salvaged})`),
       });
     } catch (error) {
       if (isBusy(error) && !this.finished) {

@@ -5,12 +5,12 @@
  * lost: what could not be written waits in the journal and is saved by the next command.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bindReadOnly, canMount, expectUntouched, mountTmpfs, resultLine, runDirectAndShim, unmount } from '../support/hardening.js';
-import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, runProcess, SHIM, type FakeStep, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, REPO_ROOT, runCw, runProcess, SHIM, type FakeStep, type Sandbox } from '../support/sandbox.js';
 
 const require = createRequire(import.meta.url);
 
@@ -101,7 +101,7 @@ describe('broken storage', () => {
     writeFileSync(join(sandbox.cwHome, 'claudewatch.db'), garbage);
     const result = await runDirectAndShim(sandbox, PRINT, session('after-corruption'));
     expectUntouched(result);
-    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: database was corrupt; moved aside to .*claudewatch\.db\.corrupt-\d+; see /)]);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: database was corrupt; moved aside to .*claudewatch\.db\.corrupt-\d+ \(nothing in it could be read\); see .*claudewatch\.log$/)]);
     const [aside] = readdirSync(sandbox.cwHome).filter((name) => name.startsWith('claudewatch.db.corrupt-'));
     // Nothing is thrown away: the broken file is kept byte for byte.
     expect(readFileSync(join(sandbox.cwHome, aside!)).equals(garbage)).toBe(true);
@@ -110,6 +110,27 @@ describe('broken storage', () => {
     expectUntouched(next);
     expect(next.ours).toEqual([]);
     expect(await claudeIds()).toEqual(['next-run', 'after-corruption']);
+  });
+
+  it('a damaged schema in an old history: found on opening, its rows salvaged into the new database and migrated as if nothing happened', async () => {
+    const fixture = join(REPO_ROOT, 'test', 'fixtures', 'history-v8', 'claudewatch-v8.db');
+    mkdirSync(sandbox.cwHome, { recursive: true });
+    const file = join(sandbox.cwHome, 'claudewatch.db');
+    copyFileSync(fixture, file);
+    const whole = await recordedSessions(sandbox);
+    expect(whole.length).toBeGreaterThan(5);
+    rmSync(sandbox.cwHome, { recursive: true });
+    mkdirSync(sandbox.cwHome, { recursive: true });
+    // Every copy of one index's entry in the schema is damaged, as a bad sector in page 1 would.
+    const bytes = readFileSync(fixture);
+    let copies = 0;
+    for (let at = bytes.indexOf('CREATE INDEX sessions_by_start'); at >= 0; at = bytes.indexOf('CREATE INDEX sessions_by_start', at + 1), copies++) bytes.write('CREATX', at);
+    expect(copies).toBeGreaterThan(0);
+    writeFileSync(file, bytes);
+    const result = await runCw(sandbox, ['sessions', '--json', '--limit', '200']);
+    expect(result.code, result.stderr.toString()).toBe(0);
+    expect(result.stderr.toString()).toMatch(new RegExp(`^cw: the database was corrupt; it was moved aside to .*claudewatch\\.db\\.corrupt-\\d+ and a new one begun \\(salvaged ${whole.length} runs, \\d+ messages and \\d+ other rows\\)\\.\n$`));
+    expect(JSON.parse(result.stdout.toString())).toEqual(whole);
   });
 
   // As root chmod 0500 stops nothing, so the data directory is made read-only by a read-only bind mount.
