@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { fakeScript, runProcess, SHIM, type FakeStep, type RunResult, type Sandbox } from './sandbox.js';
 
 export interface Comparison {
@@ -84,6 +84,19 @@ export function bindReadOnly(dir: string): void {
 
 export function unmount(dir: string): void {
   spawnSync('umount', [dir]);
+}
+
+/**
+ * The directories a test mounted (push each), unmounted after it, last first. Register it after
+ * the hook that removes the sandbox: after-each hooks run last-registered first, so the mounts go
+ * before the folders under them.
+ */
+export function useMounts(): string[] {
+  const mounts: string[] = [];
+  afterEach(() => {
+    for (const dir of mounts.splice(0).reverse()) unmount(dir);
+  });
+  return mounts;
 }
 
 /** Every file and directory under `root`, with its permission bits. */
