@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, CW_RUN, fakeScript, installFakeClaude, runCw, runProcess, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
 let file: string;
@@ -149,4 +149,18 @@ it('logs a command at debug level with --debug, failures with their stack, and s
   expect(lines).toMatch(/DEBUG cw prices: exit 0 after \d+ ms/);
   expect(lines).toMatch(/ERROR cw config: failed after \d+ ms UserError: cw config: plan must be one of/);
   expect(statSync(log).mode & 0o777).toBe(0o600);
+});
+
+it('names a debug log only once it holds the command: where it cannot be written, says so', async () => {
+  mkdirSync(sandbox.cwHome, { recursive: true });
+  // A file where the log's directory should be: nothing can be logged.
+  writeFileSync(join(sandbox.cwHome, 'logs'), '');
+  const log = join(sandbox.cwHome, 'logs', 'claudewatch.log');
+  const cw = await runCw(sandbox, ['--debug', 'prices']);
+  expect(cw.code).toBe(0);
+  expect(cw.stderr.toString()).toBe(`cw: the debug log could not be written to ${log}\n`);
+  installFakeClaude(sandbox);
+  const run = await runProcess(process.execPath, [CW_RUN, '--debug', '--', '-p', 'go'], { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: 'answer\n' }]) } });
+  expect(run.stdout.toString()).toBe('answer\n');
+  expect(run.stderr.toString()).toBe(`cw-run: the debug log could not be written to ${log}\n`);
 });
