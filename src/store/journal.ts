@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PriceUsage } from '../core/session-state.js';
 import { describeError } from '../shared/errors.js';
@@ -48,6 +48,17 @@ export function journalStatus(journalDir: string): JournalStatus {
     waiting: names.filter(isEntryName).map((name) => join(journalDir, name)),
     unreadable: names.filter((name) => name.endsWith(UNREADABLE_SUFFIX)).map((name) => join(journalDir, name)),
   };
+}
+
+/** How many entries have waited since before `time` (epoch ms): ones no run or command since could apply. */
+export function waitingSince(journalDir: string, time: number): number {
+  return journalStatus(journalDir).waiting.filter((file) => {
+    try {
+      return statSync(file).mtimeMs < time;
+    } catch {
+      return false;
+    }
+  }).length;
 }
 
 export interface MergeResult {

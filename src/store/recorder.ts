@@ -22,7 +22,7 @@ import { sharesLimits } from '../core/isolation.js';
 import { MessageBook, type BookEntry } from '../core/message-book.js';
 import { limitsInForce, livePeers } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
-import { mergeJournal, writeJournalEntry } from './journal.js';
+import { mergeJournal, waitingSince, writeJournalEntry } from './journal.js';
 import { Ledger, ledgerLimitOf, type LedgerLimit, type LedgerMessage } from './ledger.js';
 import { applyRunWrites, type RunWrites } from './run-writes.js';
 import { sessionRow } from './session-rows.js';
@@ -97,6 +97,8 @@ export class Recorder {
   private dbDisabled = false;
   /** Why the database was given up on, for the line after Claude exits. */
   private databaseProblem: string | null = null;
+  /** Whether that was another writer's lock, rather than a broken, full or unwritable database. */
+  private databaseBusy = false;
   /** Whether the last write of the run's row and facts failed or never happened: the journal takes them at the end. */
   private unsaved = true;
   private stateFilesDisabled = false;
@@ -241,9 +243,19 @@ export class Recorder {
     const problem = this.databaseProblem ?? 'database unavailable';
     const entries = this.book.takeDirty();
     try {
-      writeJournalEntry(this.options.paths.journalDir, this.runWrites(entries, this.pending, now), now);
+      const journalDir = this.options.paths.journalDir;
+      // Sessions that waited from before this one began: the journal is not draining.
+      const stuck = waitingSince(journalDir, this.state.startedAt);
+      writeJournalEntry(journalDir, this.runWrites(entries, this.pending, now), now);
       this.pending = [];
-      this.report(`${problem}; this session waits in ${this.options.paths.journalDir} until the next run or cw command saves it`);
+      // Sessions ending together queue for the lock; the next run saves what one of them could not. Worth a line
+      // when the database is broken, or when the lock outlasts a session (another program holds it).
+      if (!this.databaseBusy || stuck > 0) {
+        const waiting = stuck === 0 ? 'this session waits' : `${stuck + 1} sessions wait`;
+        this.report(`${problem}; ${waiting} in ${journalDir} until the next run or cw command saves ${stuck === 0 ? 'it' : 'them'}`);
+      } else {
+        this.options.logger.info(`${problem} at the end of the session; it waits in ${journalDir} for the next run or cw command`);
+      }
     } catch (error) {
       this.book.restoreDirty(entries);
       this.report(`session not saved to the database: ${problem}`);
@@ -497,7 +509,10 @@ export class Recorder {
     this.dbDisabled = true;
     this.ledger = null;
     this.databaseProblem ??= describeError(error);
-    this.options.logger.error('database disabled for this session', error);
+    this.databaseBusy = isBusy(error);
+    // Another writer's lock is no fault of ours, and nothing is lost to it: a warning, not an error the user is told of.
+    if (this.databaseBusy) this.options.logger.warn('database locked past the wait; the rest of the session goes to the journal', describeError(error));
+    else this.options.logger.error('database disabled for this session', error);
     this.close();
   }
 

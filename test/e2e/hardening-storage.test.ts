@@ -60,16 +60,17 @@ function holdWriteLock(file: string): { ready: Promise<void>; release: () => Pro
 }
 
 describe('broken storage', () => {
-  it('database locked by another process for the whole session: Claude untouched, one line, the prompt back at once, the session saved once the lock is gone', async () => {
+  it('database locked by another process for the whole session: Claude untouched, the prompt back at once, one line once the lock outlasts a session, the sessions saved once it is gone', async () => {
     await recordOne('before-lock');
     const unlocked = await runDirectAndShim(sandbox, PRINT, session('unlocked', 1000));
     const lock = holdWriteLock(join(sandbox.cwHome, 'claudewatch.db'));
     await lock.ready;
     let result;
+    let second;
     try {
       result = await runDirectAndShim(sandbox, PRINT, session('while-locked', 1000));
-      // Still locked: the next run saves itself in the journal too, and does not save the one waiting.
-      await runProcess(SHIM, PRINT, { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript(session('second-while-locked')) } });
+      // Still locked: the next run saves itself in the journal too, cannot save the one waiting, and says so.
+      second = await runDirectAndShim(sandbox, PRINT, session('second-while-locked'));
       const doctor = await runProcess(process.execPath, [CW, 'doctor', '--json'], { env: sandbox.env });
       const waiting = (JSON.parse(doctor.stdout.toString()) as Array<{ name: string; level: string; detail: string }>).find((check) => check.name === 'journal');
       expect(waiting).toMatchObject({ level: 'warn', detail: expect.stringMatching(/^2 sessions ended while the database could not be written and wait in .*journal\n/) });
@@ -77,8 +78,11 @@ describe('broken storage', () => {
       await lock.release();
     }
     expectUntouched(result);
+    expectUntouched(second);
     const journal = join(sandbox.cwHome, 'state', 'journal');
-    expect(result.ours).toEqual([`claudewatch: database is locked; this session waits in ${journal} until the next run or cw command saves it; see ${join(sandbox.cwHome, 'logs', 'claudewatch.log')}`]);
+    // Sessions ending together wait for each other's lock: one that could not write at once is saved by the next, unannounced.
+    expect(result.ours).toEqual([]);
+    expect(second.ours).toEqual([`claudewatch: database is locked; 2 sessions wait in ${journal} until the next run or cw command saves them; see ${join(sandbox.cwHome, 'logs', 'claudewatch.log')}`]);
     // The last write waits a moment, not the 5 s it used to: the same run without the lock is the yardstick for the machine's load.
     expect(result.elapsedMs - unlocked.elapsedMs).toBeLessThan(3000);
     expect(readdirSync(journal)).toHaveLength(2);

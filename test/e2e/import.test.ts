@@ -52,7 +52,8 @@ describe('cw import', () => {
     expect(first).toMatchObject({ files: names.length, filesRead: names.length });
     const byFile = tokensByFile();
     for (const [index, name] of names.entries()) {
-      const summary = summarizeTranscript(readFileSync(join(FIXTURES, name), 'utf8').split('\n'), { now: 0, timeZone: 'UTC' });
+      // Read with the clock the import had: a line's time is checked against it.
+      const summary = summarizeTranscript(readFileSync(join(FIXTURES, name), 'utf8').split('\n'), { now: Date.now(), timeZone: 'UTC' });
       const stored = byFile.get(join(projects, `-work-project-${index}`, name));
       if (summary.messages === 0) {
         expect(stored, name).toBeUndefined();
