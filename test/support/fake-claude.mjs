@@ -6,10 +6,13 @@
 //   {"sleep": ms}                                 wait
 //   {"echoStdin": true}                           copy stdin to stdout until it ends
 //   {"env": "NAME"}                               print the variable's value and a newline
+//   {"holdOutput": "/path"}                       leave a process in the background holding stdout and
+//                                                 stderr (as a tool's server might), its pid in the file
 //   {"exit": code} / {"signal": "SIGTERM"}        end (default: exit 0)
 // FAKE_CLAUDE_RECORD, when set, names a file that gets one JSON line per call (argv, cwd, env marks);
 // `--version` calls are answered first and not recorded.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const script = JSON.parse(process.env.FAKE_CLAUDE_SCRIPT ?? '[]');
 // Asked before a watched run to learn what may be added to the arguments. 0.0.0 (the default)
@@ -23,6 +26,7 @@ if (process.env.FAKE_CLAUDE_RECORD) {
     process.env.FAKE_CLAUDE_RECORD,
     JSON.stringify({
       argv: process.argv.slice(2),
+      pid: process.pid,
       cwd: process.cwd(),
       parent: process.env.CLAUDEWATCH_PARENT_SESSION ?? null,
       stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -44,6 +48,11 @@ for (const step of script) {
   else if (step.echoStdin) {
     for await (const chunk of process.stdin) await write(process.stdout, chunk);
   } else if (step.env !== undefined) await write(process.stdout, `${process.env[step.env] ?? ''}\n`);
+  else if (step.holdOutput !== undefined) {
+    const holder = spawn('sleep', ['600'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    holder.unref();
+    writeFileSync(step.holdOutput, String(holder.pid));
+  }
   else if (step.signal !== undefined) process.kill(process.pid, step.signal);
   else if (step.exit !== undefined) process.exit(step.exit);
 }

@@ -53,6 +53,7 @@ export type FakeStep =
   | { sleep: number }
   | { echoStdin: true }
   | { env: string }
+  | { holdOutput: string }
   | { exit: number }
   | { signal: NodeJS.Signals };
 
