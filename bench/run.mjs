@@ -11,13 +11,13 @@
 //   BENCH_TARGET=DIR       measure the build in another checkout (its dist/ and shims/), e.g. the
 //                          commit before a change, with this checkout's tools and fixtures
 //   BENCH_KEEP=1           keep the work directory (corpus, databases) for profiling
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { importRows } from './lib/import.mjs';
-import { alternate, median } from './lib/measure.mjs';
+import { alternate, median, timeCommand } from './lib/measure.mjs';
 import { relayThroughput } from './lib/relay.mjs';
 import { loadTestSupport, startMockProcess } from './lib/test-support.mjs';
 
@@ -93,9 +93,35 @@ async function startupRows() {
     const args = ['-p', 'hi', '--output-format', 'stream-json', '--verbose'];
     const [nodeMs, fakeMs] = alternate([nodeStart(env), run(shim, args, { CLAUDEWATCH_REAL_CLAUDE: fake })], runs);
     row('shim, fake claude printing a saved stream', `node -e 0 ${ms(nodeMs)}`, ms(fakeMs), (fakeMs / nodeMs).toFixed(2), '<= 2.0', fakeMs / nodeMs <= 2);
+
+    await lockedDatabaseRow(run(realClaude, args), run(shim, args));
   } finally {
     await mock.close();
     await claudeHome.cleanup();
+  }
+}
+
+/**
+ * A run while another program holds the database's lock (a backup, a `sqlite3` shell): the last
+ * write waits a moment, then the session waits in the journal, and the next command saves it.
+ * What the prompt waits for is the time added.
+ */
+async function lockedDatabaseRow(direct, wrapped) {
+  // A run first, so the database exists to be locked.
+  timeCommand(wrapped);
+  const database = join(wrapped.env.CLAUDEWATCH_HOME, 'claudewatch.db');
+  const holder = spawn(
+    process.execPath,
+    ['-e', `const D = require(${JSON.stringify(join(root, 'node_modules', 'better-sqlite3'))}); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE'); process.stdout.write('locked'); process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`, database],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  await new Promise((resolveLocked) => holder.stdout.once('data', resolveLocked));
+  try {
+    const [directMs, wrappedMs] = alternate([direct, wrapped], Math.min(runs, 10));
+    row('`claude -p` (stream-json) through the shim, database locked', `claude ${ms(directMs)}`, `+${ms(wrappedMs - directMs)}`, (wrappedMs / directMs).toFixed(2), null, null);
+  } finally {
+    holder.stdin.end();
+    await new Promise((resolveExit) => holder.once('exit', resolveExit));
   }
 }
 

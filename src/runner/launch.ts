@@ -7,12 +7,12 @@ import { printable, printableLines } from '../core/text-escape.js';
 import type { Isolation } from '../core/isolation.js';
 import type { RunMode } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { loadConfig, type LoadedConfig } from '../shared/config.js';
+import { configuredRealClaude, loadConfig, type LoadedConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
-import { shellExitCode, type ChildExit } from './exit-code.js';
+import { exitStatusOf, exitWithCode, type ChildExit, type ExitStatus } from './exit-code.js';
 import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claude.js';
 import { startInheritRelay } from './inherit-relay.js';
 import { OutputTap } from './output-tap.js';
@@ -70,22 +70,22 @@ export interface LaunchedSession {
   stopCrashGuard(): void;
 }
 
-export type Launch = { kind: 'ended'; exitCode: number } | { kind: 'watched'; session: LaunchedSession };
+export type Launch = { kind: 'ended'; status: ExitStatus } | { kind: 'watched'; session: LaunchedSession };
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /**
- * Runs the real claude with every byte passed through, records the session, and resolves to the
- * exit code a shell would have seen from claude itself.
+ * Runs the real claude with every byte passed through, records the session, and resolves to how
+ * claude itself ended: its exit code, or the signal that killed it.
  */
-export async function runSession(request: RunRequest): Promise<number> {
+export async function runSession(request: RunRequest): Promise<ExitStatus> {
   const launch = await launchClaude(request);
-  return launch.kind === 'ended' ? launch.exitCode : watchLaunched(launch.session);
+  return launch.kind === 'ended' ? launch.status : watchLaunched(launch.session);
 }
 
 /**
  * Starts Claude. Runs that are not watched (a pass-through, `--version`, a subcommand, a claude
- * that cannot be found) end here, with Claude's exit code.
+ * that cannot be found) end here, as Claude ended.
  */
 export async function launchClaude(request: RunRequest): Promise<Launch> {
   const env = request.env ?? process.env;
@@ -96,11 +96,11 @@ export async function launchClaude(request: RunRequest): Promise<Launch> {
 
   let realClaude: string;
   try {
-    realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
+    realClaude = findRealClaude({ env, configuredPath: configuredRealClaude(config), shimDirs: request.shimDirs ?? [] }).path;
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
       process.stderr.write(`${printableLines(error.message)}\n`);
-      return ended(127);
+      return ended(exitWithCode(127));
     }
     throw error;
   }
@@ -123,10 +123,10 @@ export async function launchClaude(request: RunRequest): Promise<Launch> {
 
 /**
  * The rest of a watched session, loaded now that Claude runs. If it cannot load, Claude still runs
- * to its end through the relay, unobserved, and its exit code is returned.
+ * to its end through the relay, unobserved, and how it ended is returned.
  */
-export async function watchLaunched(session: LaunchedSession): Promise<number> {
-  let watchSession: (session: LaunchedSession) => Promise<number>;
+export async function watchLaunched(session: LaunchedSession): Promise<ExitStatus> {
+  let watchSession: (session: LaunchedSession) => Promise<ExitStatus>;
   try {
     ({ watchSession } = await import('./run-session.js'));
   } catch (error) {
@@ -161,7 +161,9 @@ async function startWatched(prepared: Prepared, progress: { started: boolean }):
     return ended(await failToStart(error, plain, logger));
   }
   // From the moment Claude runs, a bug of ours is logged, never the end of our process (and Claude's pipes).
-  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
+  const claudeRunning = { value: true };
+  void relay.exited.finally(() => (claudeRunning.value = false)).catch(() => {});
+  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode, () => claudeRunning.value);
   let forwarded: NodeJS.Signals | null = null;
   const stopForwardingSignals = forwardSignals(relay, mode, (signal) => (forwarded = signal));
   return {
@@ -251,21 +253,21 @@ async function startRelay(mode: RunMode, request: RelayRequest, output: OutputTa
   }
 }
 
-async function runPlain(request: RelayRequest): Promise<number> {
+async function runPlain(request: RelayRequest): Promise<ExitStatus> {
   const relay = startInheritRelay(request);
   const stop = forwardSignals(relay, 'pipe');
   try {
-    return shellExitCode(await relay.exited);
+    return exitStatusOf(await relay.exited);
   } catch (error) {
-    return reportSpawnFailure(error, request.file);
+    return exitWithCode(reportSpawnFailure(error, request.file));
   } finally {
     stop();
   }
 }
 
-async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<number> {
+async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<ExitStatus> {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES') return reportSpawnFailure(error, plain.file);
+  if (code === 'ENOENT' || code === 'EACCES') return exitWithCode(reportSpawnFailure(error, plain.file));
   logger.error('could not start the watched session; running claude unwatched', error);
   return runPlain(plain);
 }
@@ -276,8 +278,8 @@ function reportSpawnFailure(error: unknown, file: string): number {
   return code === 'EACCES' ? 126 : 127;
 }
 
-/** Claude runs on without us: its end is waited for and its exit code passed on. */
-async function finishUnwatched(session: LaunchedSession, what: string, error: unknown): Promise<number> {
+/** Claude runs on without us: its end is waited for and passed on. */
+async function finishUnwatched(session: LaunchedSession, what: string, error: unknown): Promise<ExitStatus> {
   session.logger.error(what, error);
   session.output.close();
   let exit: ChildExit;
@@ -288,11 +290,11 @@ async function finishUnwatched(session: LaunchedSession, what: string, error: un
     session.stopCrashGuard();
   }
   process.stderr.write(`claudewatch: ${session.logger.errorCount} internal error(s); see ${session.logger.file ?? 'the log'}\n`);
-  return shellExitCode(exit);
+  return exitStatusOf(exit);
 }
 
-function ended(exitCode: number): Launch {
-  return { kind: 'ended', exitCode };
+function ended(status: ExitStatus): Launch {
+  return { kind: 'ended', status };
 }
 
 /**
@@ -317,10 +319,11 @@ function forwardSignals(relay: Relay, mode: RunMode, onForward?: (signal: NodeJS
  * A bug of ours must not take Claude down with it: it is logged and the relay continues. The
  * terminal is still restored if the process does go down.
  */
-function guardAgainstCrashes(logger: Logger, terminal: TerminalGuard, mode: RunMode): () => void {
-  const onUncaught = (error: unknown): void => logger.error('unexpected error in claudewatch (claude keeps running)', error);
+function guardAgainstCrashes(logger: Logger, terminal: TerminalGuard, mode: RunMode, claudeRunning: () => boolean): () => void {
+  const onUncaught = (error: unknown): void => void logger.error('unexpected error in claudewatch (claude keeps running)', error);
+  // Going down while Claude still draws: the modes it switched on stay on unless we switch them off.
   const onExit = (): void => {
-    if (mode === 'interactive') terminal.restore();
+    if (mode === 'interactive') terminal.restore({ afterCrash: claudeRunning() });
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);

@@ -15,7 +15,7 @@ import { localTimeZone } from '../shared/time-zone.js';
 import type { Db } from '../store/database.js';
 import { Recorder } from '../store/recorder.js';
 import { claimedTranscripts } from '../store/state-files.js';
-import { shellExitCode, type ChildExit } from './exit-code.js';
+import { exitStatusOf, shellExitCode, type ChildExit, type ExitStatus } from './exit-code.js';
 import type { LaunchedSession } from './launch.js';
 import { PrintObserver } from './print-observer.js';
 import type { OutputObserver } from './relay.js';
@@ -30,7 +30,7 @@ import type { WatchSetup } from './watch-setup.js';
  * A watched session once Claude runs (launch.ts started it): the observers, the recorder and the
  * end of the run. Loaded while Claude starts, so nothing here delays Claude's first byte.
  */
-export async function watchSession(launched: LaunchedSession): Promise<number> {
+export async function watchSession(launched: LaunchedSession): Promise<ExitStatus> {
   const { request, env, paths, logger, cwd, info, clock, mode, sessionId, setup, relay, startedAt } = launched;
   const timeZone = localTimeZone(env);
 
@@ -119,7 +119,7 @@ export async function watchSession(launched: LaunchedSession): Promise<number> {
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
   if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
-  return code;
+  return exitStatusOf(exit);
 }
 
 /** The one line to show for alerts that are new; a failed check is logged, never in the way. */
@@ -282,7 +282,9 @@ function reportAfterExit(recorder: Recorder | null, logger: Logger, state: Sessi
   const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
   if (first === null) return;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  process.stderr.write(`claudewatch: ${printable(`${first}${more}; see ${logger.file ?? 'the log'}`)}\n`);
+  // The line points to the log only once the log holds what it points to.
+  const logged = logger.warn(`after claude exited: ${[...problems, ...(logger.errorCount > 0 ? [`${logger.errorCount} internal error(s)`] : [])].join('; ')}`);
+  process.stderr.write(`claudewatch: ${printable(`${first}${more}${logged && logger.file !== null ? `; see ${logger.file}` : ''}`)}\n`);
 }
 
 function formatVerboseSummary(state: SessionState, logger: Logger): string {

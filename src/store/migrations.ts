@@ -250,4 +250,12 @@ export const MIGRATIONS: readonly Migration[] = [
   // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
   // (see ledger-migration.ts).
   moveToLedger,
+  // Journal entries already applied (journal.ts), so one applied but not yet deleted is not applied twice.
+  `
+  CREATE TABLE journal_merges (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    merged_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -3,7 +3,8 @@
  * node-pty failing to load, and our process told to stop (SIGTERM) or losing its terminal
  * (SIGHUP) while Claude runs in a pty.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as pty from 'node-pty';
@@ -14,6 +15,7 @@ import { expectUntouched, resultLine, runDirectAndShim } from '../support/harden
 import { promptInput } from '../support/claude-pty.js';
 import { TerminalScreen } from '../support/terminal-screen.js';
 import { until } from '../support/until.js';
+import { startTmux, type TmuxWindow } from '../support/tmux.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
 
@@ -214,3 +216,60 @@ describe('our process stopped while the real claude runs in a pty', () => {
     }
   }, 120_000);
 });
+
+describe('the real claude killed by a signal in the terminal', () => {
+  let scratch: string;
+  let executable: string;
+  let tmux: TmuxWindow | null = null;
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'cw-modes-'));
+    executable = await claudeExecutable(realClaudeBinaries().current, scratch);
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterEach(() => {
+    tmux?.kill();
+    tmux = null;
+  });
+
+  it('kill -KILL of Claude 2.1.330 through the shim: the cursor shows, and the alternate screen, mouse reporting and bracketed paste are off', async () => {
+    const mock = await startMockAnthropic();
+    const home = await makeClaudeHome({ apiUrl: mock.url, auth: 'api-key' });
+    const cwHome = join(home.home, 'claudewatch');
+    const env = {
+      ...home.env,
+      TERM: 'xterm-256color',
+      CLAUDEWATCH_HOME: cwHome,
+      CLAUDEWATCH_REAL_CLAUDE: executable,
+      PATH: [SHIM_DIR, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    };
+    try {
+      // After the shim, a program that shows what the terminal sends it: a paste, bracketed or not.
+      const window = (tmux = startTmux(home.home, ['/bin/sh', '-c', `cd '${home.cwd}' && '${SHIM}'; echo "exited $?"; exec cat -v`], env));
+      await window.waitForScreen((lines) => lines.some((line) => /for shortcuts|shift\+tab/.test(line)), 'the prompt', 30_000);
+      const modes = '#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{cursor_flag}';
+      // What Claude switches on while it runs: at least the hidden cursor.
+      expect(window.display('#{cursor_flag}')).toBe('0');
+      let claudePid = 0;
+      await until(() => {
+        const state = join(cwHome, 'state', 'current_session.json');
+        claudePid = existsSync(state) ? Number((JSON.parse(readFileSync(state, 'utf8')) as { data: { pid: number } }).data.pid) : 0;
+        return claudePid > 0;
+      }, 'the state file to name Claude');
+      process.kill(claudePid, 'SIGKILL');
+      await window.waitForScreen((lines) => lines.some((line) => line.startsWith('exited ')), 'the shim to end');
+      expect(window.display(modes)).toBe('0 0 0 0 1');
+      window.sendKeys('typed', 'Enter');
+      await window.waitForScreen((lines) => lines.filter((line) => line === 'typed').length === 2, 'cat to echo a typed line');
+      execFileSync('tmux', ['-S', join(home.home, 'tmux.sock'), 'set-buffer', '-b', 'clip', 'pasted']);
+      execFileSync('tmux', ['-S', join(home.home, 'tmux.sock'), 'paste-buffer', '-p', '-b', 'clip', '-t', 'w']);
+      window.sendKeys('Enter');
+      const lines = await window.waitForScreen((screen) => screen.some((line) => line.includes('pasted')), 'the paste');
+      // With bracketed paste left on, the paste arrives wrapped in ESC[200~ ... ESC[201~, shown by cat -v as ^[[200~.
+      expect(lines.join('\n')).not.toContain('[200~');
+    } finally {
+      await home.cleanup();
+      await mock.close();
+    }
+  }, 120_000);
+});
+

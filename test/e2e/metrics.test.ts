@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -114,6 +115,35 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   // A turn is a prompt Claude answered: one per run, whatever round trips Claude counted (2 each).
   expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(3);
   expect(await query(prometheusPort, 'sum(claudewatch_tokens_total{type="input"})')).toBe(300);
+});
+
+/** A GET with exactly this Host header, as a page of another site whose name was rebound to 127.0.0.1 would send it. */
+function getWithHost(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet({ host: '127.0.0.1', port, path: '/metrics', headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.once('error', reject);
+  });
+}
+
+it('answers only to its own names, like the dashboard: a foreign Host header gets 421 and no metrics', async () => {
+  await wrappedRun(0.25, 'host-check');
+  const { match } = await startAndRead(process.execPath, [CW, 'serve', '--metrics', '--port', '0'], /Serving metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics\n/);
+  const port = Number(match[1]);
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port + 1}`]) {
+    const answer = await getWithHost(port, host);
+    expect(answer.status, host).toBe(421);
+    expect(answer.body).not.toContain('claudewatch_');
+  }
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+    const answer = await getWithHost(port, host);
+    expect(answer.status, host).toBe(200);
+    expect(answer.body).toContain('claudewatch_');
+  }
 });
 
 it('refuses other interfaces unless told, and says what to serve', async () => {

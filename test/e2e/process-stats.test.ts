@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseProcStat, ProcessTreeMonitor, sampleProcessTree } from '../../src/runner/process-stats.js';
+import { ProcessTreeMonitor, sampleProcessTree } from '../../src/runner/process-stats.js';
+import { parseProcStat } from '../../src/shared/proc-stat.js';
 import { until } from '../support/until.js';
 
 /** CPU time the busy child uses, whatever the machine's load, then how long it stays before exiting. */
@@ -35,7 +36,7 @@ const sampleUntil = <T>(read: () => T, done: (value: T) => boolean, what: string
 describe('parseProcStat', () => {
   it('counts fields from the last ")": a name may hold spaces and parentheses', () => {
     const rest = 'S 41 42 42 0 -1 4194304 99 0 0 0 150 25 7 3 20 0 1 0 123456 3133440 383 18446744073709551615';
-    expect(parseProcStat(`42 (my (odd) name) ${rest}`)).toEqual({ ppid: 41, cpuTicks: 175, startTicks: 123456, rssPages: 383 });
+    expect(parseProcStat(`42 (my (odd) name) ${rest}`)).toEqual({ state: 'S', ppid: 41, cpuTicks: 175, startTicks: 123456, rssPages: 383 });
     expect(parseProcStat('42 (cut')).toBeNull();
     expect(parseProcStat('42 (short) S 41')).toBeNull();
   });

@@ -146,8 +146,9 @@ describe('cw statusline without hooks', () => {
   it('still passes a limit reading to the running session when it was identified another way', async () => {
     mkdirSync(sandbox.cwHome, { recursive: true });
     writeFileSync(join(sandbox.cwHome, 'config.json'), JSON.stringify({ hooks: false }));
+    const release = join(sandbox.root, 'release');
     const running = runProcess(SHIM, ['-p', 'hi'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 8000 }, { out: 'done\n' }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ waitFor: release }, { out: 'done\n' }]) },
       timeoutMs: 40_000,
     });
     const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
@@ -156,6 +157,7 @@ describe('cw statusline without hooks', () => {
     expect(await statusline(reading, { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · 5h 100%/);
     const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({ id: ours.id, rateLimit: { kind: 'five_hour', source: 'statusline' } });
+    writeFileSync(release, '');
     expect((await running).code).toBe(0);
   });
 });

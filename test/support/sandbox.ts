@@ -51,8 +51,11 @@ export type FakeStep =
   | { err: string | Buffer }
   | { repeat: string | Buffer; times: number }
   | { sleep: number }
+  /** Waits until this file exists. */
+  | { waitFor: string }
   | { echoStdin: true }
   | { env: string }
+  | { holdOutput: string }
   | { exit: number }
   | { signal: NodeJS.Signals };
 

@@ -11,7 +11,9 @@ import {
 import { captureRecord } from '../fixtures/cli-captures.js';
 import { fixtureNames, readFixture } from '../support/fixtures.js';
 
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+// Lines are read soon after they were written: an hour after the newest capture (a line more than a
+// week ahead of the reader's clock is refused as impossible).
+const NOW = Math.max(...Object.values(JSON.parse(readFixture('captures.json')) as Record<string, { capturedAt: number }>).map((capture) => capture.capturedAt)) + 3_600_000;
 const CTX = { now: NOW, timeZone: 'UTC' };
 
 function readLines(file: string): string[] {
