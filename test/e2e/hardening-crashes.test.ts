@@ -3,7 +3,6 @@
  * node-pty failing to load, and our process told to stop (SIGTERM) or losing its terminal
  * (SIGHUP) while Claude runs in a pty.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -260,8 +259,7 @@ describe('the real claude killed by a signal in the terminal', () => {
       expect(window.display(modes)).toBe('0 0 0 0 1');
       window.sendKeys('typed', 'Enter');
       await window.waitForScreen((lines) => lines.filter((line) => line === 'typed').length === 2, 'cat to echo a typed line');
-      execFileSync('tmux', ['-S', join(home.home, 'tmux.sock'), 'set-buffer', '-b', 'clip', 'pasted']);
-      execFileSync('tmux', ['-S', join(home.home, 'tmux.sock'), 'paste-buffer', '-p', '-b', 'clip', '-t', 'w']);
+      window.paste('pasted');
       window.sendKeys('Enter');
       const lines = await window.waitForScreen((screen) => screen.some((line) => line.includes('pasted')), 'the paste');
       // With bracketed paste left on, the paste arrives wrapped in ESC[200~ ... ESC[201~, shown by cat -v as ^[[200~.

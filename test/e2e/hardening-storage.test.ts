@@ -135,7 +135,7 @@ describe('broken storage', () => {
     const result = await runCw(sandbox, ['sessions', '--json', '--limit', '200']);
     expect(result.code, result.stderr.toString()).toBe(0);
     expect(result.stderr.toString()).toMatch(new RegExp(`^cw: the database was corrupt; it was moved aside to .*claudewatch\\.db\\.corrupt-\\d+ and a new one begun \\(salvaged ${whole.length} runs, \\d+ messages and \\d+ other rows\\)\\.\n$`));
-    expect(JSON.parse(result.stdout.toString())).toEqual(whole);
+    expect((JSON.parse(result.stdout.toString()) as { sessions: unknown[] }).sessions).toEqual(whole);
   });
 
   // As root chmod 0500 stops nothing, so the data directory is made read-only by a read-only bind mount.

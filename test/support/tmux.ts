@@ -12,6 +12,8 @@ export interface TmuxWindow {
   /** A pane format, say `#{alternate_on}` or `#{cursor_flag}`. */
   display(format: string): string;
   sendKeys(...keys: string[]): void;
+  /** Pastes `text` as a terminal paste: bracketed when the program inside asked for it. */
+  paste(text: string): void;
   resize(width: number, height: number): void;
   /** Waits until `check` holds for the screen, polling; throws with the last screen on timeout. */
   waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]>;
@@ -35,6 +37,10 @@ export function startTmux(dir: string, argv: string[], env: Record<string, strin
     capture: () => tmux('capture-pane', '-p', '-t', 'w').replace(/\n$/, '').split('\n'),
     display: (format: string) => tmux('display-message', '-p', '-t', 'w', format).trim(),
     sendKeys: (...keys: string[]) => void tmux('send-keys', '-t', 'w', ...keys),
+    paste: (text: string) => {
+      tmux('set-buffer', '-b', 'clip', text);
+      tmux('paste-buffer', '-p', '-b', 'clip', '-t', 'w');
+    },
     resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
     waitForScreen: (check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) =>
       until(
