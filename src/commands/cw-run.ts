@@ -1,5 +1,5 @@
 import { exitWithCode, type ExitStatus } from '../runner/exit-code.js';
-import { runSession } from '../runner/run-session.js';
+import { runSession } from '../runner/launch.js';
 import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';

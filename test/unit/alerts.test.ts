@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertSettingsOf, evaluateAlerts, mostSevere, type AlertFacts } from '../../src/core/alert-rules.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
+import { alertsAfterSession } from '../../src/runner/session-alerts.js';
+import { resolvePaths } from '../../src/shared/paths.js';
 import { ackAlert, clearAlerts, listAlerts, raiseAlerts, takeUndelivered, takeUnnotified } from '../../src/store/alerts.js';
+import { Ledger } from '../../src/store/ledger.js';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 const HOUR = 3_600_000;
@@ -87,5 +90,59 @@ describe('the alert store', () => {
     expect(listAlerts(db, { includeAcked: true })).toHaveLength(3);
     // Cleared is not forgotten: the same condition does not alert again.
     expect(raiseAlerts(db, [daily('2026-11-30')], T0 + 7000, 0)).toEqual([]);
+  });
+});
+
+describe('the check after a session', () => {
+  let dir: string;
+  let db: Db;
+  let statements: string[];
+  /** The database as the check sees it: every statement it prepares is noted. */
+  let watched: Db;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cw-alerts-'));
+    db = openDatabase(join(dir, 'claudewatch.db'));
+    statements = [];
+    watched = new Proxy(db, {
+      get(target, key) {
+        if (key === 'prepare') return (sql: string) => (statements.push(sql), target.prepare(sql));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // A limit in force, and a day's usage of $3.
+    new Ledger(db, () => ({ costUsd: 3, known: true })).writeLimit({
+      kind: 'five_hour', severity: 'limit', resetsAt: T0 + 2 * HOUR, resetPrecision: 'second', text: null, source: 'stream-json', utilization: null,
+      observedAt: T0 - 60_000, account: '/home/a/.claude', claudeSessionId: 's1', runId: null, file: null,
+    });
+    new Ledger(db, () => ({ costUsd: 3, known: true })).writeMessage(
+      { messageId: 'm1', requestId: 'r1', claudeSessionId: 's1', file: null, cwd: '/w', model: 'claude-sonnet-4-5', at: T0 - HOUR, usage: { inputTokens: 1, outputTokens: 1, cacheCreationTokens: 0, cacheReadTokens: 0 }, sidechain: false, answersPrompt: true },
+      null,
+    );
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const check = (alerts: Record<string, unknown>) => alertsAfterSession({ db: watched, paths: resolvePaths({ CLAUDEWATCH_HOME: dir }), config: { alerts: { bell: false, ...alerts } }, now: T0, env: {} });
+  const readUsage = () => statements.some((sql) => sql.includes('usage_buckets'));
+
+  it('shows a limit in force without reading any usage when no cost rule is set', () => {
+    expect(check({})).toBe(`claudewatch: alert: Claude's five-hour limit is reached; it resets at 12:00`);
+    // On the session's own connection, the one it was handed.
+    expect(statements.some((sql) => sql.includes('FROM limits'))).toBe(true);
+    expect(readUsage()).toBe(false);
+  });
+
+  it('reads the week’s usage only for a cost rule', () => {
+    expect(check({ dailyCostUsd: 2, limitReached: false })).toBe("claudewatch: alert: today's cost $3.00 passed $2.00 (alerts.dailyCostUsd)");
+    expect(readUsage()).toBe(true);
+  });
+
+  it('asks nothing of the history with every rule off, but still shows what a full check raised', () => {
+    raiseAlerts(db, [{ rule: 'block-percent', key: 'block-percent:1', severity: 'warning', message: 'the block is at 85%' }], T0 - 1000, 0);
+    expect(check({ limitReached: false, sessionErrors: false })).toBe('claudewatch: alert: the block is at 85%');
+    expect(statements.some((sql) => /\balerts\b/.test(sql))).toBe(true);
+    expect(statements.filter((sql) => !/\balerts\b/.test(sql))).toEqual([]);
   });
 });
