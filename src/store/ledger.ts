@@ -107,6 +107,8 @@ interface MessageRow {
   priced: number;
   sidechain: number;
   answers_prompt: number;
+  /** The machine whose export it came from; null for this machine's own. */
+  machine: string | null;
 }
 
 interface LimitRow {
@@ -128,7 +130,7 @@ interface LimitRow {
 const MESSAGE_COLUMNS = [
   'message_key', 'message_id', 'request_id', 'claude_session_id', 'run_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens',
   'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'computed_cost_usd', 'cost_usd',
-  'priced', 'sidechain', 'answers_prompt',
+  'priced', 'sidechain', 'answers_prompt', 'machine',
 ] as const satisfies ReadonlyArray<keyof MessageRow>;
 
 /** Runs without a message of their own hold what Claude reported for them under this id. */
@@ -192,6 +194,25 @@ export class Ledger {
       this.touch(merged);
     }
     return { inherited: claim !== null && !claimable };
+  }
+
+  /**
+   * Adds a message another machine recorded, from its export, at the cost that stood for it
+   * there (its own share of Claude's figures). A message this history already holds, from any
+   * machine, stays as it is: an export imported twice, or one overlapping ours, adds nothing.
+   */
+  writeForeignMessage(message: LedgerMessage, figures: { machine: string | null; costUsd: number; computedCostUsd: number; priced: boolean }): boolean {
+    const rows = this.selectById.all(message.messageId) as MessageRow[];
+    if (findSameMessage(message, rows.map((row) => ({ messageId: row.message_id, requestId: row.request_id }))) !== -1) return false;
+    const row: MessageRow = {
+      ...this.newRow(message, null),
+      computed_cost_usd: figures.computedCostUsd,
+      cost_usd: figures.costUsd,
+      priced: figures.priced ? 1 : 0,
+      machine: figures.machine,
+    };
+    this.insertMessage.run(MESSAGE_COLUMNS.map((column) => row[column]));
+    return true;
   }
 
   /**
@@ -292,6 +313,7 @@ export class Ledger {
     for (const sessionId of sessions) this.touchedSessions.add(sessionId);
   }
 
+  /** Another machine's messages keep the cost that stood there: our figures cover only ours. */
   private settleSession(claudeSessionId: string): void {
     const figure = this.db
       .prepare('SELECT SUM(reported_cost_usd) FROM transcript_files WHERE claude_session_id = ? AND reported_cost_usd IS NOT NULL')
@@ -300,7 +322,7 @@ export class Ledger {
     const rows = this.db
       .prepare(
         `SELECT m.message_key, m.computed_cost_usd, m.cost_usd, s.reported_cost_usd IS NOT NULL AS covered
-         FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.claude_session_id = ?`,
+         FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.claude_session_id = ? AND m.machine IS NULL`,
       )
       .all(claudeSessionId) as Array<Pick<MessageRow, 'message_key' | 'computed_cost_usd' | 'cost_usd'> & { covered: number }>;
     const rest = rows.filter((row) => row.covered !== 1);
@@ -332,7 +354,7 @@ export class Ledger {
     if (!run) return;
     this.db
       .prepare(
-        `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, 0, 0, 0, NULL, NULL, 0, 0, ?, 1, 0, 0)
+        `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, 0, 0, 0, NULL, NULL, 0, 0, ?, 1, 0, 0, NULL)
          ON CONFLICT (message_key) DO UPDATE SET cost_usd = excluded.cost_usd, model = excluded.model, claude_session_id = excluded.claude_session_id`,
       )
       .run(key, key, run.claude_session_id, runId, run.cwd, run.model ?? 'unknown', run.started_at, costUsd);
@@ -356,6 +378,7 @@ export class Ledger {
       priced: known ? 1 : 0,
       sidechain: message.sidechain ? 1 : 0,
       answers_prompt: message.answersPrompt ? 1 : 0,
+      machine: null,
     };
   }
 

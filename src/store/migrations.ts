@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { moveToLedger } from './ledger-migration.js';
+import { addMachineLabels } from './machine-migration.js';
 
 /** SQL, or a step that also reads what it moves (run inside the migration's transaction). */
 export type Migration = string | ((db: Database) => void);
@@ -250,4 +251,6 @@ export const MIGRATIONS: readonly Migration[] = [
   // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
   // (see ledger-migration.ts).
   moveToLedger,
+  // Another machine's history, imported from its export: each message keeps its machine's name.
+  addMachineLabels,
 ];
