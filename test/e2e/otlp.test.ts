@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/core/metric-names.js';
-import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 
 interface Received {
   path: string;
@@ -205,6 +205,21 @@ describe('cw otlp', () => {
     expect(received.map((request) => [request.path, request.contentType])).toEqual([['/v1/metrics', 'application/x-protobuf']]);
     // Protobuf keeps strings as they are: the names can be found without decoding.
     expect(received[0]!.body.includes('claudewatch.cost')).toBe(true);
+  });
+
+  it('without the optional OpenTelemetry packages, says which are missing and how to install them', async () => {
+    const endpoint = await startReceiver();
+    const hidden = { NODE_OPTIONS: `--import ${join(REPO_ROOT, 'test', 'support', 'hide-packages.mjs')}`, CW_TEST_HIDE_PACKAGES: '@opentelemetry/' };
+    const push = await runCw(sandbox, ['otlp', 'push'], { ...hidden, CLAUDEWATCH_OTLP: '1', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(push.code).toBe(1);
+    const said = push.stderr.toString();
+    expect(said).toContain('9 packages are missing');
+    expect(said).toMatch(/npm install -g @opentelemetry\/api@1\.9\.1 .*@opentelemetry\/sdk-metrics@2\.12\.0\n/);
+    expect(received).toEqual([]);
+    const status = await runCw(sandbox, ['otlp', 'status'], hidden);
+    expect(status.stdout.toString()).toContain('Not installed: @opentelemetry/api, ');
+    // Where they are installed, status says nothing of them.
+    expect((await runCw(sandbox, ['otlp', 'status'])).stdout.toString()).not.toContain('Not installed');
   });
 
   it('does nothing when off, and says why', async () => {
