@@ -110,3 +110,35 @@ describe('limit events', () => {
     }
   });
 });
+
+describe('another machine’s usage', () => {
+  it('stays out of this machine’s metrics: that machine exports its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-metrics-'));
+    const db = openDatabase(join(dir, 'claudewatch.db'));
+    try {
+      const at = Date.UTC(2026, 11, 7, 9);
+      const message = (id: string) => ({
+        messageId: id,
+        requestId: `req-${id}`,
+        claudeSessionId: `session-${id}`,
+        file: null,
+        cwd: '/work/app',
+        model: 'claude-sonnet-4-5',
+        at,
+        usage: { inputTokens: 10, outputTokens: 20, cacheCreationTokens: 0, cacheReadTokens: 0 },
+        sidechain: false,
+        answersPrompt: true,
+      });
+      const ledger = new Ledger(db, () => ({ costUsd: 1, known: true }));
+      ledger.writeMessage(message('ours'), null);
+      ledger.writeForeignMessage(message('theirs'), { machine: 'laptop', costUsd: 2, computedCostUsd: 2, priced: true });
+      const samples = collectMetricSamples(db, { now: at });
+      const sum = (key: MetricSample['key']) => samples.filter((sample) => sample.key === key).reduce((total, sample) => total + sample.value, 0);
+      expect(sum('costUsd')).toBe(1);
+      expect(sum('turns')).toBe(1);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
