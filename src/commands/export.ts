@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
 import { formatJson, versioned } from '../core/json-output.js';
 import { MACHINE_EXPORT_FORMAT } from '../core/machine-export.js';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
+import { makeDirectories, PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
 import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
 import { listMessagesForExport } from '../store/machine-history.js';
 import { resolveSessionRef, type SessionRef } from '../store/session-list.js';
@@ -60,7 +59,7 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     const sessions = selectSessions(listHistorySessions(db), request, ref);
     if (request.session !== null && sessions.length === 0) throw new UserError(`cw export: no session "${request.session}" in the history.`, 1);
     // A folder the user named is theirs: created if missing (owner-only), never re-permissioned.
-    mkdirSync(dirname(request.output), { recursive: true, mode: PRIVATE_DIR_MODE });
+    makeDirectories(dirname(request.output), PRIVATE_DIR_MODE);
     if (request.format === 'csv') {
       writeFileAtomic(request.output, sessionsCsv(sessions));
       return { files: [request.output], sessions: sessions.length };

@@ -1,5 +1,5 @@
 import { findRealClaude } from '../runner/find-claude.js';
-import { loadConfig } from '../shared/config.js';
+import { configuredRealClaude, loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { type CommandOptions, parseCommandArgs } from './options/parse.js';
@@ -15,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const paths = resolvePaths();
   try {
-    const found = findRealClaude({ env: process.env, configuredPath: loadConfig(paths.configFile).config.realClaude, shimDirs: shimDirsFromEnv() });
+    const found = findRealClaude({ env: process.env, configuredPath: configuredRealClaude(loadConfig(paths.configFile).config), shimDirs: shimDirsFromEnv() });
     process.stdout.write(`${found.path}\n`);
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * Recognises the limit and warning messages Claude Code prints, in every wording seen from 0.2.x
- * to 2.1.330 (see shared/claude-code-offline.md and fixtures/public/ratelimit-messages.tsv).
+ * to 2.1.330 (test/fixtures/ratelimit-messages.tsv lists them, with where each was seen).
  * Pure: `now` and the fallback zone come from the caller.
  */
 import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';

@@ -26,9 +26,9 @@ export interface RecoveryOptions {
 export function recoverDeadSessions(db: Db, options: RecoveryOptions): string[] {
   const host = machineName();
   const rows = db
-    .prepare(`SELECT id, pid, host FROM sessions WHERE status IN ('ACTIVE', 'RATE_LIMITED')`)
-    .all() as { id: string; pid: number | null; host: string | null }[];
-  const dead = rows.filter((row) => row.host === host && row.pid !== null && !isProcessAlive(row.pid)).map((row) => row.id);
+    .prepare(`SELECT id, pid, host, started_at FROM sessions WHERE status IN ('ACTIVE', 'RATE_LIMITED')`)
+    .all() as { id: string; pid: number | null; host: string | null; started_at: number }[];
+  const dead = rows.filter((row) => row.host === host && row.pid !== null && !isProcessAlive(row.pid, row.started_at)).map((row) => row.id);
   if (dead.length === 0) return [];
   db.transaction(() => {
     markInterrupted(db, dead, options.now);

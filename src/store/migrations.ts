@@ -251,6 +251,14 @@ export const MIGRATIONS: readonly Migration[] = [
   // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
   // (see ledger-migration.ts).
   moveToLedger,
+  // Journal entries already applied (journal.ts), so one applied but not yet deleted is not applied twice.
+  `
+  CREATE TABLE journal_merges (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    merged_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
   // Another machine's history, imported from its export: each message keeps its machine's name.
   addMachineLabels,
 ];

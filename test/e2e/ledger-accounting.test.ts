@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeAuth, type ClaudeBinary, type ClaudeHome } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const binaries = realClaudeBinaries();
 const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
@@ -134,15 +136,18 @@ for (const version of VERSIONS) {
     it('interactive: two prompts, /exit, --resume, one prompt, /exit; the resumed run holds only its own', async () => {
       await withWorld(version.name, 'api-key', async (world) => {
         let asked = 0;
+        let runInput = 0;
+        const stateFile = join(world.env.CLAUDEWATCH_HOME!, 'state', 'current_session.json');
         const ask = async (screen: ReturnType<typeof spawnClaudeScreen>): Promise<void> => {
           asked += 1;
-          world.mock.enqueue({ type: 'text', text: `Answer number ${asked}.`, usage: usageOf(asked) });
-          await screen.type(`question ${asked}`);
-          // Enter once the words are on the screen: sooner, 1.0.60 takes it as part of a paste.
-          await screen.waitFor(`question ${asked}`, 10_000);
-          await new Promise((resolve) => setTimeout(resolve, 400));
-          screen.press('enter');
+          const usage = usageOf(asked);
+          world.mock.enqueue({ type: 'text', text: `Answer number ${asked}.`, usage });
+          await screen.submit(`question ${asked}`);
           await screen.waitFor(`Answer number ${asked}.`, 30_000);
+          // Claude draws the answer before it writes it to the transcript and /exit does not wait
+          // for that write: go on once the answer's usage has reached the run's state file.
+          runInput += usage.input_tokens;
+          await until(() => readStateData(stateFile)?.inputTokens === runInput, `answer ${asked}'s usage in the state file`, { seen: () => readStateData(stateFile) });
         };
         const first = spawnClaudeScreen({ command: SHIM, args: [], cwd: world.home.cwd, env: world.env });
         try {
@@ -156,6 +161,7 @@ for (const version of VERSIONS) {
         const before = answered(world.mock, 0);
         const [firstRun] = await sessionRows<Row>(world);
         const fromResume = world.mock.requests.length;
+        runInput = 0;
         const resumed = spawnClaudeScreen({ command: SHIM, args: ['--resume', firstRun!.claudeSessionId], cwd: world.home.cwd, env: world.env });
         try {
           await resumed.waitFor(/for shortcuts|shift\+tab/, 30_000);

@@ -21,6 +21,8 @@ import {
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
 import { roundUsd } from '../../src/core/json-output.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const binaries = realClaudeBinaries();
 const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
@@ -192,6 +194,13 @@ describe('the interactive screen through the shim (real pty)', () => {
           await screen.waitFor(/for shortcuts|shift\+tab/, 30_000);
           await screen.submit('say hi');
           await screen.waitFor(ANSWER, 30_000);
+          // Claude draws the answer before it writes it to the transcript (1.0.60 first asks git
+          // for the branch), and /exit does not wait for that write: exit once the transcript's
+          // usage has reached our state file, or a busy machine loses it with Claude.
+          const stateFile = join(world.cwHome, 'state', 'current_session.json');
+          await until(() => readStateData(stateFile)?.inputTokens === USAGE.input_tokens, 'the answer’s usage in the state file', {
+            seen: () => readStateData(stateFile),
+          });
           const exit = await screen.exit(30_000);
           expect(exit.exitCode).toBe(0);
         } finally {

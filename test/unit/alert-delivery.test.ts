@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { deliverAlerts, hasDesktop } from '../../src/runner/alert-delivery.js';
 import type { StoredAlert } from '../../src/store/alerts.js';
+import { until } from '../support/until.js';
 
 let dir: string;
 beforeEach(() => {
@@ -35,11 +36,7 @@ function fakeProgram(name: string): string {
 
 async function argsOf(name: string): Promise<string[]> {
   const file = join(dir, `${name}.args`);
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${name} was never run`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(() => existsSync(file), `${name} to be run`, { timeoutMs: 10_000 });
   return readFileSync(file, 'utf8').split('\n').slice(0, -1);
 }
 
