@@ -31,21 +31,11 @@ export interface ExportedMessage {
   answersPrompt: boolean;
 }
 
-/** A message read back from an export, checked and in the ledger's units. */
-export interface ImportedMessage {
-  messageId: string;
-  requestId: string | null;
-  claudeSessionId: string | null;
-  machine: string;
-  cwd: string | null;
-  model: string;
+/** A message read back from an export, checked and in the ledger's units: its time in ms, its usage as one. */
+export interface ImportedMessage
+  extends Omit<ExportedMessage, 'at' | 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheCreation5mTokens' | 'cacheCreation1hTokens' | 'cacheReadTokens'> {
   at: number;
   usage: TokenUsage;
-  costUsd: number;
-  computedCostUsd: number;
-  priced: boolean;
-  sidechain: boolean;
-  answersPrompt: boolean;
 }
 
 export interface MachineExport {

@@ -86,7 +86,8 @@ export interface LedgerLimit extends LimitReport {
   file: string | null;
 }
 
-interface MessageRow {
+/** A row of the messages table. */
+export interface MessageRow {
   message_key: string;
   message_id: string;
   request_id: string | null;

@@ -1,27 +1,8 @@
 import type { ExportedMessage, ImportedMessage } from '../core/machine-export.js';
 import type { Db } from './database.js';
-import { Ledger } from './ledger.js';
+import { Ledger, type MessageRow } from './ledger.js';
 
-interface Row {
-  message_id: string;
-  request_id: string | null;
-  claude_session_id: string | null;
-  machine: string | null;
-  cwd: string | null;
-  model: string;
-  at: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_creation_5m_tokens: number | null;
-  cache_creation_1h_tokens: number | null;
-  cache_read_tokens: number;
-  cost_usd: number;
-  computed_cost_usd: number;
-  priced: number;
-  sidechain: number;
-  answers_prompt: number;
-}
+type Row = Omit<MessageRow, 'message_key' | 'run_id' | 'file'>;
 
 /**
  * The ledger's messages for an export: all of them, or those of the given Claude sessions and
