@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shim = join(root, 'shims', 'claude');
 const fakeClaude = join(root, 'test', 'support', 'fake-claude.mjs');
-const pty = createRequire(import.meta.url)('node-pty');
+const pty = createRequire(import.meta.url)('@lydell/node-pty');
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 1000);
 const PTY_MB = Number(process.env.SOAK_PTY_MB ?? 500);

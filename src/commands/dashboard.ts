@@ -1,4 +1,4 @@
-import { renderPrometheus } from '../core/metrics.js';
+import { createCounterBirths, renderPrometheus } from '../core/metrics.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
 import { Calendar } from '../core/calendar.js';
@@ -90,7 +90,8 @@ async function serveDashboard(options: DashboardOptions, env: NodeJS.ProcessEnv)
   const events = createLiveEvents({ load: () => store.live(Date.now()) });
   let dashboard: DashboardServer;
   try {
-    const metrics = options.metrics ? () => prometheusText(env, options.tokensPerBlock) : undefined;
+    const births = createCounterBirths();
+    const metrics = options.metrics ? () => prometheusText(env, options.tokensPerBlock, births) : undefined;
     dashboard = await startDashboardServer({
       host: options.host,
       port: options.port,
@@ -152,10 +153,10 @@ function isLoopback(host: string): boolean {
 }
 
 /** The metrics of `cw serve --metrics`; the dashboard's own reads keep the history imported. */
-function prometheusText(env: NodeJS.ProcessEnv, tokensPerBlock: number | undefined): string {
+function prometheusText(env: NodeJS.ProcessEnv, tokensPerBlock: number | undefined, births: ReturnType<typeof createCounterBirths>): string {
   const { db } = openForReading(env);
   try {
-    return renderPrometheus(collectMetricSamples(db, { now: Date.now(), ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
+    return renderPrometheus(births(collectMetricSamples(db, { now: Date.now(), ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) })));
   } finally {
     db.close();
   }

@@ -132,7 +132,7 @@ function checkNode(): Check {
 
 async function checkPty(): Promise<Check> {
   try {
-    await import('node-pty');
+    await import('@lydell/node-pty');
     return { name: 'pseudo-terminal', level: 'ok', detail: 'node-pty loads: interactive sessions are observed' };
   } catch (error) {
     return { name: 'pseudo-terminal', level: 'warn', detail: `node-pty does not load (${describeError(error)}): interactive sessions run unobserved` };

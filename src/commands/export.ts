@@ -1,4 +1,6 @@
-import { formatJson } from '../core/json-output.js';
+import { hostname } from 'node:os';
+import { formatJson, versioned } from '../core/json-output.js';
+import { MACHINE_EXPORT_FORMAT } from '../core/machine-export.js';
 import { dirname, resolve } from 'node:path';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
@@ -6,6 +8,7 @@ import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { makeDirectories, PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
 import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
+import { listMessagesForExport } from '../store/machine-history.js';
 import { resolveSessionRef, type SessionRef } from '../store/session-list.js';
 import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
@@ -19,8 +22,9 @@ const USAGE = `Usage: cw export --output FILE [options]
 
 Writes the history for other tools. With --format json (the default), FILE.json holds a report
 and beside it FILE.sessions.json holds every session with its context (project, type, place,
-models, tokens, cost) and FILE.analytics.json the numbers derived per session (duration, tokens
-per minute, cost per turn, cache hit rate). With --format csv, FILE holds the sessions as CSV.
+models, tokens, cost) and their messages, which cw import --from on another machine merges into
+its history; FILE.analytics.json holds the numbers derived per session (duration, tokens per
+minute, cost per turn, cache hit rate). With --format csv, FILE holds the sessions as CSV.
 Files are readable by their owner only.
 
 Options:
@@ -65,17 +69,26 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
       ...usageQueryOf(request.scope),
       ...(request.session !== null ? { claudeSessionId: claudeSessionId ?? sessions[0]!.wrappedSessionIds[0]! } : {}),
     });
-    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown });
+    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown, thisMachine: hostname() });
     const scope = { since: request.scope.since, until: request.scope.until, project: request.scope.project };
     const base = request.output.replace(/\.json$/i, '');
     const files = [`${base}.json`, `${base}.sessions.json`, `${base}.analytics.json`];
     writeFileAtomic(files[0]!, renderReport(report, 'json', { width: Infinity, paint: createPainter(process.stdout, { NO_COLOR: '1' }), scope }));
-    writeFileAtomic(files[1]!, formatJson(sessions));
+    const only = request.session === null && !scoped(request.scope) ? null : { claudeSessionIds: sessions.flatMap((session) => (session.claudeSessionId === null ? [] : [session.claudeSessionId])), runIds: sessions.flatMap((session) => session.wrappedSessionIds) };
+    const machine = hostname();
+    writeFileAtomic(
+      files[1]!,
+      formatJson(versioned({ format: MACHINE_EXPORT_FORMAT, machine, exportedAt: new Date().toISOString(), sessions, messages: listMessagesForExport(db, machine, only) })),
+    );
     writeFileAtomic(files[2]!, formatJson(sessions.map(analyticsOf)));
     return { files, sessions: sessions.length };
   } finally {
     db.close();
   }
+}
+
+function scoped(scope: HistoryScope): boolean {
+  return scope.from !== undefined || scope.to !== undefined || Boolean(scope.project);
 }
 
 /** The sessions the export covers: the Claude session a reference names (see resolveSessionRef), or those in scope. */

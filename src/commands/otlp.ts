@@ -1,5 +1,6 @@
 import { formatJson, versioned } from '../core/json-output.js';
 import { resolveOtlpSettings, type OtlpSettings } from '../core/otlp-settings.js';
+import { missingOtelPackages, otelInstallHint } from '../export/otlp-packages.js';
 import { pushOtlp, type PushResult } from '../export/otlp-push.js';
 import { otlpStateFile, readOtlpState, type OtlpState } from '../export/otlp-state.js';
 import { loadConfig } from '../shared/config.js';
@@ -74,6 +75,8 @@ function renderStatus({ settings, stateFile, state }: OtlpStatus): string {
   );
   if (state.lastPush) lines.push(`Last push: ${state.lastPush.at}${state.lastPush.session ? ` (session ${state.lastPush.session})` : ''}`);
   if (state.lastError) lines.push(`Last drop: ${state.lastError.at}: ${state.lastError.message}`);
+  const missing = missingOtelPackages();
+  if (missing.length > 0) lines.push(`Not installed: ${missing.join(', ')}. ${otelInstallHint()}`);
   lines.push(`(Settings as this shell's environment sees them; counts from ${stateFile}.)`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { buildReport, REPORT_KINDS, type Report, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -13,10 +14,11 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../ui/report-re
 import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
 import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
-const USAGE = `Usage: cw report [daily|weekly|monthly|session|project|model] [options]
+const USAGE = `Usage: cw report [daily|weekly|monthly|session|project|model|machine] [options]
 
 Usage and cost from the whole history: every transcript Claude Code wrote (imported first, only
-what is new) and every session run through the shim or cw-run.
+what is new) and every session run through the shim or cw-run. \`machine\` shows this machine
+beside each one whose export was brought in with cw import --from.
 
 Options:
   --since DAY        from this day on (2026-11-01, 20261101, or 7d / 2w back from today)
@@ -47,7 +49,7 @@ export function collectReport(request: ReportRequest, env = process.env): Report
   try {
     const imported = request.scope.skipImport ? null : refreshHistory(db, request.config, env, request.onImportProgress);
     const records = loadUsageRecords(db, usageQueryOf(request.scope));
-    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown });
+    const report = buildReport(records, { kind: request.kind, calendar: request.scope.calendar, breakdown: request.breakdown, thisMachine: hostname() });
     if (request.kind === 'session') {
       // Claude's session with all its runs: our ids of those made through ClaudeWatch.
       const runs = runIdsOfClaudeSessions(db, report.rows.map((row) => row.key));

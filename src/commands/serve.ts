@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
-import { renderPrometheus } from '../core/metrics.js';
+import { createCounterBirths, renderPrometheus } from '../core/metrics.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { createFileLogger } from '../shared/log.js';
@@ -19,6 +19,9 @@ status, live sessions, cost and tokens by model and kind, turns, rate-limit even
 a limit resets, and the open 5-hour block's use. Labels: host, user, project (the 20 costliest,
 others "other"), model, session kind; never a session id. New transcript lines are imported at
 most every 30 seconds. Point a Prometheus scrape job at it (examples/team/prometheus.yml).
+
+A project or model first seen while the server runs is reported at 0 on the first scrape that
+shows it, then at its total, so increase() over a range counts it; give each server one scraper.
 `;
 
 const DEFAULT_PORT = 9464;
@@ -56,6 +59,7 @@ async function serveMetrics(host: string, port: number): Promise<number> {
   const logger = createFileLogger(paths.logFile, { env });
   const { db } = openForReading(env);
   let importedAt = 0;
+  const births = createCounterBirths();
   const scrape = (): string => {
     const now = Date.now();
     const config = loadConfig(paths.configFile).config;
@@ -68,7 +72,7 @@ async function serveMetrics(host: string, port: number): Promise<number> {
       }
     }
     const tokensPerBlock = configuredTokensPerBlock(config);
-    return renderPrometheus(collectMetricSamples(db, { now, ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
+    return renderPrometheus(births(collectMetricSamples(db, { now, ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) })));
   };
   // Served on loopback, only our own names answer (as the dashboard): a page that rebinds its name to 127.0.0.1 would read project names.
   const guard = { allowedHosts: null as string[] | null };

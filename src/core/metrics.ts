@@ -45,6 +45,30 @@ function formatValue(value: number): string {
   return String(value);
 }
 
+/**
+ * Holds a counter's label set at 0 on the first scrape that shows it, then reports its total.
+ * Our counters are totals of the whole history, so a project or model first seen while a server
+ * runs would be born at its full total, and Prometheus' increase() and rate() count nothing
+ * before a series' first sample: its cost would never show in a range. Label sets present at the
+ * first scrape keep their totals: they existed before this server started, and zeroing them
+ * would read as a counter reset, an increase of everything. One scraper per server is assumed:
+ * the 0 is served once, to whoever asks first.
+ */
+export function createCounterBirths(): (samples: readonly MetricSample[]) => MetricSample[] {
+  let seen: Set<string> | null = null;
+  return (samples) => {
+    const first = seen === null;
+    const known = (seen ??= new Set());
+    return samples.map((sample) => {
+      if (METRICS[sample.key].type !== 'counter') return sample;
+      const id = `${sample.key}${JSON.stringify(sample.labels)}`;
+      if (known.has(id)) return sample;
+      known.add(id);
+      return first ? sample : { ...sample, value: 0 };
+    });
+  };
+}
+
 /** The last folder of a project path, or "other" past the largest MAX_PROJECT_LABELS: bounded labels. */
 export function projectLabeller(projectsByCost: ReadonlyArray<string | null>): (project: string | null) => string {
   const kept = new Set(projectsByCost.filter((project): project is string => project !== null).slice(0, MAX_PROJECT_LABELS));

@@ -24,9 +24,11 @@ export interface UsageRecord {
   /** False when the model had no price: its cost is missing from `costUsd`. */
   priced: boolean;
   messages: number;
+  /** The machine whose export it was imported from; absent for this machine's own. */
+  machine?: string;
 }
 
-export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session', 'project', 'model'] as const;
+export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session', 'project', 'model', 'machine'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export interface UsageTotals {
@@ -47,7 +49,7 @@ export interface ModelTotals extends UsageTotals {
 }
 
 export interface ReportRow extends UsageTotals {
-  /** The day (`2026-11-30`), week's Monday, month (`2026-11`), session id, project or model. */
+  /** The day (`2026-11-30`), week's Monday, month (`2026-11`), session id, project, model or machine. */
   key: string;
   /** For a session row: its project. */
   project?: string | null;
@@ -71,14 +73,17 @@ export interface ReportOptions {
   kind: ReportKind;
   calendar: Calendar;
   breakdown: boolean;
+  /** What a machine report calls this machine (its host name); records imported from others carry theirs. */
+  thisMachine?: string;
 }
 
 /** Messages from Claude Code itself, not a model: never listed as a model. */
 export const SYNTHETIC_MODEL = '<synthetic>';
 export const UNKNOWN_PROJECT = '(unknown)';
+export const THIS_MACHINE = '(this machine)';
 
 export function buildReport(records: readonly UsageRecord[], options: ReportOptions): Report {
-  const keyOf = groupKey(options.kind, options.calendar);
+  const keyOf = groupKey(options.kind, options.calendar, options.thisMachine ?? THIS_MACHINE);
   const groups = new Map<string, Group>();
   const all = new Group();
   for (const record of records) {
@@ -93,7 +98,7 @@ export function buildReport(records: readonly UsageRecord[], options: ReportOpti
   return { kind: options.kind, timeZone: options.calendar.timeZone, rows, totals: all.totals() };
 }
 
-function groupKey(kind: ReportKind, calendar: Calendar): (record: UsageRecord) => string {
+function groupKey(kind: ReportKind, calendar: Calendar, thisMachine: string): (record: UsageRecord) => string {
   switch (kind) {
     case 'daily':
       return byDay(calendar, formatDay);
@@ -107,6 +112,8 @@ function groupKey(kind: ReportKind, calendar: Calendar): (record: UsageRecord) =
       return (record) => record.project ?? UNKNOWN_PROJECT;
     case 'model':
       return (record) => record.model;
+    case 'machine':
+      return (record) => record.machine ?? thisMachine;
   }
 }
 
@@ -147,6 +154,7 @@ function sortRows(rows: ReportRow[], kind: ReportKind): void {
       return;
     case 'project':
     case 'model':
+    case 'machine':
       rows.sort((a, b) => b.costUsd - a.costUsd || b.totalTokens - a.totalTokens || a.key.localeCompare(b.key));
       return;
   }

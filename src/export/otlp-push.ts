@@ -3,7 +3,7 @@ import { configuredTokensPerBlock, readSetting } from '../core/config-schema.js'
 import { instrumentsFromSamples, logRecordsFromEvents, type InstrumentSpec, type LogRecordSpec } from '../core/otlp-records.js';
 import { resolveOtlpSettings, shouldPushOtlp, type OtlpSettings } from '../core/otlp-settings.js';
 import { loadConfig } from '../shared/config.js';
-import { UserError } from '../shared/errors.js';
+import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { readPackageVersion } from '../shared/package-info.js';
 import { resolvePaths } from '../shared/paths.js';
@@ -13,6 +13,7 @@ import { collectMetricSamples } from '../store/metrics-snapshot.js';
 import { openForReading } from '../store/reader.js';
 import { readSessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
+import { loadOtlpSdk } from './otlp-packages.js';
 import type { ExportOutcome } from './otlp-sdk.js';
 import { recordOtlpPush, type OtlpState } from './otlp-state.js';
 
@@ -67,7 +68,14 @@ export async function pushOtlp(options: { sessionId?: string; env?: Env; now?: n
     db.close();
   }
 
-  const { exportOnce } = await import('./otlp-sdk.js');
+  let sdk: Awaited<ReturnType<typeof loadOtlpSdk>>;
+  try {
+    sdk = await loadOtlpSdk();
+  } catch (error) {
+    logger.warn(`otlp: nothing sent: ${describeError(error)}`);
+    throw error;
+  }
+  const { exportOnce } = sdk;
   const outcome = await exportOnce({
     instruments,
     logs,

@@ -1,24 +1,30 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AlertDelivery } from '../core/alert-rules.js';
 import type { StoredAlert } from '../store/alerts.js';
 
 const WEBHOOK_TIMEOUT_MS = 5000;
 
 /**
- * Sends alerts where the user asked: a desktop notification (notify-send, where a desktop session
- * exists) and a JSON POST to each webhook. Best effort and bounded: a webhook that hangs is given
- * up after five seconds; what failed is returned for the log, never thrown.
+ * Sends alerts where the user asked: a desktop notification (notify-send where a Linux desktop
+ * session exists, osascript on macOS) and a JSON POST to each webhook. Best effort and bounded: a
+ * webhook that hangs is given up after five seconds; what failed is returned for the log, never
+ * thrown.
  */
-export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: AlertDelivery, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function deliverAlerts(
+  alerts: readonly StoredAlert[],
+  delivery: AlertDelivery,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string[]> {
   const problems: string[] = [];
   if (alerts.length === 0) return problems;
   if (delivery.desktop) {
-    const notifySend = desktopNotifier(env);
-    for (const alert of notifySend ? alerts : []) {
-      const child = spawn(notifySend!, ['--app-name=ClaudeWatch', `--urgency=${alert.severity === 'critical' ? 'critical' : 'normal'}`, 'ClaudeWatch', alert.message], { detached: true, stdio: 'ignore', env });
-      child.on('error', (error) => problems.push(`notify-send: ${error.message}`));
+    const notifier = desktopNotifier(env, platform);
+    for (const alert of notifier ? alerts : []) {
+      const child = spawn(notifier!.command, notifier!.args(alert), { detached: true, stdio: 'ignore', env });
+      child.on('error', (error) => problems.push(`${basename(notifier!.command)}: ${error.message}`));
       child.unref();
     }
   }
@@ -43,17 +49,39 @@ export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: Al
   return problems;
 }
 
-/** A desktop session to notify: X, Wayland or a session bus. */
-export function hasDesktop(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.DBUS_SESSION_BUS_ADDRESS);
+/** A desktop to notify: X, Wayland or a session bus on Linux; macOS always has one. */
+export function hasDesktop(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'darwin' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.DBUS_SESSION_BUS_ADDRESS);
 }
 
-/** notify-send on PATH, when there is a desktop to notify; else null. */
-function desktopNotifier(env: NodeJS.ProcessEnv): string | null {
-  if (!hasDesktop(env)) return null;
+interface Notifier {
+  command: string;
+  args(alert: StoredAlert): string[];
+}
+
+/**
+ * notify-send where a Linux desktop runs; osascript on macOS, where notify-send is not. The
+ * alert's text reaches AppleScript as an argument, never as script source, so nothing in it is
+ * run.
+ */
+function desktopNotifier(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Notifier | null {
+  if (!hasDesktop(env, platform)) return null;
+  const notifySend = findOnPath('notify-send', env);
+  if (notifySend !== null) {
+    return { command: notifySend, args: (alert) => ['--app-name=ClaudeWatch', `--urgency=${alert.severity === 'critical' ? 'critical' : 'normal'}`, 'ClaudeWatch', alert.message] };
+  }
+  const osascript = platform === 'darwin' ? findOnPath('osascript', env) : null;
+  if (osascript === null) return null;
+  return {
+    command: osascript,
+    args: (alert) => ['-e', 'on run argv', '-e', 'display notification (item 2 of argv) with title (item 1 of argv)', '-e', 'end run', 'ClaudeWatch', alert.message],
+  };
+}
+
+function findOnPath(program: string, env: NodeJS.ProcessEnv): string | null {
   for (const dir of (env.PATH ?? '').split(':')) {
     if (dir === '') continue;
-    const candidate = join(dir, 'notify-send');
+    const candidate = join(dir, program);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;

@@ -1,9 +1,11 @@
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { readProcStat, ticksToMs, type ProcStat } from '../shared/proc-stat.js';
+import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { readProcStat, ticksToMs } from '../shared/proc-stat.js';
+import { readPsTable } from './ps-table.js';
 
 /**
- * What a process tree costs, read from Linux's /proc: one readdir of /proc and one small read of
- * /proc/<pid>/stat per process per sample, nothing spawned.
+ * What a process tree costs. On Linux, read from /proc: one readdir of /proc and one small read
+ * of /proc/<pid>/stat per process per sample, nothing spawned. Where there is no /proc (macOS),
+ * one `ps` per sample.
  */
 export interface ProcessTreeSample {
   processes: number;
@@ -13,9 +15,21 @@ export interface ProcessTreeSample {
 
 const DEFAULT_PAGE_SIZE = 4096;
 
+/** Where processes are read: /proc when there is one, else ps; or ps alone (how macOS is tested on Linux). */
+export type ProcessSource = 'auto' | 'ps';
+
+/** One process of a tree, whichever way it was read. */
+interface TreeProcess {
+  ppid: number;
+  cpuMs: number;
+  rssBytes: number;
+  /** With the pid, tells a process from a later one given the same pid. */
+  identity: string;
+}
+
 /** The process `rootPid` and all its descendants now: summed user+system CPU time and resident memory. Null when /proc is unavailable or the root is gone. */
-export function sampleProcessTree(rootPid: number): ProcessTreeSample | null {
-  const tree = readProcessTree(rootPid);
+export function sampleProcessTree(rootPid: number, source: ProcessSource = 'auto'): ProcessTreeSample | null {
+  const tree = readProcessTree(rootPid, source);
   return tree === null ? null : summarize(tree.values());
 }
 
@@ -25,22 +39,25 @@ export function sampleProcessTree(rootPid: number): ProcessTreeSample | null {
  * live and die between two samples are not seen at all.
  */
 export class ProcessTreeMonitor {
-  /** The last CPU ticks of each live process, by pid and start time. */
+  /** The last CPU time of each live process, by pid and identity. */
   private live = new Map<string, number>();
-  private exitedTicks = 0;
+  private exitedMs = 0;
   private peakRss = 0;
 
-  constructor(private readonly rootPid: number) {}
+  constructor(
+    private readonly rootPid: number,
+    private readonly source: ProcessSource = 'auto',
+  ) {}
 
   sample(): ProcessTreeSample | null {
-    const tree = readProcessTree(this.rootPid);
+    const tree = readProcessTree(this.rootPid, this.source);
     if (tree === null) return null;
     const seen = new Map<string, number>();
-    for (const [pid, stat] of tree) {
-      const key = `${pid}@${stat.startTicks}`;
-      seen.set(key, Math.max(stat.cpuTicks, this.live.get(key) ?? 0));
+    for (const [pid, member] of tree) {
+      const key = `${pid}@${member.identity}`;
+      seen.set(key, Math.max(member.cpuMs, this.live.get(key) ?? 0));
     }
-    for (const [key, ticks] of this.live) if (!seen.has(key)) this.exitedTicks += ticks;
+    for (const [key, cpuMs] of this.live) if (!seen.has(key)) this.exitedMs += cpuMs;
     this.live = seen;
     const now = summarize(tree.values());
     this.peakRss = Math.max(this.peakRss, now.rssBytes);
@@ -49,9 +66,9 @@ export class ProcessTreeMonitor {
 
   /** CPU time of every process seen in the tree, those gone included. */
   get cpuMs(): number {
-    let ticks = this.exitedTicks;
-    for (const live of this.live.values()) ticks += live;
-    return ticksToMs(ticks);
+    let cpuMs = this.exitedMs;
+    for (const live of this.live.values()) cpuMs += live;
+    return cpuMs;
   }
 
   get peakRssBytes(): number {
@@ -60,47 +77,64 @@ export class ProcessTreeMonitor {
 }
 
 /** The root and its descendants by pid, from each process's parent; null when the root is not there. */
-function readProcessTree(rootPid: number): Map<number, ProcStat> | null {
+function readProcessTree(rootPid: number, source: ProcessSource): Map<number, TreeProcess> | null {
   // Once Claude has exited there is no tree: asked first, so that costs one read, not one per process on the machine.
-  if (readProcStat(rootPid) === null) return null;
+  if (source === 'auto' && existsSync('/proc') && readProcStat(rootPid) === null) return null;
+  const all = (source === 'auto' ? readProcTable() : null) ?? readPsProcesses();
+  if (all === null || !all.has(rootPid)) return null;
+  const children = new Map<number, number[]>();
+  for (const [pid, member] of all) {
+    const siblings = children.get(member.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(member.ppid, [pid]);
+  }
+  const tree = new Map<number, TreeProcess>();
+  const pending = [rootPid];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    tree.set(pid, all.get(pid)!);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Every process from /proc; null where there is no /proc. */
+function readProcTable(): Map<number, TreeProcess> | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  const children = new Map<number, number[]>();
-  const stats = new Map<number, ProcStat>();
+  const processes = new Map<number, TreeProcess>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const stat = readProcStat(pid);
+    const stat = readProcStat(Number(entry));
     if (stat === null) continue; // exited since the readdir
-    stats.set(pid, stat);
-    const siblings = children.get(stat.ppid);
-    if (siblings) siblings.push(pid);
-    else children.set(stat.ppid, [pid]);
+    processes.set(Number(entry), { ppid: stat.ppid, cpuMs: ticksToMs(stat.cpuTicks), rssBytes: stat.rssPages * pageSize(), identity: String(stat.startTicks) });
   }
-  if (!stats.has(rootPid)) return null;
-  const tree = new Map<number, ProcStat>();
-  const pending = [rootPid];
-  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
-    tree.set(pid, stats.get(pid)!);
-    pending.push(...(children.get(pid) ?? []));
-  }
-  return tree;
+  return processes;
 }
 
-function summarize(stats: Iterable<ProcStat>): ProcessTreeSample {
+/**
+ * Every process from `ps`. Its start time is known only to the second, by subtraction, and may
+ * read one second apart across samples, so the command tells a reused pid from the first owner.
+ */
+function readPsProcesses(): Map<number, TreeProcess> | null {
+  const rows = readPsTable();
+  if (rows === null) return null;
+  return new Map(rows.map((row) => [row.pid, { ppid: row.ppid, cpuMs: row.cpuMs, rssBytes: row.rssBytes, identity: row.command }]));
+}
+
+function summarize(tree: Iterable<TreeProcess>): ProcessTreeSample {
   let processes = 0;
-  let cpuTicks = 0;
-  let rssPages = 0;
-  for (const stat of stats) {
+  let cpuMs = 0;
+  let rssBytes = 0;
+  for (const member of tree) {
     processes++;
-    cpuTicks += stat.cpuTicks;
-    rssPages += stat.rssPages;
+    cpuMs += member.cpuMs;
+    rssBytes += member.rssBytes;
   }
-  return { processes, cpuMs: ticksToMs(cpuTicks), rssBytes: rssPages * pageSize() };
+  return { processes, cpuMs, rssBytes };
 }
 
 let cachedPageSize: number | undefined;

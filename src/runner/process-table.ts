@@ -3,9 +3,11 @@ import { basename, join } from 'node:path';
 import { bootTimeMs, readProcStat, ticksToMs } from '../shared/proc-stat.js';
 import { PARENT_SESSION_VAR } from './child-env.js';
 import { isShim } from './find-claude.js';
+import type { ProcessSource } from './process-stats.js';
 import { readdirQuietly } from './project-snapshot.js';
+import { environmentValue, readCwdWithLsof, readPsEnvironmentText, readPsTable } from './ps-table.js';
 
-/** A running Claude Code of this user, from Linux's /proc. */
+/** A running Claude Code of this user: from /proc on Linux, from ps (and lsof) where there is none. */
 export interface ClaudeProcess {
   pid: number;
   ppid: number;
@@ -28,31 +30,59 @@ const PACKAGE_ENTRY = /[/\\]@anthropic-ai[/\\]claude-code[/\\]cli\.m?js$/;
  * which renames itself `claude` once started but not before. Our shim (a script named claude
  * that runs our Node entry) is recognised by its marker and left out, as is our Node process.
  */
-export function findClaudeProcesses(): ClaudeProcess[] {
-  const bootMs = bootTimeMs();
+export function findClaudeProcesses(source: ProcessSource = 'auto'): ClaudeProcess[] {
   const uid = process.getuid?.();
-  if (bootMs === null || uid === undefined) return [];
+  if (uid === undefined) return [];
+  const bootMs = source === 'auto' ? bootTimeMs() : null;
+  if (bootMs === null) return findWithPs(uid);
   const found: ClaudeProcess[] = [];
   for (const entry of readdirQuietly('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     const argv = readArgv(pid);
-    if (argv === null || !isClaudeCommand(pid, argv) || ownerOf(pid) !== uid) continue;
+    // The process's own cwd, through /proc, for a script given by a relative path.
+    if (argv === null || !isClaudeCommand(argv, (script) => join(`/proc/${pid}/cwd`, script)) || ownerOf(pid) !== uid) continue;
     const claude = describeProcess(pid, bootMs);
     if (claude !== null) found.push(claude);
   }
   return found;
 }
 
-function isClaudeCommand(pid: number, argv: readonly string[]): boolean {
+/**
+ * Without /proc: one `ps` for the table, then, for Claude's processes only, `ps -E` for the
+ * environment and lsof for the working directory. The command line comes joined by spaces, so a
+ * path with a space in it is not recognised.
+ */
+function findWithPs(uid: number): ClaudeProcess[] {
+  const now = Date.now();
+  const found: ClaudeProcess[] = [];
+  for (const row of readPsTable() ?? []) {
+    if (row.uid !== uid || row.pid === process.pid) continue;
+    const argv = row.command.split(' ').filter(Boolean);
+    let cwd: string | null | undefined;
+    const cwdOf = (): string | null => (cwd === undefined ? (cwd = readCwdWithLsof(row.pid)) : cwd);
+    if (!isClaudeCommand(argv, (script) => join(cwdOf() ?? '/nonexistent', script))) continue;
+    const sessionId = environmentValue(readPsEnvironmentText(row.pid) ?? '', PARENT_SESSION_VAR);
+    found.push({
+      pid: row.pid,
+      ppid: row.ppid,
+      startedAt: Math.floor((now - row.elapsedMs) / 1000) * 1000,
+      cwd: cwdOf(),
+      wrapped: sessionId !== null,
+      sessionId,
+    });
+  }
+  return found;
+}
+
+function isClaudeCommand(argv: readonly string[], resolveRelative: (script: string) => string): boolean {
   const program = basename(argv[0] ?? '');
   if (CLAUDE_NAMES.has(program)) return true;
   if (!INTERPRETERS.has(program)) return false;
   const script = argv.slice(1).find((arg) => !arg.startsWith('-'));
   if (script === undefined) return false;
   if (PACKAGE_ENTRY.test(script)) return true;
-  // The process's own cwd, through /proc, for a script given by a relative path.
-  return basename(script) === 'claude' && !isShim(script.startsWith('/') ? script : join(`/proc/${pid}/cwd`, script));
+  return basename(script) === 'claude' && !isShim(script.startsWith('/') ? script : resolveRelative(script));
 }
 
 /** Null for a process that is gone, or whose environment we may not read (another user's). */

@@ -1,5 +1,5 @@
 import { closeSync, constants as fsConstants, openSync, readFileSync } from 'node:fs';
-import type { IPty } from 'node-pty';
+import type { IPty } from '@lydell/node-pty';
 import { signalName, type ChildExit } from './exit-code.js';
 import type { OutputObserver, Relay, RelayRequest } from './relay.js';
 import type { TerminalGuard } from './terminal.js';
@@ -20,7 +20,7 @@ const CTRL_Z = 0x1a;
  * node-pty is loaded here, lazily, so only interactive runs pay for it.
  */
 export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
-  const pty = await import('node-pty');
+  const pty = await import('@lydell/node-pty');
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const child = pty.spawn(options.file, [...options.args], {
@@ -37,7 +37,9 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
 
   options.terminal.enterRaw();
   const onInput = (data: Buffer): void => {
-    child.write(data);
+    // Bytes as read: a key's UTF-8 split across two reads must not be decoded apart. The package's
+    // typings say string, but write() hands data to the socket as it is, as node-pty's own do.
+    child.write(data as unknown as string);
     if (data.length === 1 && data[0] === CTRL_Z) watchForSuspend(child.pid, options);
   };
   stdin.on('data', onInput);

@@ -5,6 +5,7 @@ import { computeCostUsd } from '../core/pricing.js';
 import { PRICE_TABLE } from '../core/price-table.js';
 import { isSameLimitEvent, mergeLimitReports, type LimitReport } from '../core/limit-event.js';
 import { Ledger } from './ledger.js';
+import { addMachineColumn } from './machine-migration.js';
 
 /**
  * Schema 9: the history moves into one ledger. Before it, wrapped runs kept their usage as totals
@@ -25,6 +26,8 @@ export function moveToLedger(db: Database): void {
   db.exec(`DELETE FROM events WHERE kind = 'usage'`);
   moveLimits(db);
   db.exec(FINISH_SQL);
+  // Settled by today's Ledger, which writes the machine column of a later migration.
+  addMachineColumn(db);
   settleEverything(db);
 }
 

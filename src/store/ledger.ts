@@ -161,6 +161,25 @@ export class Ledger {
   }
 
   /**
+   * Adds a message another machine recorded, from its export, at the cost that stood for it
+   * there (its own share of Claude's figures). A message this history already holds, from any
+   * machine, stays as it is: an export imported twice, or one overlapping ours, adds nothing.
+   */
+  writeForeignMessage(message: LedgerMessage, figures: { machine: string | null; costUsd: number; computedCostUsd: number; priced: boolean }): boolean {
+    const rows = this.rows.ofId(message.messageId);
+    if (findSameMessage(message, rows.map((row) => ({ messageId: row.message_id, requestId: row.request_id }))) !== -1) return false;
+    const row: MessageRow = {
+      ...this.newRow(message, null),
+      computed_cost_usd: figures.computedCostUsd,
+      cost_usd: figures.costUsd,
+      priced: figures.priced ? 1 : 0,
+      machine: figures.machine,
+    };
+    this.rows.insert(row);
+    return true;
+  }
+
+  /**
    * Writes one report of a limit: reports of one event (core/limit-event.ts) from any source,
    * live or imported, become one row that keeps the most exact of what each said.
    */
@@ -275,17 +294,18 @@ export class Ledger {
     this.statement(
       `UPDATE messages SET cost_usd = computed_cost_usd
        WHERE claude_session_id IN (SELECT value FROM json_each(?)) AND claude_session_id NOT IN (SELECT value FROM json_each(?))
-         AND cost_usd != computed_cost_usd
+         AND cost_usd != computed_cost_usd AND machine IS NULL
          AND NOT EXISTS (SELECT 1 FROM sessions AS s WHERE s.id = messages.run_id AND s.reported_cost_usd IS NOT NULL)`,
     ).run(ids, JSON.stringify(figures.map(([sessionId]) => sessionId)));
     for (const [sessionId, figure] of figures) this.settleSession(sessionId, figure);
   }
 
+  /** Another machine's messages keep the cost that stood there: our figures cover only ours. */
   private settleSession(claudeSessionId: string, figure: number): void {
     const rows = this
       .statement(
         `SELECT m.message_key, m.computed_cost_usd, m.cost_usd, s.reported_cost_usd IS NOT NULL AS covered
-         FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.claude_session_id = ?`,
+         FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.claude_session_id = ? AND m.machine IS NULL`,
       )
       .all(claudeSessionId) as Array<Pick<MessageRow, 'message_key' | 'computed_cost_usd' | 'cost_usd'> & { covered: number }>;
     const rest = rows.filter((row) => row.covered !== 1);
@@ -317,7 +337,7 @@ export class Ledger {
     if (!run) return;
     this
       .statement(
-        `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, 0, 0, 0, NULL, NULL, 0, 0, ?, 1, 0, 0)
+        `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, 0, 0, 0, NULL, NULL, 0, 0, ?, 1, 0, 0, NULL)
          ON CONFLICT (message_key) DO UPDATE SET cost_usd = excluded.cost_usd, model = excluded.model, claude_session_id = excluded.claude_session_id`,
       )
       .run(key, key, run.claude_session_id, runId, run.cwd, run.model ?? 'unknown', run.started_at, costUsd);
@@ -341,6 +361,7 @@ export class Ledger {
       priced: known ? 1 : 0,
       sidechain: message.sidechain ? 1 : 0,
       answers_prompt: message.answersPrompt ? 1 : 0,
+      machine: null,
     };
   }
 

@@ -22,12 +22,14 @@ export interface MessageRow {
   priced: number;
   sidechain: number;
   answers_prompt: number;
+  /** The machine whose export it came from; null for this machine's own. */
+  machine: string | null;
 }
 
 export const MESSAGE_COLUMNS = [
   'message_key', 'message_id', 'request_id', 'claude_session_id', 'run_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens',
   'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'computed_cost_usd', 'cost_usd',
-  'priced', 'sidechain', 'answers_prompt',
+  'priced', 'sidechain', 'answers_prompt', 'machine',
 ] as const satisfies ReadonlyArray<keyof MessageRow>;
 
 const SELECT_BY_ID = `SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE message_id = ?`;
@@ -143,11 +145,11 @@ export class HeldRows implements MessageRows {
     for (const { rows } of this.byId.values()) for (const row of rows) insert.run(values(row));
     // The same sums, bucket and keys as the insert trigger's, over every message at once.
     this.db.exec(`DELETE FROM usage_buckets;
-      INSERT INTO usage_buckets (bucket, claude_session_id, cwd, model, priced, first_at, last_at, messages, input_tokens, output_tokens,
+      INSERT INTO usage_buckets (bucket, machine, claude_session_id, cwd, model, priced, first_at, last_at, messages, input_tokens, output_tokens,
         cache_creation_tokens, cache_read_tokens, cost_usd)
-      SELECT at / 900000, COALESCE(claude_session_id, ''), COALESCE(cwd, ''), model, priced, MIN(at), MAX(at), COUNT(*), SUM(input_tokens),
-        SUM(output_tokens), SUM(cache_creation_tokens), SUM(cache_read_tokens), SUM(cost_usd)
-      FROM messages GROUP BY 1, 2, 3, 4, 5`);
+      SELECT at / 900000, COALESCE(machine, ''), COALESCE(claude_session_id, ''), COALESCE(cwd, ''), model, priced, MIN(at), MAX(at), COUNT(*),
+        SUM(input_tokens), SUM(output_tokens), SUM(cache_creation_tokens), SUM(cache_read_tokens), SUM(cost_usd)
+      FROM messages GROUP BY 1, 2, 3, 4, 5, 6`);
     for (const { sql } of setAside) this.db.exec(sql);
     this.empty = false;
     this.forget();

@@ -9,8 +9,8 @@ import { loadUsageRecords } from './usage-records.js';
 
 /**
  * Every metric's current value, read from the history and the live sessions. Counters are the
- * totals of all recorded usage (imported transcripts and wrapped runs, each message once), so a
- * scrape after a restart continues where it was; gauges are now.
+ * totals of all usage recorded on this machine (imported transcripts and wrapped runs, each
+ * message once), so a scrape after a restart continues where it was; gauges are now.
  */
 export function collectMetricSamples(db: Db, options: { now: number; tokensPerBlock?: number }): MetricSample[] {
   const { now } = options;
@@ -27,7 +27,8 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
     )
     .all() as Array<{ project: string; kind: string; n: number }>;
 
-  const records = loadUsageRecords(db);
+  // This machine's own usage: another machine's, imported from its export, is exported there.
+  const records = loadUsageRecords(db).filter((record) => record.machine === undefined);
   const costByProject = new Map<string | null, number>();
   for (const record of records) costByProject.set(record.project, (costByProject.get(record.project) ?? 0) + record.costUsd);
   const label = projectLabeller([...costByProject].sort((a, b) => b[1] - a[1]).map(([project]) => project));
@@ -61,7 +62,7 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
   for (const row of db
     .prepare(
       `SELECT COALESCE(s.project_path, s.cwd, m.cwd, '') AS project, COALESCE(s.session_type, 'none') AS kind, SUM(m.answers_prompt) AS turns
-       FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id GROUP BY 1, 2`,
+       FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.machine IS NULL GROUP BY 1, 2`,
     )
     .all() as Array<{ project: string; kind: string; turns: number }>) {
     samples.push({ key: 'turns', labels: { ...machine, project: label(row.project), session_kind: row.kind }, value: row.turns });

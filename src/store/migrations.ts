@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { moveToLedger } from './ledger-migration.js';
+import { addMachineLabels } from './machine-migration.js';
 
 /** SQL, or a step that also reads what it moves (run inside the migration's transaction). */
 export type Migration = string | ((db: Database) => void);
@@ -258,4 +259,6 @@ export const MIGRATIONS: readonly Migration[] = [
     merged_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Another machine's history, imported from its export: each message keeps its machine's name.
+  addMachineLabels,
 ];

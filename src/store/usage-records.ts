@@ -20,7 +20,7 @@ export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] 
   const rows = db
     .prepare(
       `SELECT first_at, last_at, NULLIF(claude_session_id, ''), NULLIF(cwd, ''), model, input_tokens, output_tokens, cache_creation_tokens,
-         cache_read_tokens, cost_usd, priced, messages
+         cache_read_tokens, cost_usd, priced, messages, machine
        FROM usage_buckets
        WHERE first_at >= @from AND first_at < @to AND (@project IS NULL OR instr(cwd, @project) > 0)
          AND (@session IS NULL OR claude_session_id = @session)`,
@@ -31,8 +31,8 @@ export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] 
       to: query.to ?? Number.MAX_SAFE_INTEGER,
       project: query.project ?? null,
       session: query.claudeSessionId ?? null,
-    }) as Array<[number, number, string | null, string | null, string, number, number, number, number, number, number, number]>;
-  return rows.map(([at, lastAt, sessionId, project, model, input, output, cacheCreation, cacheRead, cost, priced, messages]) => ({
+    }) as Array<[number, number, string | null, string | null, string, number, number, number, number, number, number, number, string]>;
+  return rows.map(([at, lastAt, sessionId, project, model, input, output, cacheCreation, cacheRead, cost, priced, messages, machine]) => ({
     at,
     lastAt,
     sessionId,
@@ -45,5 +45,6 @@ export function loadUsageRecords(db: Db, query: UsageQuery = {}): UsageRecord[] 
     costUsd: cost,
     priced: priced === 1,
     messages,
+    ...(machine === '' ? {} : { machine }),
   }));
 }

@@ -29,6 +29,7 @@ const KEY_HEADER: Record<ReportKind, string> = {
   session: 'Session',
   project: 'Project',
   model: 'Model',
+  machine: 'Machine',
 };
 
 const TITLE: Record<ReportKind, string> = {
@@ -38,6 +39,7 @@ const TITLE: Record<ReportKind, string> = {
   session: 'Usage by session',
   project: 'Usage by project',
   model: 'Usage by model',
+  machine: 'Usage by machine',
 };
 
 export function renderReport(report: Report, format: ReportFormat, options: RenderOptions): string {

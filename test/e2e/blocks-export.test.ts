@@ -142,7 +142,10 @@ describe('cw export', () => {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.report).toBe('model');
     expect(report.totals.messages).toBe(9);
-    const sessions = JSON.parse(readFileSync(join(sandbox.root, 'exports', 'history.sessions.json'), 'utf8'));
+    const exported = JSON.parse(readFileSync(join(sandbox.root, 'exports', 'history.sessions.json'), 'utf8'));
+    expect(exported).toMatchObject({ schemaVersion: 1, format: 'claudewatch-sessions', machine: expect.any(String) });
+    expect(exported.messages).toHaveLength(9);
+    const sessions = exported.sessions;
     const analytics = JSON.parse(readFileSync(join(sandbox.root, 'exports', 'history.analytics.json'), 'utf8'));
     expect(sessions).toHaveLength(3);
     expect(analytics.map((entry: any) => entry.claudeSessionId)).toEqual(sessions.map((session: any) => session.claudeSessionId));
@@ -153,7 +156,9 @@ describe('cw export', () => {
     const one = sessions.find((session: any) => session.models.includes('claude-opus-4-8'));
     const single = join(sandbox.root, 'one.json');
     expect((await runCw(sandbox, ['export', '-o', single, '--session', one.claudeSessionId.slice(0, 8), '--skip-import'])).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(sandbox.root, 'one.sessions.json'), 'utf8'))).toHaveLength(1);
+    const onlyOne = JSON.parse(readFileSync(join(sandbox.root, 'one.sessions.json'), 'utf8'));
+    expect(onlyOne.sessions).toHaveLength(1);
+    expect(onlyOne.messages).toHaveLength(2);
     expect(JSON.parse(readFileSync(single, 'utf8')).totals.messages).toBe(2);
 
     const csv = join(sandbox.root, 'sessions.csv');

@@ -122,7 +122,7 @@ describe('cw completion', () => {
     };
     expect(await candidates('rep')).toEqual(['report', ':4']);
     expect(await candidates('report', '--s')).toEqual(['--since', '--skip-import', ':4']);
-    expect(await candidates('report', '')).toEqual(['daily', 'weekly', 'monthly', 'session', 'project', 'model', ':4']);
+    expect(await candidates('report', '')).toEqual(['daily', 'weekly', 'monthly', 'session', 'project', 'model', 'machine', ':4']);
     expect(await candidates('completion', '')).toEqual(['bash', 'zsh', 'fish', ':4']);
   });
 

@@ -201,6 +201,12 @@ beforeAll(async () => {
     outputs.set(name, await json(args));
   }
   outputs.set('current_session.json', JSON.parse(readFileSync(join(sandbox.cwHome, 'state', 'current_session.json'), 'utf8')));
+  // The export another machine imports, and its import here: every message is known already.
+  const exporting = await runCw(sandbox, ['export', '--output', join(sandbox.root, 'export', 'all.json'), '--skip-import']);
+  expect(exporting.code, exporting.stderr.toString()).toBe(0);
+  const exported = join(sandbox.root, 'export', 'all.sessions.json');
+  outputs.set('FILE.sessions.json', JSON.parse(readFileSync(exported, 'utf8')));
+  outputs.set('cw import --from --json', await json(['import', '--from', exported, '--json']));
 }, 120_000);
 
 afterAll(async () => {

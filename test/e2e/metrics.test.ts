@@ -12,6 +12,7 @@ import { createSandbox, CW, fakeScript, installFakeClaude, runProcess, SHIM, typ
 import { until } from '../support/until.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
 let sandbox: Sandbox;
 const children: ChildProcess[] = [];
 
@@ -30,8 +31,11 @@ afterEach(async () => {
 const paidRun = (cost: number, id: string) =>
   fakeScript([{ out: `{"type":"result","subtype":"success","is_error":false,"num_turns":2,"total_cost_usd":${cost},"session_id":"${id}","usage":{"input_tokens":100,"output_tokens":40}}\n` }]);
 
-async function wrappedRun(cost: number, id: string): Promise<void> {
-  const run = await runProcess(SHIM, ['-p', 'go', '--output-format', 'json', '--model', 'claude-sonnet-4-5'], { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: paidRun(cost, id) } });
+async function wrappedRun(cost: number, id: string, cwd?: string): Promise<void> {
+  const run = await runProcess(SHIM, ['-p', 'go', '--output-format', 'json', '--model', 'claude-sonnet-4-5'], {
+    env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: paidRun(cost, id) },
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   expect(run.code).toBe(0);
 }
 
@@ -58,8 +62,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function query(prometheusPort: number, promql: string): Promise<number | null> {
-  const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(promql)}`);
+async function query(prometheusPort: number, promql: string, at?: number): Promise<number | null> {
+  const time = at === undefined ? '' : `&time=${at}`;
+  const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(promql)}${time}`);
   const body = (await response.json()) as { data?: { result?: Array<{ value: [number, string] }> } };
   const first = body.data?.result?.[0];
   return first ? Number(first.value[1]) : null;
@@ -90,6 +95,10 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   expect(text).toContain('# TYPE claudewatch_cost_usd_total counter');
   expect(text).toMatch(/claudewatch_sessions\{host="[^"]+",user="[^"]+",status="completed"\} 2\n/);
   expect(text).not.toMatch(/first|second/); // no session ids in labels
+  // Prometheus' own linter: the exposition parses, and names, units and HELP follow its conventions.
+  const lint = await runProcess(PROMTOOL, ['check', 'metrics'], { env: sandbox.env, stdin: text });
+  expect(lint.stdout.toString() + lint.stderr.toString()).toBe('');
+  expect(lint.code).toBe(0);
 
   const prometheusPort = await freePort();
   const dir = join(sandbox.root, 'prometheus');
@@ -115,6 +124,16 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   // A turn is a prompt Claude answered: one per run, whatever round trips Claude counted (2 each).
   expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(3);
   expect(await query(prometheusPort, 'sum(claudewatch_tokens_total{type="input"})')).toBe(300);
+
+  // A project first seen while Prometheus watches: its whole cost shows in increase() over a range.
+  const fresh = join(sandbox.root, 'fresh-project');
+  mkdirSync(fresh);
+  await wrappedRun(0.125, 'fourth', fresh);
+  const project = '{project="fresh-project"}';
+  await queryUntil(prometheusPort, `sum(claudewatch_cost_usd_total${project})`, (value) => value !== null && value > 0, 'the new project scraped at its cost');
+  // Evaluated at the last sample, so increase() has nothing to extrapolate at either end.
+  const at = await query(prometheusPort, `timestamp(claudewatch_cost_usd_total${project})`);
+  expect(await query(prometheusPort, `sum(increase(claudewatch_cost_usd_total${project}[5m]))`, at ?? undefined)).toBeCloseTo(0.125, 9);
 });
 
 /** A GET with exactly this Host header, as a page of another site whose name was rebound to 127.0.0.1 would send it. */

@@ -3,7 +3,7 @@
  * rendered screen (terminal-screen.ts), not from the raw bytes.
  */
 import { closeSync, constants, openSync } from 'node:fs';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import stripAnsi from 'strip-ansi';
 import { TerminalScreen } from './terminal-screen.js';
 

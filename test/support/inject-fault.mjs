@@ -27,7 +27,7 @@ if (inRunner && fault === 'async-throw') {
 
 if (inRunner && fault === 'no-node-pty') {
   const hooks = `export async function resolve(specifier, context, next) {
-    if (specifier === 'node-pty') throw new Error('injected: node-pty failed to load');
+    if (specifier === '@lydell/node-pty') throw new Error('injected: node-pty failed to load');
     return next(specifier, context);
   }`;
   register(`data:text/javascript,${encodeURIComponent(hooks)}`);

@@ -35,12 +35,30 @@ describe('examples/team/grafana-dashboard.json', () => {
     for (const name of PROMETHEUS_NAMES) expect(text, name).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
-  it('is a dashboard Grafana imports: a title, a uid, panels with a query each, a Prometheus data source input', () => {
+  it('is a dashboard Grafana imports: a title, a uid, panels with a query each', () => {
     expect(dashboard).toMatchObject({ title: expect.any(String), uid: 'claudewatch-team', schemaVersion: expect.any(Number) });
-    expect(dashboard.__inputs).toEqual([expect.objectContaining({ name: 'DS_PROMETHEUS', pluginId: 'prometheus', type: 'datasource' })]);
     const panels = (dashboard.panels as Panel[]).filter((panel) => panel.type !== 'row');
     expect(new Set(panels.map((panel) => (panel as unknown as { id: number }).id)).size).toBe(panels.length);
     for (const panel of panels) expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+  });
+  it('picks its Prometheus through a data source variable, so file provisioning works as well as the UI import', () => {
+    // ${DS_...} inputs are filled in by the UI import only; a provisioned file keeps them verbatim.
+    expect(dashboard.__inputs).toBeUndefined();
+    const variables = dashboard.templating.list as Array<{ name: string; type: string; query?: unknown }>;
+    expect(variables[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+    const sources: unknown[] = [];
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'datasource' && typeof value === 'object') sources.push(value);
+          else collect(value);
+        }
+      }
+    };
+    collect({ panels: dashboard.panels, templating: dashboard.templating });
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(source).toEqual({ type: 'prometheus', uid: '${datasource}' });
   });
 });
 
