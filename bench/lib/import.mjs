@@ -1,16 +1,27 @@
 // The history import against ccusage's native binary on one large history, at growing sizes, and
 // what a report costs once the history is imported.
-import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCorpus, sourceTranscripts } from './corpus.mjs';
 import { alternate, measureWithPeak, median } from './measure.mjs';
 
-/** ccusage's own binary, not its Node launcher: the anchor is the native speed. */
+/** The newest ccusage release whose native package for this machine is on the registry. */
+const CCUSAGE_VERSION = '20.0.24';
+
+/**
+ * ccusage's own binary, not its Node launcher: the anchor is the native speed. It is installed
+ * on first use into bench/.cache rather than kept as a dev dependency: the lock file would then
+ * have to list its package for every platform, and a registry that lacks one breaks `npm ci`.
+ */
 export function ccusageBinary(root) {
-  const require = createRequire(join(root, 'package.json'));
-  const manifest = require.resolve(`@ccusage/ccusage-${process.platform}-${process.arch}/package.json`);
-  return join(manifest, '..', 'bin', 'ccusage');
+  const name = `@ccusage/ccusage-${process.platform}-${process.arch}`;
+  const prefix = join(root, 'bench', '.cache', `ccusage-${CCUSAGE_VERSION}`);
+  const binary = join(prefix, 'node_modules', name, 'bin', 'ccusage');
+  if (!existsSync(binary)) {
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', `${name}@${CCUSAGE_VERSION}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return binary;
 }
 
 function totalsOfCcusage(stdout) {
