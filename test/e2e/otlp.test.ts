@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/core/metric-names.js';
-import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
 interface Received {
@@ -200,6 +200,21 @@ describe('cw otlp', () => {
     expect(received[0]!.body.includes('claudewatch.cost')).toBe(true);
   });
 
+  it('without the optional OpenTelemetry packages, says which are missing and how to install them', async () => {
+    const endpoint = await startReceiver();
+    const hidden = { NODE_OPTIONS: `--import ${join(REPO_ROOT, 'test', 'support', 'hide-packages.mjs')}`, CW_TEST_HIDE_PACKAGES: '@opentelemetry/' };
+    const push = await runCw(sandbox, ['otlp', 'push'], { ...hidden, CLAUDEWATCH_OTLP: '1', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    expect(push.code).toBe(1);
+    const said = push.stderr.toString();
+    expect(said).toContain('9 packages are missing');
+    expect(said).toMatch(/npm install -g @opentelemetry\/api@1\.9\.1 .*@opentelemetry\/sdk-metrics@2\.12\.0\n/);
+    expect(received).toEqual([]);
+    const status = await runCw(sandbox, ['otlp', 'status'], hidden);
+    expect(status.stdout.toString()).toContain('Not installed: @opentelemetry/api, ');
+    // Where they are installed, status says nothing of them.
+    expect((await runCw(sandbox, ['otlp', 'status'])).stdout.toString()).not.toContain('Not installed');
+  });
+
   it('does nothing when off, and says why', async () => {
     const endpoint = await startReceiver();
     expect((await runShim({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, quickSession)).code).toBe(0);
@@ -211,36 +226,50 @@ describe('cw otlp', () => {
   });
 
   it('with the collector down, a session ends as fast as without OTLP and the drop is counted', async () => {
-    const down = { CLAUDEWATCH_OTLP: '1', OTEL_EXPORTER_OTLP_ENDPOINT: await closedPort(), OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
-    const off = { CLAUDEWATCH_OTLP: '0' };
-    const RUNS = 5;
-    const timings: Record<'down' | 'off', number[]> = { down: [], off: [] };
-    // Warm the disk cache and the database before measuring; alternate so drift hits both alike.
-    await runShim(off, quickSession);
-    for (let i = 0; i < RUNS; i++) {
-      for (const [name, env] of [['off', off], ['down', down]] as const) {
-        const started = performance.now();
-        const run = await runShim(env, quickSession);
-        timings[name].push(performance.now() - started);
-        expect(run.code).toBe(0);
-        expect(run.stderr.toString()).toBe('');
-      }
+    // A collector that takes the request and never answers: the shim must end while it still holds it.
+    const held = new Set<Socket>();
+    let asked = 0;
+    const silent = createServer(() => {
+      asked += 1;
+    });
+    silent.on('connection', (socket) => {
+      held.add(socket);
+      socket.once('close', () => held.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const hanging = { CLAUDEWATCH_OTLP: '1', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+      const run = runShim(hanging, quickSession);
+      // The push goes out only after Claude exits; the shim has already let it go on its own.
+      await until(() => asked > 0, 'the push to reach the silent collector', { timeoutMs: 30_000 });
+      const ended = await run;
+      expect(ended.code).toBe(0);
+      expect(ended.stderr.toString()).toBe('');
+      expect(held.size).toBeGreaterThan(0);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
-    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    console.log(`shim wall time, median of ${RUNS}: OTLP off ${median(timings.off).toFixed(0)} ms, collector down ${median(timings.down).toFixed(0)} ms`);
-    expect(median(timings.down) - median(timings.off)).toBeLessThan(150);
 
-    // The detached pushes give up within their bound and count what they dropped.
+    const down = { CLAUDEWATCH_OTLP: '1', OTEL_EXPORTER_OTLP_ENDPOINT: await closedPort(), OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    const RUNS = 3;
+    for (let i = 0; i < RUNS; i++) {
+      const run = await runShim(down, quickSession);
+      expect(run.code).toBe(0);
+      expect(run.stderr.toString()).toBe('');
+    }
+
+    // The detached pushes (the silent collector's too) give up within their bound and count what they dropped.
     const state = await until(async () => {
       const current = await otlpState(down);
-      return current.pushes === RUNS ? current : null;
+      return current.pushes === RUNS + 1 ? current : null;
     }, 'every push to give up', { ...WAIT, timeoutMs: 30_000 });
     expect(state.dropped.metrics).toBeGreaterThan(0);
-    expect(state.dropped.logs).toBeGreaterThanOrEqual(RUNS * 2);
+    expect(state.dropped.logs).toBeGreaterThanOrEqual((RUNS + 1) * 2);
     expect(state.lastError?.message).toMatch(/ECONNREFUSED/);
     const status = await runCw(sandbox, ['otlp', 'status'], down);
     expect(status.stdout.toString()).toMatch(/^OTLP export: on \(CLAUDEWATCH_OTLP\)\n/);
-    expect(status.stdout.toString()).toContain(`Pushes: ${RUNS}, ${RUNS} with drops; dropped so far: ${state.dropped.metrics} data point(s), ${state.dropped.logs} log record(s)`);
+    expect(status.stdout.toString()).toContain(`Pushes: ${RUNS + 1}, ${RUNS + 1} with drops; dropped so far: ${state.dropped.metrics} data point(s), ${state.dropped.logs} log record(s)`);
     const log = await runProcess('cat', [join(sandbox.cwHome, 'logs', 'claudewatch.log')], { env: sandbox.env });
     expect(log.stdout.toString()).toMatch(/WARN otlp: dropped \d+ log record\(s\) for http:\/\/127\.0\.0\.1:\d+\/v1\/logs: connect ECONNREFUSED/);
   });
