@@ -1,7 +1,7 @@
 // The history import against ccusage's native binary on one large history, at growing sizes, and
 // what a report costs once the history is imported.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCorpus, sourceTranscripts } from './corpus.mjs';
 import { alternate, measureWithPeak, median } from './measure.mjs';
@@ -20,6 +20,8 @@ export function ccusageBinary(root) {
   const binary = join(prefix, 'node_modules', name, 'bin', 'ccusage');
   if (!existsSync(binary)) {
     execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', `${name}@${CCUSAGE_VERSION}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // The package ships the binary without its execute bit; ccusage's launcher would set it.
+    chmodSync(binary, 0o755);
   }
   return binary;
 }
