@@ -1,7 +1,13 @@
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
+import { terminalText } from '../core/text-escape.js';
+import { loadConfig } from '../shared/config.js';
+import { resolvePaths } from '../shared/paths.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { windowLines } from '../ui/window-text.js';
+import { zoneTime, type ZoneTime } from '../ui/zone-time.js';
+import { resolveTimeZone } from './options/history-options.js';
 import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
@@ -27,9 +33,9 @@ export function collectStatus(env = process.env, now = Date.now(), options: Stat
   } finally {
     db.close();
   }
-  const { current, live, limits, sharedProjects } = status;
+  const { current, live, limits, windows, sharedProjects } = status;
   // Spelled out so `--json` keeps its key order.
-  return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
+  return { current, live, limits, windows, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
 }
 
 function unwrappedClaudes(): UnwrappedClaude[] {
@@ -44,21 +50,26 @@ export async function run(argv: string[]): Promise<number> {
     watch: { type: 'boolean', short: 'w' },
     interval: { type: 'string' },
     'single-session': { type: 'boolean' },
+    timezone: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session]\n\n' +
-        'Live sessions on this machine (wrapped or not), limits in force, and the current session.\n' +
+      'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session] [--timezone ZONE]\n\n' +
+        'Live sessions on this machine (wrapped or not), limits in force, Claude\'s limit windows, and the\n' +
+        'current session.\n' +
         '  --watch            redraw every --interval seconds (default 2) until Ctrl+C\n' +
-        '  --single-session   only the current session and its limits\n',
+        '  --single-session   only the current session and its limits\n' +
+        '  --timezone ZONE    times in this zone (default: config "timezone", else TZ, else the system\'s)\n',
     );
     return 0;
   }
   const options: StatusOptions = { singleSession: values['single-session'] === true };
+  const env = process.env;
+  const time = zoneTime(resolveTimeZone('status', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
   const show = (): void => {
     const now = Date.now();
-    const data = collectStatus(process.env, now, options);
-    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now));
+    const data = collectStatus(env, now, options);
+    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now, time));
   };
   if (!values.watch) {
     show();
@@ -88,13 +99,13 @@ async function watch(show: () => void, intervalMs: number): Promise<number> {
   });
 }
 
-function formatLimitInForce(limit: LimitInForce, now: number): string {
-  const until = limit.resetsAt === null ? 'reset time unknown' : `until ${limit.resetsAt} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
-  const account = limit.account === null ? '' : `, account ${limit.account}`;
+function formatLimitInForce(limit: LimitInForce, now: number, time: ZoneTime): string {
+  const until = limit.resetsAt === null ? 'reset time unknown' : `until ${time.when(Date.parse(limit.resetsAt), now)} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
+  const account = limit.account === null ? '' : `, account ${terminalText(limit.account)}`;
   return `${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`;
 }
 
-export function renderStatus(data: StatusData, now: number): string {
+export function renderStatus(data: StatusData, now: number, time: ZoneTime): string {
   const paint = createPainter();
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
@@ -127,7 +138,16 @@ export function renderStatus(data: StatusData, now: number): string {
   }
   if (data.limits.length > 0) {
     out.push('', paint.bold('Limits in force'));
-    for (const limit of data.limits) out.push(`  ${paint.red(formatLimitInForce(limit, now))}`);
+    for (const limit of data.limits) out.push(`  ${paint.red(formatLimitInForce(limit, now, time))}`);
+  }
+  if (data.windows.length > 0) {
+    out.push('', paint.bold(`Claude's limit windows (times in ${time.timeZone})`));
+    const accounts = [...new Set(data.windows.map((window) => window.account))];
+    for (const account of accounts) {
+      if (accounts.length > 1) out.push(`  account ${account === null ? 'of this session' : terminalText(account)}`);
+      const rows = data.windows.filter((window) => window.account === account).map((window) => ({ ...window, resetsAt: window.resetsAt === null ? null : Date.parse(window.resetsAt) }));
+      out.push(...windowLines(rows, { now, time, paint, indent: accounts.length > 1 ? '    ' : '  ' }));
+    }
   }
   const current = data.current;
   if (current) {
@@ -135,7 +155,7 @@ export function renderStatus(data: StatusData, now: number): string {
     out.push('');
     out.push(
       `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
-        `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${current.updatedAt}`,
+        `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${time.dateTime(Date.parse(current.updatedAt))}`,
     );
   }
   const footnotes = unpricedFootnotes(current ? [...data.live, current.data] : data.live);

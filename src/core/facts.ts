@@ -36,6 +36,10 @@ export type LimitKind =
   | 'seven_day'
   | 'seven_day_opus'
   | 'seven_day_sonnet'
+  /** The weekly window that counts extra usage too (2.1.x `unifiedWindows`). */
+  | 'seven_day_overage_included'
+  /** The weekly window of third-party apps signed in with Claude (statusline `rate_limits`). */
+  | 'seven_day_oauth_apps'
   | 'overage'
   /** A subscription limit whose window the message does not name ("You've hit your limit"). */
   | 'subscription'
@@ -175,7 +179,13 @@ export interface LineRejectedFact {
   reason: string;
 }
 
-/** How much of a limit window is used, as the statusline input reports it for subscribers. */
+/** The server's word on a window: still allowed, past a warning threshold, or spent. */
+export type WindowStatus = 'allowed' | 'allowed_warning' | 'rejected';
+
+/**
+ * How much of a limit window is used, as Claude reports it to subscribers: the statusline input,
+ * a `rate_limit_event`, the unified headers of a response (see core/limit-windows.ts).
+ */
 export interface LimitWindowFact {
   kind: 'limit-window';
   source: FactSource;
@@ -183,6 +193,8 @@ export interface LimitWindowFact {
   /** 0..1 (and above 1 once the window is spent). */
   utilization: number;
   resetsAt: number | null;
+  /** Absent where the source gives none (the statusline). */
+  status?: WindowStatus;
   at: number;
 }
 
@@ -208,6 +220,18 @@ export interface AccountLimit {
   sessionId: string;
 }
 
+/** One window's reading as the session and every reader hold it (see core/limit-windows.ts). */
+export interface WindowReading {
+  kind: LimitKind;
+  /** 0..1, past 1 once the window is spent. */
+  utilization: number;
+  resetsAt: number | null;
+  /** The server's word for the window; where the source gave none, what the reading implies. */
+  status: WindowStatus;
+  source: FactSource;
+  observedAt: number;
+}
+
 /** Another live session of the same account, as a unified session lists it. */
 export interface AccountPeer {
   id: string;
@@ -222,6 +246,8 @@ export interface AccountLimitsFact {
   kind: 'account-limits';
   source: 'runner';
   limits: AccountLimit[];
+  /** The latest reading of each window the account's sessions made (a newer one replaces the session's own). */
+  windows?: WindowReading[];
   /** The account's other live sessions, read only for `unified` isolation. */
   peers?: AccountPeer[];
 }

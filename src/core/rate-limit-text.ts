@@ -4,6 +4,7 @@
  * Pure: `now` and the fallback zone come from the caller.
  */
 import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';
+import { windowKindOf } from './limit-windows.js';
 import { parseResetTime, type ResetTime, type ResetTimeOptions } from './reset-time.js';
 
 export interface RateLimitMatch {
@@ -20,17 +21,9 @@ export interface RateLimitMatch {
 
 export type RateLimitTextOptions = ResetTimeOptions;
 
-/** Claude's `rate_limit_event.rate_limit_info.rateLimitType` values and the kind each one names. */
-export const RATE_LIMIT_TYPE_KINDS: Readonly<Record<string, LimitKind>> = Object.freeze({
-  five_hour: 'five_hour',
-  seven_day: 'seven_day',
-  seven_day_opus: 'seven_day_opus',
-  seven_day_sonnet: 'seven_day_sonnet',
-  overage: 'overage',
-});
-
+/** The window a `rateLimitType` names; one this version does not know is still a subscription limit. */
 export function limitKindFromRateLimitType(type: string): LimitKind {
-  return Object.hasOwn(RATE_LIMIT_TYPE_KINDS, type) ? (RATE_LIMIT_TYPE_KINDS[type] ?? 'subscription') : 'subscription';
+  return windowKindOf(type) ?? 'subscription';
 }
 
 interface Classified {

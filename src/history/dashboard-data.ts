@@ -9,7 +9,7 @@ import { resolvePaths, type Paths } from '../shared/paths.js';
 import type { Db } from '../store/database.js';
 import { refreshHistory } from './refresh.js';
 import { loadLimitEvents } from '../store/limit-history.js';
-import { loadLiveSnapshot } from './live-snapshot.js';
+import { createLiveLoader } from './live-snapshot.js';
 import { openSettledHistory } from './open.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { listSessionRows } from '../store/session-list.js';
@@ -34,7 +34,7 @@ export interface DashboardStore {
   timeZone: string;
   health(now: number): { status: 'ok'; version: string; time: string; historyImportedAt: string | null };
   currentSession(): StateDocument | null;
-  live(now: number): LiveView;
+  live(now: number): LiveView & { timeZone: string };
   sessions(limit: number, now: number): SessionListRow[];
   session(reference: string, now: number): SessionDetail | null;
   stats(dayCount: number, now: number): DailyUsage;
@@ -45,6 +45,7 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
   const importEveryMs = options.importEveryMs ?? IMPORT_EVERY_MS;
   let importedAt: number | null = null;
   const version = readPackageVersion();
+  const loadLive = createLiveLoader(env);
 
   /** True when this call should import; claims the slot so the next one within the interval does not. */
   const claimImport = (now: number): boolean => {
@@ -73,7 +74,7 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
     timeZone: options.calendar.timeZone,
     health: (now) => ({ status: 'ok', version, time: new Date(now).toISOString(), historyImportedAt: importedAt === null ? null : new Date(importedAt).toISOString() }),
     currentSession: () => readStateDocument(resolvePaths(env).currentStateFile),
-    live: (now) => buildLiveView(loadLiveSnapshot(env, now, { importTranscripts: claimImport(now) }), now),
+    live: (now) => ({ ...buildLiveView(loadLive(now, { importTranscripts: claimImport(now) }), now), timeZone: options.calendar.timeZone }),
     sessions: (limit, now) => withHistory(now, (db) => listSessionRows(db, { limit })),
     session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference)),
     stats: (dayCount, now) =>

@@ -250,4 +250,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
   // (see ledger-migration.ts).
   moveToLedger,
+  // Each run keeps the latest reading of every limit window Claude reported for its account, so
+  // the account's windows are known after the run ends (store/account-limits.ts).
+  `
+  ALTER TABLE sessions ADD COLUMN limit_windows TEXT;
+  CREATE INDEX sessions_by_account ON sessions (account, updated_at DESC);
+  `,
 ];

@@ -19,7 +19,7 @@ import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
 import { MessageBook, type BookEntry } from '../core/message-book.js';
-import { limitsInForce, livePeers } from './account-limits.js';
+import { limitsInForce, livePeers, windowsOfAccount } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
 import { Ledger, type LedgerLimit, type LedgerMessage } from './ledger.js';
 import { appendEvents, upsertSession } from './session-rows.js';
@@ -267,7 +267,13 @@ export class Recorder {
       const now = this.options.clock.now();
       const { account, isolation, id } = this.state;
       const peers = isolation === 'unified' ? livePeers(db, account, id) : undefined;
-      const fact: Fact = { kind: 'account-limits', source: 'runner', limits: limitsInForce(db, account, now), ...(peers ? { peers } : {}) };
+      const fact: Fact = {
+        kind: 'account-limits',
+        source: 'runner',
+        limits: limitsInForce(db, account, now),
+        windows: windowsOfAccount(db, account, now),
+        ...(peers ? { peers } : {}),
+      };
       const next = reduceSession(this.state, fact, now);
       if (next === this.state) return;
       this.state = next;

@@ -68,5 +68,5 @@ export function usage(iso: string, tokens: number, costUsd = 0.1): UsageRecord {
 }
 
 export function snapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapshot {
-  return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: NOW - 2000, alerts: [], problem: null, ...overrides };
+  return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: NOW - 2000, alerts: [], problem: null, windows: [], blockLimit: { limit: null, finishedBlocks: 0 }, ...overrides };
 }

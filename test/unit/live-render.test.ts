@@ -4,6 +4,7 @@ import { buildLiveView, type LiveView } from '../../src/core/live-view.js';
 import { countdown, renderLiveView } from '../../src/ui/live-render.js';
 import { cutMiddle, cutToWidth, visibleWidth } from '../../src/ui/screen-text.js';
 import { sparkline } from '../../src/ui/sparkline.js';
+import type { WindowReading } from '../../src/core/limit-windows.js';
 import { at, NOW, sessionView, snapshot, usage } from '../support/live-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
@@ -39,10 +40,11 @@ describe('renderLiveView', () => {
       'ffee0000  /home/alice/proj…ct-name/service  RATE_LIMITED    $1.50   43.3k      1   4m05s  sonnet-4-5',
       '',
       'Rate limit in force',
-      '  five_hour  resets 15:00 in 0:30:00  (session ffee0000)',
+      '  5-hour  resets 15:00 in 0:30:00  (session ffee0000)',
       '',
       '5-hour block  13:00–18:00  3h30m left',
-      '[███████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] 30%',
+      '[░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] ┃ 30% of the time gone',
+      'no limit known: set planLimits.tokensPerBlock, or one is learned after 5 finished blocks (0 so far)',
       'used      30.0k tok · $3.00',
       'burn      22.5k tok/h · $2.25/h',
       'by 18:00  108.8k tok · $10.88 projected',
@@ -50,6 +52,51 @@ describe('renderLiveView', () => {
       'Tokens per 15 min, last 6 h  peak 20.0k',
       '▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▅▁▁▁█▁▁',
     ]);
+  });
+
+  it('shows each of Claude’s windows with its share and countdown, and the bar against Claude’s figure with ours beside it', () => {
+    const reading = (kind: WindowReading['kind'], utilization: number, resetsAt: string, status: WindowReading['status'] = 'allowed'): WindowReading => ({
+      kind,
+      utilization,
+      resetsAt: at(resetsAt),
+      status,
+      source: 'statusline',
+      observedAt: NOW - 60_000,
+    });
+    const windows = [
+      reading('seven_day_opus', 0.85, '2026-12-02T10:00:00Z', 'allowed_warning'),
+      reading('five_hour', 0.6, '2026-11-30T17:00:00Z'),
+      reading('seven_day', 0.41, '2026-12-03T08:00:00Z'),
+    ];
+    const view = buildLiveView(
+      snapshot({ sessions: [sessionView()], records, windows, blockLimit: { limit: { tokens: 100_000, source: 'learned', basis: 'medium confidence: median of 3 blocks that ended in a limit' }, finishedBlocks: 9 } }),
+      NOW,
+    );
+    const lines = render(view, 100);
+    const start = lines.indexOf("Claude's limit windows");
+    expect(lines.slice(start, start + 11)).toEqual([
+      "Claude's limit windows",
+      '  5-hour        60%  ok       resets 17:00 in 2:30:00',
+      '  weekly        41%  ok       resets 08:00 in 65:30:00',
+      '  weekly Opus   85%  warning  resets 10:00 in 43:30:00',
+      '',
+      // Claude's window reset at 17:00, so it began at 12:00: half of it has gone.
+      '5-hour window  12:00–17:00  2h30m left',
+      '[████████████████████████┃█████░░░░░░░░░░░░░░░░░░░░] 60% used (Claude)',
+      '┃ 50% of the time gone · ours ≈ 30% of 100.0k tok (learned limit)',
+      // 60% in the 80 minutes since the window's first message: the rest would take 53 more.
+      'at this rate the limit is reached at 15:23',
+      'used      30.0k tok · $3.00',
+      'burn      22.5k tok/h · $2.25/h',
+    ]);
+  });
+
+  it('projects nothing from too little use, and says how much it needs', () => {
+    const fresh = [usage('2026-11-30T14:25:00Z', 10_000, 1)];
+    const lines = render(buildLiveView(snapshot({ records: fresh, blockLimit: { limit: { tokens: 100_000, source: 'given', basis: 'planLimits.tokensPerBlock in config.json' }, finishedBlocks: 2 } }), NOW), 100);
+    expect(lines).toContain('no projection yet: it needs 15m00s of use (5m00s so far)');
+    expect(lines).toContain('burn      after 15m00s of use (5m00s so far)');
+    expect(lines.join('\n')).not.toContain('projected');
   });
 
   it('shows open alerts after what runs now, with their time', () => {

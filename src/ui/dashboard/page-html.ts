@@ -34,8 +34,12 @@ export const PAGE_HTML = `<!doctype html>
       <h2 id="limits-heading">Rate limits in force</h2>
       <div id="limits"><p class="muted">None.</p></div>
     </section>
+    <section class="card" aria-labelledby="windows-heading">
+      <h2 id="windows-heading">Claude's limit windows</h2>
+      <div id="windows"><p class="muted">Claude has reported none (it does for subscribers).</p></div>
+    </section>
     <section class="card" aria-labelledby="block-heading">
-      <h2 id="block-heading">Open 5-hour block</h2>
+      <h2 id="block-heading">5-hour window</h2>
       <div id="block"><p class="muted">No open block.</p></div>
       <div id="spark" class="spark"></div>
     </section>
