@@ -27,7 +27,16 @@ export function isSameLimitEvent(a: Pick<LimitReport, 'severity' | 'kind' | 'obs
 }
 
 /** The windows of a subscription; a report that names none ("You've hit your limit") may be any of them. */
-const SUBSCRIPTION_WINDOWS: ReadonlySet<LimitKind> = new Set(['subscription', 'five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet', 'overage']);
+const SUBSCRIPTION_WINDOWS: ReadonlySet<LimitKind> = new Set([
+  'subscription',
+  'five_hour',
+  'seven_day',
+  'seven_day_opus',
+  'seven_day_sonnet',
+  'seven_day_overage_included',
+  'seven_day_oauth_apps',
+  'overage',
+]);
 
 function isSameWindow(a: LimitKind, b: LimitKind): boolean {
   if (a === b) return true;
