@@ -1,3 +1,4 @@
+import type { AlertData } from './alert-rules.js';
 import { gaugeBlock, type BlockGauge } from './block-gauge.js';
 import { BLOCK_MS, identifyBlocks, projectBlock, type BlockProjection, type TokenLimit, type UsageBlock } from './blocks.js';
 import { currentWindows, type WindowReading } from './limit-windows.js';
@@ -43,6 +44,9 @@ export interface LiveSnapshot {
 export interface LiveAlert {
   id: number;
   severity: 'info' | 'warning' | 'critical';
+  /** What it was raised on, to be put in words when shown (core/alert-rules.ts describeAlert); null for old alerts. */
+  data: AlertData | null;
+  /** Its words as raised, for alerts without data. */
   message: string;
   createdAt: number;
 }

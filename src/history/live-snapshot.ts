@@ -88,7 +88,7 @@ function readSnapshot(db: Db, paths: ReturnType<typeof openSettledHistory>['path
     lastSession: newestOf(newest),
     records: loadUsageRecords(db, { from: now - RECORDS_LOOKBACK_MS }),
     loadedAt: now,
-    alerts: listAlerts(db, { limit: MAX_ALERTS }).map(({ id, severity, message, createdAt }) => ({ id, severity, message, createdAt })),
+    alerts: listAlerts(db, { limit: MAX_ALERTS }).map(({ id, severity, data, message, createdAt }) => ({ id, severity, data, message, createdAt })),
     problem: null,
     windows,
     blockLimit,

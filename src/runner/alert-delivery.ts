@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { AlertDelivery } from '../core/alert-rules.js';
-import type { StoredAlert } from '../store/alerts.js';
+import { preferredTimeZone } from '../core/calendar.js';
+import { alertMessage, type StoredAlert } from '../store/alerts.js';
 
 const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -11,13 +12,14 @@ const WEBHOOK_TIMEOUT_MS = 5000;
  * exists) and a JSON POST to each webhook. Best effort and bounded: a webhook that hangs is given
  * up after five seconds; what failed is returned for the log, never thrown.
  */
-export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: AlertDelivery, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: AlertDelivery, env: NodeJS.ProcessEnv = process.env, config: Record<string, unknown> = {}): Promise<string[]> {
   const problems: string[] = [];
   if (alerts.length === 0) return problems;
+  const time = displayClock(config, env);
   if (delivery.desktop) {
     const notifySend = desktopNotifier(env);
     for (const alert of notifySend ? alerts : []) {
-      const child = spawn(notifySend!, ['--app-name=ClaudeWatch', `--urgency=${alert.severity === 'critical' ? 'critical' : 'normal'}`, 'ClaudeWatch', alert.message], { detached: true, stdio: 'ignore', env });
+      const child = spawn(notifySend!, ['--app-name=ClaudeWatch', `--urgency=${alert.severity === 'critical' ? 'critical' : 'normal'}`, 'ClaudeWatch', alertMessage(alert, time)], { detached: true, stdio: 'ignore', env });
       child.on('error', (error) => problems.push(`notify-send: ${error.message}`));
       child.unref();
     }
@@ -29,7 +31,10 @@ export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: Al
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ source: 'claudewatch', alert: { id: alert.id, rule: alert.rule, severity: alert.severity, message: alert.message, createdAt: new Date(alert.createdAt).toISOString() } }),
+            body: JSON.stringify({
+              source: 'claudewatch',
+              alert: { id: alert.id, rule: alert.rule, condition: alert.condition, severity: alert.severity, message: alertMessage(alert, time), data: alert.data, createdAt: new Date(alert.createdAt).toISOString() },
+            }),
             signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
           });
           await response.arrayBuffer();
@@ -41,6 +46,13 @@ export async function deliverAlerts(alerts: readonly StoredAlert[], delivery: Al
     ),
   );
   return problems;
+}
+
+/** Clock times as the user reads them: in the zone of config.json, else TZ, else the system's, named. */
+export function displayClock(config: Record<string, unknown>, env: NodeJS.ProcessEnv): (at: number) => string {
+  const timeZone = preferredTimeZone(config.timezone, env.TZ);
+  const clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return (at) => `${clock.format(new Date(at))} ${timeZone}`;
 }
 
 /** A desktop session to notify: X, Wayland or a session bus. */

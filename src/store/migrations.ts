@@ -256,4 +256,14 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE sessions ADD COLUMN limit_windows TEXT;
   CREATE INDEX sessions_by_account ON sessions (account, updated_at DESC);
   `,
+  // An alert per condition (one rule about one window or threshold), kept with its facts so its
+  // words are written when shown, in the zone of whoever shows them; closed when it clears.
+  `
+  ALTER TABLE alerts ADD COLUMN condition TEXT;
+  ALTER TABLE alerts ADD COLUMN data TEXT;
+  ALTER TABLE alerts ADD COLUMN cleared_at INTEGER;
+  UPDATE alerts SET condition = rule;
+  CREATE INDEX alerts_by_condition ON alerts (condition, created_at DESC);
+  CREATE INDEX alerts_open ON alerts (cleared_at, rule);
+  `,
 ];

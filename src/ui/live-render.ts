@@ -1,6 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { windowName } from '../core/limit-windows.js';
+import { describeAlert } from '../core/alert-rules.js';
 import type { LiveView } from '../core/live-view.js';
+import { terminalText } from '../core/text-escape.js';
 import type { SessionView } from '../core/session-view.js';
 import { fitTable } from './fitted-table.js';
 import { MIN_PROJECTION_SPAN_MS } from '../core/blocks.js';
@@ -119,7 +121,8 @@ function alertsSection(view: LiveView, clock: Clock, paint: ChalkInstance): Sect
   if (view.alerts.length === 0) return { lines: [], minLines: 0 };
   const lines = view.alerts.map((alert) => {
     const mark = alert.severity === 'critical' ? paint.red('!') : paint.yellow('!');
-    return `  ${mark} ${clock(alert.createdAt, false)}  ${alert.message}`;
+    const words = alert.data === null ? alert.message : describeAlert(alert.data, (at) => clock(at, false));
+    return `  ${mark} ${clock(alert.createdAt, false)}  ${terminalText(words)}`;
   });
   return { lines: [paint.bold.yellow(`Open alert${lines.length === 1 ? '' : 's'} (cw alerts ack ID)`), ...lines], minLines: 2 };
 }

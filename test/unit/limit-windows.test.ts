@@ -14,6 +14,7 @@ import { readingsOfView, viewOfSession } from '../../src/core/session-view.js';
 import { parseTranscriptLine, INITIAL_TRANSCRIPT_STATE } from '../../src/ingest/transcript-line.js';
 import { allWindowsInForce, windowsOfAccount } from '../../src/store/account-limits.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
+import { collectMetricSamples } from '../../src/store/metrics-snapshot.js';
 import { listSessions, upsertSession } from '../../src/store/session-rows.js';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
@@ -182,5 +183,23 @@ describe('the account’s windows outlive its runs', () => {
     expect(windowsOfAccount(db, null, NOW)).toEqual([]);
     // The run's row shows them too.
     expect(listSessions(db, { limit: 5 }).find((session) => session.id === 'a')?.limitWindows.seven_day_opus).toMatchObject({ utilization: 0.85, status: 'allowed_warning' });
+  });
+
+  it('has a gauge per window: of several accounts, the fullest, with the seconds to its reset', () => {
+    run('a', '/acc', factsFromPrintEvent({ type: 'rate_limit_event', rate_limit_info: INFO }, NOW), NOW);
+    run('c', '/other', [{ kind: 'limit-window', source: 'statusline', window: 'five_hour', utilization: 0.99, resetsAt: NOW + 2 * HOUR, at: NOW }], NOW);
+    const samples = collectMetricSamples(db, { now: NOW + 1000 });
+    const windows = samples.filter((sample) => sample.key === 'windowUtilization').map((sample) => [sample.labels.window, sample.labels.status, sample.value]);
+    expect(windows).toEqual(
+      expect.arrayContaining([
+        ['five_hour', 'allowed', 0.99],
+        ['seven_day', 'allowed', 0.62],
+        ['seven_day_opus', 'allowed_warning', 0.85],
+        ['seven_day_overage_included', 'allowed', 0.1],
+      ]),
+    );
+    expect(windows).toHaveLength(4);
+    const resets = samples.filter((sample) => sample.key === 'windowResetSeconds');
+    expect(resets.find((sample) => sample.labels.window === 'seven_day_opus')?.value).toBe(50 * 3600 - 1);
   });
 });

@@ -101,14 +101,15 @@ describe('renderLiveView', () => {
 
   it('shows open alerts after what runs now, with their time', () => {
     const alerts = [
-      { id: 2, severity: 'critical' as const, message: "Claude's five-hour limit is reached; it resets at 15:00", createdAt: at('2026-11-30T14:26:00Z') },
-      { id: 1, severity: 'warning' as const, message: "today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)", createdAt: at('2026-11-30T14:20:00Z') },
+      // Written when shown, in the view's zone; an alert raised before alerts kept their facts keeps its words.
+      { id: 2, severity: 'critical' as const, data: { rule: 'limit-reached' as const, kind: 'five_hour', resetsAt: at('2026-11-30T15:00:00Z') }, message: 'as raised', createdAt: at('2026-11-30T14:26:00Z') },
+      { id: 1, severity: 'warning' as const, data: null, message: "today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)", createdAt: at('2026-11-30T14:20:00Z') },
     ];
     const lines = render(buildLiveView(snapshot({ lastSession: idleView.lastSession!.session, alerts }), NOW), 100);
     expect(lines.slice(5, 9)).toEqual([
       '',
       'Open alerts (cw alerts ack ID)',
-      "  ! 14:26  Claude's five-hour limit is reached; it resets at 15:00",
+      "  ! 14:26  Claude's 5-hour limit is reached; it resets at 15:00",
       "  ! 14:20  today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)",
     ]);
   });
