@@ -7,7 +7,7 @@ import { ackAlert, alertMessage, clearAlerts, listAlerts, type StoredAlert } fro
 import { openForReading } from '../store/reader.js';
 import { terminalText } from '../core/text-escape.js';
 import { createPainter, renderTable } from '../ui/format.js';
-import { zoneTime, type ZoneTime } from '../ui/zone-time.js';
+import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
 import { parseCommandArgs } from './options/parse.js';
 

@@ -4,18 +4,23 @@ import { openSettledHistory } from '../history/open.js';
 import { UserError } from '../shared/errors.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
+import { terminalText } from '../core/text-escape.js';
+import { loadConfig } from '../shared/config.js';
+import { resolvePaths } from '../shared/paths.js';
 import { createPainter, renderTable } from '../ui/format.js';
+import { zoneTime, type ZoneTime } from '../core/zone-time.js';
+import { resolveTimeZone } from './options/history-options.js';
 import { parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 
 /** One session's event log: the one named (our id, Claude's, or a prefix of either), or the newest. */
-export function collectEvents(reference: string | undefined, env = process.env, now = Date.now()): SessionEvents {
+export function collectEvents(reference: string | undefined, env = process.env, now = Date.now(), time?: (at: number) => string): SessionEvents {
   const { db } = openSettledHistory(env, now);
   try {
     // Resolved first so an unknown or ambiguous reference says which.
     if (reference !== undefined) resolveSessionRef(db, reference);
-    const detail = readSessionDetail(db, reference);
+    const detail = readSessionDetail(db, reference, time === undefined ? {} : { time });
     if (detail === null) throw new UserError(reference === undefined ? 'cw events: no session recorded yet.' : `cw events: no session matches "${reference}".`, 1);
     return detail;
   } finally {
@@ -24,17 +29,20 @@ export function collectEvents(reference: string | undefined, env = process.env, 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('events', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' } });
+  const { values } = parseCommandArgs('events', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' }, timezone: { type: 'string' } });
   if (values.help) {
     process.stdout.write(
-      'Usage: cw events [--session ID] [--json]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +
+      'Usage: cw events [--session ID] [--json] [--timezone ZONE]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +
         'ID is our run id, Claude’s session id, or a prefix of either; the newest session by default.\n' +
-        'Claude’s session id shows the events of all its runs.\n',
+        'Claude’s session id shows the events of all its runs. Times are in --timezone, else config\n' +
+        '"timezone", else TZ, else the system’s (--json: ISO instants).\n',
     );
     return 0;
   }
-  const { session, runs, events } = collectEvents(values.session);
-  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events));
+  const env = process.env;
+  const time = zoneTime(resolveTimeZone('events', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
+  const { session, runs, events } = collectEvents(values.session, env, Date.now(), values.json ? undefined : (at) => time.dateTime(at));
+  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events, time));
   return 0;
 }
 
@@ -42,7 +50,7 @@ function jsonEvent(event: SessionEvent): Record<string, unknown> {
   return { at: new Date(event.at).toISOString(), type: event.type, detail: event.detail };
 }
 
-function renderEvents(session: SessionListRow, events: SessionEvent[]): string {
+function renderEvents(session: SessionListRow, events: SessionEvent[], time: ZoneTime): string {
   const paint = createPainter();
   const colour: Record<SessionEvent['type'], (text: string) => string> = {
     start: paint.cyan,
@@ -54,7 +62,8 @@ function renderEvents(session: SessionListRow, events: SessionEvent[]): string {
     git: paint.cyan,
     end: paint.cyan,
   };
-  const rows = events.map((event) => [new Date(event.at).toISOString().replace('T', ' ').slice(0, 23), colour[event.type](event.type), event.detail]);
+  // The details name paths, branches and commit subjects: from outside, so made safe for a terminal.
+  const rows = events.map((event) => [`${time.dateTime(event.at)}.${String(event.at % 1000).padStart(3, '0')}`, colour[event.type](event.type), terminalText(event.detail)]);
   const status = session.source === 'wrapped' ? session.status : 'imported';
-  return `Session ${session.id} (${status})\n${renderTable(['TIME (UTC)', 'EVENT', 'DETAIL'], rows)}`;
+  return `Session ${session.id} (${status})\n${renderTable([`TIME (${time.timeZone})`, 'EVENT', 'DETAIL'], rows)}`;
 }

@@ -6,7 +6,7 @@ import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { windowLines } from '../ui/window-text.js';
-import { zoneTime, type ZoneTime } from '../ui/zone-time.js';
+import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
 import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
 

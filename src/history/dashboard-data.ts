@@ -3,6 +3,7 @@ import { summarizeDailyUsage, type DailyUsage } from '../core/daily-usage.js';
 import { buildLiveView, type LiveView } from '../core/live-view.js';
 import { summarizeRecentBlocks, type RecentBlocks } from '../core/recent-blocks.js';
 import type { SessionListRow } from '../core/session-view.js';
+import { zoneTime } from '../core/zone-time.js';
 import { loadConfig } from '../shared/config.js';
 import { readPackageVersion } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
@@ -70,13 +71,14 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
     }
   };
 
+  const zone = zoneTime(options.calendar.timeZone);
   return {
     timeZone: options.calendar.timeZone,
     health: (now) => ({ status: 'ok', version, time: new Date(now).toISOString(), historyImportedAt: importedAt === null ? null : new Date(importedAt).toISOString() }),
     currentSession: () => readStateDocument(resolvePaths(env).currentStateFile),
     live: (now) => ({ ...buildLiveView(loadLive(now, { importTranscripts: claimImport(now) }), now), timeZone: options.calendar.timeZone }),
     sessions: (limit, now) => withHistory(now, (db) => listSessionRows(db, { limit })),
-    session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference)),
+    session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference, { time: (at) => zone.dateTime(at) })),
     stats: (dayCount, now) =>
       withHistory(now, (db) => {
         const from = options.calendar.startOfDay(options.calendar.dayOf(now) - dayCount + 1);

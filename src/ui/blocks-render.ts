@@ -6,7 +6,7 @@ import { shortModelName } from '../core/usage-report.js';
 import { fitTable } from './fitted-table.js';
 import { formatDuration } from './format.js';
 import { gaugeOurs, gaugeProjection, gaugeUsed, windowLines } from './window-text.js';
-import { zoneTime } from './zone-time.js';
+import { zoneTime } from '../core/zone-time.js';
 
 export interface BlocksView {
   timeZone: string;

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { BlockGauge, GaugeProjection } from '../core/block-gauge.js';
 import { windowName } from '../core/limit-windows.js';
 import { formatDuration, formatTokens } from './format.js';
-import type { ZoneTime } from './zone-time.js';
+import type { ZoneTime } from '../core/zone-time.js';
 
 /**
  * Claude's limit windows as lines of text, the same in `cw status`, `cw watch` and `cw blocks`:

@@ -1,7 +1,7 @@
 /**
  * Instants as text in the one zone a command shows times in (`--timezone`, else the config's
- * `timezone`, else TZ, else the system's: commands/options/history-options.ts). One formatter per
- * zone and style, since creating one loads the zone's rules.
+ * `timezone`, else TZ, else the system's: commands/options/history-options.ts). Each style's
+ * formatter is made once per zone, since creating one loads the zone's rules.
  */
 export interface ZoneTime {
   readonly timeZone: string;
