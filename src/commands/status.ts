@@ -5,6 +5,7 @@ import { terminalText } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { activityWord, waitingLines } from '../ui/waiting-text.js';
 import { windowLines } from '../ui/window-text.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
@@ -109,6 +110,9 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
   const paint = createPainter();
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
+  // Who needs the user comes first: that is what a look at the status is most often for.
+  const waiting = waitingLines(data.live, { now, time, paint });
+  if (waiting.length > 0) out.push(...waiting, '');
   if (data.live.length === 0) {
     out.push('No live sessions.');
   } else {
@@ -120,6 +124,7 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
         session.placeKind ?? session.mode,
         shared.has(project) ? `${project} ${paint.yellow('*')}` : project,
         session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status),
+        activityWord(session) ?? '-',
         formatDuration(now - Date.parse(session.startedAt)),
         formatSessionCost(session),
         formatTokens(totalTokens(session)),
@@ -128,7 +133,7 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
         formatLimit(session, now),
       ];
     });
-    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'DURATION', 'COST', 'TOKENS', 'CPU', 'MEM', 'LIMIT'], rows).trimEnd());
+    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'NOW', 'DURATION', 'COST', 'TOKENS', 'CPU', 'MEM', 'LIMIT'], rows).trimEnd());
     if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
   }
   if (data.unwrapped.length > 0) {

@@ -198,7 +198,7 @@ export interface LimitWindowFact {
   at: number;
 }
 
-/** A hook Claude ran for the session (SessionStart, UserPromptSubmit, Stop, StopFailure, SessionEnd). */
+/** A hook Claude ran for the session (SessionStart, UserPromptSubmit, PermissionRequest, Notification, Stop, ...). */
 export interface HookFact {
   kind: 'hook';
   source: FactSource;
@@ -207,6 +207,22 @@ export interface HookFact {
   detail?: string;
   /** The prompt's words: only when the user turned prompt capture on. */
   text?: string;
+  /** The tool a PreToolUse, PermissionRequest or PostToolUse hook is about. */
+  toolName?: string;
+  /** A Notification's type (permission_prompt, idle_prompt, elicitation_dialog, ...) and Claude's own words for it. */
+  notificationType?: string;
+  message?: string;
+  at: number;
+}
+
+/**
+ * What Claude's interactive screen shows of a question to the user: a permission prompt drawn,
+ * the prompt gone again (answered), or the turn interrupted (a prompt denied with Esc fires no hook).
+ */
+export interface PromptSeenFact {
+  kind: 'prompt-seen';
+  source: 'screen';
+  prompt: 'permission' | 'gone' | 'interrupted';
   at: number;
 }
 
@@ -306,6 +322,7 @@ export type Fact =
   | TurnCompletedFact
   | LineRejectedFact
   | HookFact
+  | PromptSeenFact
   | LimitWindowFact
   | AccountLimitsFact
   | SessionStartedFact

@@ -1,3 +1,4 @@
+import { NO_ATTENTION, reduceAttention, type Activity, type Waiting } from './attention.js';
 import { NO_COST_FIGURES, runCostShare, type RunCostFigures } from './cost-share.js';
 import { isSameLimitEvent, mergeLimitReports, type LimitReport } from './limit-event.js';
 import { statusOfReading, type WindowReading } from './limit-windows.js';
@@ -90,6 +91,10 @@ export interface SessionState extends SessionContext {
   claudeModelTotals: ModelTotals[] | null;
   /** The latest result's own `usage`: the process's requests (2.x: this run's). */
   claudeResultUsage: TokenUsage | null;
+  /** What Claude waits for the user to answer mid-turn, if anything (core/attention.ts). */
+  waiting: Waiting | null;
+  /** Working on a turn, or idle until the next prompt; null until a hook or the screen tells. */
+  activity: Activity | null;
 }
 
 export function createSessionState(context: SessionContext): SessionState {
@@ -135,6 +140,7 @@ export function createSessionState(context: SessionContext): SessionState {
     updatedAt: context.startedAt,
     claudeModelTotals: null,
     claudeResultUsage: null,
+    ...NO_ATTENTION,
   };
 }
 
@@ -205,6 +211,11 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed, limitHolds), status, rateLimitEvents: state.rateLimitEvents + 1 };
     }
     case 'hook':
+    case 'prompt-seen': {
+      if (isFinalStatus(state.status)) return state;
+      const { waiting, activity } = reduceAttention(state, fact);
+      return waiting === state.waiting && activity === state.activity ? state : { ...state, waiting, activity };
+    }
     case 'git-commits':
       return state;
     case 'session-started':
@@ -242,6 +253,7 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         endedAt: fact.at,
         durationMs: Math.max(0, fact.at - state.startedAt),
         status: finalStatus(fact.exitCode, fact.signal),
+        ...NO_ATTENTION,
       };
     default:
       return assertNever(fact);

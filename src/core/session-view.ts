@@ -1,3 +1,4 @@
+import type { Activity, WaitingReason } from './attention.js';
 import type { LimitKind, WindowReading, WindowStatus } from './facts.js';
 import type { RunContext } from './run-context.js';
 import type { SessionState, SessionStatus } from './session-state.js';
@@ -58,6 +59,10 @@ export interface SessionView {
   accountPeers: Array<{ id: string; status: string; project: string; costUsd: number | null; startedAt: string }>;
   /** Each limit window Claude reported for the account: its use (0..1), reset, status and source. */
   limitWindows: Record<string, LimitWindowView>;
+  /** What Claude waits for the user to answer mid-turn; live sessions only, null in the history. */
+  waiting: WaitingView | null;
+  /** "working" on a turn or "idle" until the next prompt; null where nothing told (print runs, the history). */
+  activity: Activity | null;
   apiRetries: number;
   rejectedLines: number;
   isError: boolean;
@@ -114,6 +119,12 @@ export interface LimitWindowView {
   status: WindowStatus;
   source: string;
   observedAt: string;
+}
+
+export interface WaitingView {
+  since: string;
+  reason: WaitingReason;
+  message: string;
 }
 
 export interface AccountLimitView {
@@ -185,6 +196,8 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     peakRssBytes: state.peakRssBytes,
     accountPeers: state.accountPeers.map((peer) => ({ ...peer, startedAt: isoTime(peer.startedAt) })),
     limitWindows: viewOfWindows(state.limitWindows),
+    waiting: state.waiting === null ? null : { ...state.waiting, since: isoTime(state.waiting.since) },
+    activity: state.activity,
     apiRetries: state.apiRetries,
     rejectedLines: state.rejectedLines,
     isError: state.isError,

@@ -12,6 +12,8 @@ export interface StatuslineView {
   windows: Array<{ kind: string; usedPercent: number; resetsAt: number | null }>;
   /** A limit in force: the one that lifts last, since until then Claude cannot answer. */
   limit: { kind: string; resetsAt: number | null } | null;
+  /** Other sessions waiting for the user, the longest wait first: the folder each works in. */
+  othersWaiting: string[];
 }
 
 export interface StatuslineFacts {
@@ -25,13 +27,17 @@ export interface StatuslineFacts {
  * session's state (current_session.json). Limits and windows are per account, so either may
  * supply them; cost and model only ever come from Claude or our own session.
  */
-export function statuslineView(input: StatuslineFacts, own: SessionView | null, account: SessionView | null, now: number): StatuslineView {
+export function statuslineView(input: StatuslineFacts, own: SessionView | null, account: SessionView | null, now: number, waiting: readonly SessionView[] = []): StatuslineView {
   const sessions = [own, account].filter((session): session is SessionView => session !== null);
   return {
     model: input.modelName ?? own?.model ?? null,
     costUsd: input.costUsd ?? own?.costUsd ?? null,
     windows: windowsOf(input, sessions, now),
     limit: latestLimit([...inputLimits(input, now), ...sessions.flatMap((session) => stateLimits(session, now))]),
+    othersWaiting: [...waiting]
+      .filter((session) => session.waiting && session.id !== own?.id)
+      .sort((a, b) => Date.parse(a.waiting!.since) - Date.parse(b.waiting!.since))
+      .map((session) => folderName(session.projectPath ?? session.cwd)),
   };
 }
 
@@ -90,4 +96,8 @@ function parseTime(iso: string | null): number | null {
   if (iso === null) return null;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms : null;
+}
+
+function folderName(path: string): string {
+  return path.split('/').filter((part) => part !== '').at(-1) ?? path;
 }

@@ -61,7 +61,7 @@ export function hasDesktop(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** notify-send on PATH, when there is a desktop to notify; else null. */
-function desktopNotifier(env: NodeJS.ProcessEnv): string | null {
+export function desktopNotifier(env: NodeJS.ProcessEnv): string | null {
   if (!hasDesktop(env)) return null;
   for (const dir of (env.PATH ?? '').split(':')) {
     if (dir === '') continue;

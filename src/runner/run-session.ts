@@ -155,7 +155,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
       logger,
       clock,
       priceUsage,
-      ...(extras ? { onStatusChange: extras.onStatusChange } : {}),
+      ...(extras ? { onStatusChange: extras.onStatusChange, onWaitingChange: extras.onWaitingChange } : {}),
       // Any run of ours settles runs that died without an end (kill -9), so none looks live for long.
       onDatabaseOpen: (db) => settleDeadSessions(db, paths, env, clock.now()),
       ...(request.stateFile ? { currentStateFile: resolve(request.stateFile) } : {}),

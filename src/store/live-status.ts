@@ -4,7 +4,7 @@ import type { Paths } from '../shared/paths.js';
 import { allLimitsInForce, allWindowsInForce } from './account-limits.js';
 import type { Db } from './database.js';
 import { listSessions } from './session-rows.js';
-import { readStateDocument, type StateDocument } from './state-files.js';
+import { readStateDocument, sessionStateFile, type StateDocument } from './state-files.js';
 
 /** A limit some session met that still holds for its account (Claude's config directory). */
 export interface LimitInForce {
@@ -44,9 +44,9 @@ export interface LiveStatusOptions {
 }
 
 /** Live sessions and limits as the database and current_session.json show them now, from a database the caller opened (and closes). */
-export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile'>, now: number, options: LiveStatusOptions = {}): LiveStatus {
+export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile' | 'sessionStateDir'>, now: number, options: LiveStatusOptions = {}): LiveStatus {
   const current = readStateDocument(paths.currentStateFile);
-  let live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
+  let live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] }).map((session) => withAttention(session, paths.sessionStateDir));
   let limits: LimitInForce[] = allLimitsInForce(db, now).map((limit) => ({
     account: limit.account,
     kind: limit.kind,
@@ -65,6 +65,12 @@ export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile'>, n
     windows = own === undefined ? [] : currentWindows(readingsOfView(own), now).map((reading) => windowInForce(reading, null));
   }
   return { current, live, limits, windows, sharedProjects: sharedProjects(live) };
+}
+
+/** Whether Claude waits for the user is a moment's state, kept only in the session's own state file. */
+function withAttention(session: SessionView, sessionStateDir: string): SessionView {
+  const data = readStateDocument(sessionStateFile(sessionStateDir, session.id))?.data;
+  return data ? { ...session, waiting: data.waiting ?? null, activity: data.activity ?? null } : session;
 }
 
 function windowInForce(reading: WindowReading, account: string | null): WindowInForce {

@@ -50,6 +50,8 @@ export interface RecorderOptions {
   onDatabaseOpen?: (db: Db) => void;
   /** Told each time the session's status changes, with the state document just written. */
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
+  /** Told each time Claude starts or stops waiting for the user, with the state document just written. */
+  onWaitingChange?: (change: { waiting: boolean; document: StateDocument }) => void;
 }
 
 /**
@@ -100,6 +102,8 @@ export class Recorder {
   private clearedUpTo = 0;
   /** The status last announced to `onStatusChange`; null before the first write. */
   private announcedStatus: SessionStatus | null = null;
+  /** When the wait last announced to `onWaitingChange` began; null while none is. */
+  private announcedWaitSince: string | null = null;
   private finished = false;
   private readonly problems = new Set<string>();
   private readonly currentFile: string;
@@ -442,15 +446,25 @@ export class Recorder {
     }
   }
 
-  /** A status change goes out once the state file that shows it is written, so a reader of the file agrees. */
+  /** A change goes out once the state file that shows it is written, so a reader of the file agrees. */
   private announce(document: StateDocument): void {
-    if (document.status === this.announcedStatus) return;
-    const from = this.announcedStatus;
-    this.announcedStatus = document.status;
+    if (document.status !== this.announcedStatus) {
+      const from = this.announcedStatus;
+      this.announcedStatus = document.status;
+      this.tell('status change', () => this.options.onStatusChange?.({ from, to: document.status, document }));
+    }
+    const waitSince = document.data.waiting?.since ?? null;
+    if (waitSince !== this.announcedWaitSince) {
+      this.announcedWaitSince = waitSince;
+      this.tell('waiting change', () => this.options.onWaitingChange?.({ waiting: waitSince !== null, document }));
+    }
+  }
+
+  private tell(what: string, listener: () => void): void {
     try {
-      this.options.onStatusChange?.({ from, to: document.status, document });
+      listener();
     } catch (error) {
-      this.options.logger.error('status change listener failed', error);
+      this.options.logger.error(`${what} listener failed`, error);
     }
   }
 

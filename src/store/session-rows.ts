@@ -285,6 +285,9 @@ function recordFromRow(row: Row, usage: RunUsage | null): SessionRecord {
     cpuMs: num(row.cpu_ms),
     peakRssBytes: num(row.peak_rss_bytes),
     limitWindows: viewOfWindows(parseWindows(row.limit_windows)),
+    // A moment's state, kept only in the live state files.
+    waiting: null,
+    activity: null,
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
     isError: Number(row.is_error ?? 0) === 1,

@@ -9,6 +9,8 @@ import { MIN_PROJECTION_SPAN_MS } from '../core/blocks.js';
 import { formatCost, formatDuration, formatSessionCost, formatTokens } from './format.js';
 import { cutMiddle, cutToWidth, spread, visibleWidth } from './screen-text.js';
 import { gaugeBar, sparkline } from './sparkline.js';
+import { waitingLines } from './waiting-text.js';
+import { zoneTime } from '../core/zone-time.js';
 import { gaugeOurs, gaugeProjection, gaugeUsed, windowPercent, windowStatusWord } from './window-text.js';
 
 export interface LiveRenderOptions {
@@ -45,7 +47,12 @@ export function renderLiveView(view: LiveView, options: LiveRenderOptions): stri
   ];
   if (view.problem) head.push(paint.red(`! ${view.problem}`));
   // Most wanted first: what runs now, what stops it, how much is left, what came before.
+  const waiting = waitingLines(
+    view.sessions.map((row) => row.session),
+    { now: view.now, time: zoneTime(options.timeZone), paint },
+  );
   const wanted: Section[] = [
+    { lines: waiting, minLines: Math.min(1, waiting.length) },
     view.live ? sessionsSection(view, width, paint) : idleSection(view, paint),
     alertsSection(view, clock, paint),
     limitsSection(view, width, clock, paint),
@@ -71,17 +78,19 @@ function indicator(view: LiveView, width: number, paint: ChalkInstance): string 
   const label = '● LIVE SESSION ACTIVE';
   const count = view.sessions.length;
   const limited = view.sessions.filter((row) => row.session.status === 'RATE_LIMITED').length;
-  const long = `${count} session${count === 1 ? '' : 's'}${limited > 0 ? `, ${limited} rate-limited` : ''}`;
-  const short = `${count} live${limited > 0 ? `, ${limited} limited` : ''}`;
+  const waiting = view.sessions.filter((row) => row.session.waiting).length;
+  const long = `${count} session${count === 1 ? '' : 's'}${limited > 0 ? `, ${limited} rate-limited` : ''}${waiting > 0 ? `, ${waiting} waiting for you` : ''}`;
+  const short = `${count} live${limited > 0 ? `, ${limited} limited` : ''}${waiting > 0 ? `, ${waiting} waiting` : ''}`;
   return `${paint.green.bold(label)}  ${label.length + 2 + long.length <= width ? long : short}`;
 }
 
 function sessionsSection(view: LiveView, width: number, paint: ChalkInstance): Section {
   const rows = view.sessions;
-  const status = (session: SessionView): string => (session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status));
+  const status = (session: SessionView): string =>
+    session.status === 'RATE_LIMITED' ? paint.red(session.status) : session.waiting ? paint.magenta.bold('WAITING') : paint.green(session.status);
   if (width < TABLE_MIN_WIDTH) {
     const lines = rows.flatMap((row) => [
-      `${status(row.session)}  ${cutMiddle(projectOf(row.session), width - row.session.status.length - 2)}`,
+      `${status(row.session)}  ${cutMiddle(projectOf(row.session), width - visibleWidth(status(row.session)) - 2)}`,
       `  ${[formatSessionCost(row.session), `${formatTokens(row.totalTokens)} tok`, turns(row.session.numTurns), formatDuration(row.runningMs)].join(' · ')}`,
     ]);
     return { lines, minLines: 2 };

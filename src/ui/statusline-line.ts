@@ -1,4 +1,5 @@
 import { windowName } from '../core/limit-windows.js';
+import { terminalText } from '../core/text-escape.js';
 import type { StatuslineView } from '../core/statusline-view.js';
 
 /**
@@ -22,6 +23,11 @@ export function formatStatusline(view: StatuslineView, now: number, options: { c
     const name = KNOWN_LIMIT.has(view.limit.kind) ? `${windowName(view.limit.kind)} limit` : 'limit';
     const when = view.limit.resetsAt === null ? 'reached' : `resets in ${formatCountdown(view.limit.resetsAt - now)}`;
     parts.push(paint('1;31', `${name} ${when}`));
+  }
+  if (view.othersWaiting.length > 0) {
+    const [first] = view.othersWaiting;
+    const who = view.othersWaiting.length === 1 ? `${terminalText(first!)} waits for you` : `${view.othersWaiting.length} sessions wait for you (${terminalText(first!)} first)`;
+    parts.push(paint('1;35', `⏸ ${who}`));
   }
   return parts.join(SEPARATOR);
 }
@@ -47,3 +53,4 @@ export function formatCountdown(ms: number): string {
   if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
+

@@ -53,6 +53,8 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     peakRssBytes: null,
     accountPeers: [],
     limitWindows: {},
+    waiting: null,
+    activity: null,
     apiRetries: 0,
     rejectedLines: 0,
     isError: false,

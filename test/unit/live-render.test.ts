@@ -189,3 +189,22 @@ describe('screen text', () => {
     expect(sparkline([0, 0])).toBe('▁▁');
   });
 });
+
+describe('sessions waiting for the user', () => {
+  it('come first, the longest wait first, with Claude’s words and since when; the table says WAITING', () => {
+    const asking = sessionView({
+      id: 'bbbb0000-0000-4000-8000-000000000003',
+      projectPath: '/work/api',
+      waiting: { since: '2026-11-30T14:27:00.000Z', reason: 'permission', message: 'Claude needs your permission to use Bash' },
+      activity: 'working',
+    });
+    const questioning = sessionView({ id: 'cccc0000-0000-4000-8000-000000000004', projectPath: '/work/web', waiting: { since: '2026-11-30T14:29:30.000Z', reason: 'question', message: 'Claude asked you a question\x1b[2J' }, activity: 'working' });
+    const lines = render(buildLiveView(snapshot({ sessions: [questioning, sessionView(), asking], records }), NOW), 120);
+    expect(lines[1]).toBe('● LIVE SESSION ACTIVE  3 sessions, 2 waiting for you');
+    expect(lines.slice(3, 5)).toEqual([
+      'Waiting for you: /work/api (bbbb0000): Claude needs your permission to use Bash, since 14:27 (3m00s)',
+      'Waiting for you: /work/web (cccc0000): Claude asked you a question\\x1b[2J, since 14:29 (30s)',
+    ]);
+    expect(lines.find((line) => line.startsWith('bbbb0000'))).toContain('WAITING');
+  });
+});

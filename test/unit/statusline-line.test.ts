@@ -123,3 +123,19 @@ describe('formatCountdown', () => {
     ]);
   });
 });
+
+describe('other sessions waiting for the user', () => {
+  const waits = (id: string, projectPath: string, since: string): SessionView =>
+    session({ id, projectPath, cwd: projectPath, waiting: { since, reason: 'permission', message: 'Claude needs your permission' } });
+
+  it('names the one that waits, or how many and which waited longest; never this session itself', () => {
+    const input = '{"model":{"display_name":"Opus"}}';
+    const own = waits('ours', '/work/here', '2026-09-30T07:50:00.000Z');
+    const api = waits('a', '/work/api', '2026-09-30T07:58:00.000Z');
+    const web = waits('b', '/work/web', '2026-09-30T07:55:00.000Z');
+    const line = (others: SessionView[]) => formatStatusline(statuslineView(readStatuslineInput(input), own, null, NOW, others), NOW, { color: false });
+    expect(line([own])).toBe('Opus');
+    expect(line([own, api])).toBe('Opus · ⏸ api waits for you');
+    expect(line([api, web])).toBe('Opus · ⏸ 2 sessions wait for you (web first)');
+  });
+});

@@ -22,9 +22,10 @@ export const PAGE_HTML = `<!doctype html>
       <span class="dot" aria-hidden="true"></span><span id="live-label">No active session</span>
     </div>
     <p id="live-summary" class="muted"></p>
+    <ul id="waiting" class="waiting" aria-label="Sessions waiting for you" hidden></ul>
     <div id="problem" class="problem" hidden></div>
     <table id="live-sessions" class="table" hidden>
-      <thead><tr><th>Status</th><th>Project</th><th>Model</th><th class="r">Cost</th><th class="r">Tokens</th><th class="r">Turns</th><th class="r">Running</th></tr></thead>
+      <thead><tr><th>Status</th><th>Now</th><th>Project</th><th>Model</th><th class="r">Cost</th><th class="r">Tokens</th><th class="r">Turns</th><th class="r">Running</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

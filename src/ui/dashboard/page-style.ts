@@ -46,6 +46,9 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .status-ACTIVE, .status-COMPLETED { color: var(--live); }
 .status-RATE_LIMITED, .status-FAILED { color: var(--bad); }
 .status-INTERRUPTED { color: var(--warn); }
+.waiting { margin: 8px 0; padding: 0; list-style: none; }
+.waiting li { padding: 6px 10px; border-left: 3px solid var(--warn); margin-bottom: 4px; }
+.activity-waiting { color: var(--warn); font-weight: 600; }
 .limit { display: flex; justify-content: space-between; gap: 12px; padding: 6px 0; border-bottom: 1px solid var(--line); }
 .limit:last-child { border-bottom: 0; }
 .countdown { font-size: 18px; font-weight: 700; color: var(--bad); font-variant-numeric: tabular-nums; }

@@ -8,9 +8,10 @@ export function drawLive(view: Live): void {
   byId('live-indicator').setAttribute('data-live', view.live ? 'true' : 'false');
   byId('live-label').textContent = view.live ? 'LIVE SESSION ACTIVE' : 'No active session';
   const limited = view.sessions.filter((row) => row.session.status === 'RATE_LIMITED').length;
+  const waiting = view.sessions.filter((row) => row.session.waiting).length;
   const summary = byId('live-summary');
   if (view.live) {
-    summary.textContent = `${view.sessions.length}${view.sessions.length === 1 ? ' session' : ' sessions'}${limited ? `, ${limited} rate-limited` : ''}`;
+    summary.textContent = `${view.sessions.length}${view.sessions.length === 1 ? ' session' : ' sessions'}${limited ? `, ${limited} rate-limited` : ''}${waiting ? `, ${waiting} waiting for you` : ''}`;
   } else if (view.lastSession) {
     const last = view.lastSession.session;
     summary.textContent =
@@ -23,6 +24,7 @@ export function drawLive(view: Live): void {
   problem.hidden = !view.problem;
   problem.textContent = view.problem ?? '';
 
+  drawWaiting(view.sessions);
   const table = byId('live-sessions');
   table.hidden = !view.live;
   const body = clear(table.querySelector('tbody')!);
@@ -31,6 +33,7 @@ export function drawLive(view: Live): void {
     body.appendChild(
       el('tr', { 'data-session': s.id }, [
         el('td', null, [statusBadge(s.status)]),
+        el('td', { className: s.waiting ? 'activity-waiting' : 'muted', text: s.waiting ? `waits for ${s.waiting.reason === 'permission' ? 'permission' : 'you'}` : (s.activity ?? '-') }),
         el('td', { className: 'path', text: projectOf(s) }),
         el('td', { text: shortModel(s.model) }),
         el('td', { className: 'r', text: money(s.costUsd) }),
@@ -44,6 +47,23 @@ export function drawLive(view: Live): void {
   drawWindows(view.windows);
   drawBlock(view);
   drawSpark(view.spark);
+}
+
+/** Who waits for the user, the longest wait first: what the page is most often opened for. */
+function drawWaiting(sessions: Live['sessions']): void {
+  const list = clear(byId('waiting'));
+  const waiting = sessions.flatMap((row) => (row.session.waiting ? [{ session: row.session, waiting: row.session.waiting }] : [])).sort((a, b) => Date.parse(a.waiting.since) - Date.parse(b.waiting.since));
+  list.hidden = waiting.length === 0;
+  for (const { session, waiting: wait } of waiting) {
+    const since = Date.parse(wait.since);
+    list.appendChild(
+      el('li', { 'data-waiting': session.id }, [
+        el('b', { text: 'Waiting for you: ' }),
+        el('span', { className: 'path', text: projectOf(session) }),
+        el('span', { text: ` · ${wait.message} · since ${clockTime(since)} (${duration(serverNow() - since)})` }),
+      ]),
+    );
+  }
 }
 
 function drawLimits(limits: Live['limits']): void {
