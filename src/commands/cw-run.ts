@@ -1,6 +1,14 @@
-import { runSession } from '../runner/run-session.js';
+import { inspectClaudeArgs, resumeClaudeArgs } from '../core/claude-args.js';
+import { preferredTimeZone } from '../core/calendar.js';
+import { MAX_RESUMES, planResume } from '../core/limit-resume.js';
+import type { SessionState } from '../core/session-state.js';
+import { waitForReset } from '../runner/limit-wait.js';
+import { runSession, type RunRequest } from '../runner/run-session.js';
+import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';
+
+const DEFAULT_RESUME_PROMPT = 'continue';
 
 /** `cw-run [our options] [--] <claude arguments>`: a session with our options, Claude's exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -10,14 +18,38 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.debug) process.env.CLAUDEWATCH_DEBUG = '1';
-  const code = await runSession({
+  const { config } = loadConfig(resolvePaths().configFile);
+  const resume = resumeSettings(config, args.resumeAfterLimit, args.resumePrompt);
+  const request: RunRequest = {
     claudeArgs: args.claudeArgs,
     sessionType: args.sessionType,
     projectPath: args.projectPath,
     stateFile: args.stateFile,
     isolation: args.isolation,
     verbose: args.verbose,
-  });
+  };
+  let code = await runAndKeep(request);
+  // A run that ends in a limit continues after the reset, only when the user asked for it.
+  const print = inspectClaudeArgs(args.claudeArgs).print;
+  for (let resumes = 0; resume.enabled && print && resumes < MAX_RESUMES; resumes++) {
+    const decision = planResume(code.state, Date.now(), Math.random());
+    if (decision.resume === null) break;
+    const waited = await waitForReset(decision.resume, { now: Date.now, timeZone: preferredTimeZone(config.timezone, process.env.TZ) });
+    if (!waited) break;
+    code = await runAndKeep({ ...request, claudeArgs: resumeClaudeArgs(args.claudeArgs, decision.resume.claudeSessionId, resume.prompt) });
+  }
   if (args.debug) process.stderr.write(`cw-run: debug log in ${resolvePaths().logFile}\n`);
-  return code;
+  return code.exitCode;
+}
+
+async function runAndKeep(request: RunRequest): Promise<{ exitCode: number; state: SessionState | null }> {
+  let state: SessionState | null = null;
+  const exitCode = await runSession({ ...request, onEnd: (ended) => (state = ended) });
+  return { exitCode, state };
+}
+
+function resumeSettings(config: Record<string, unknown>, flag: boolean, prompt: string | null): { enabled: boolean; prompt: string } {
+  const section = config.resumeAfterLimit !== null && typeof config.resumeAfterLimit === 'object' ? (config.resumeAfterLimit as Record<string, unknown>) : {};
+  const configured = typeof section.prompt === 'string' && section.prompt.trim() !== '' ? section.prompt : DEFAULT_RESUME_PROMPT;
+  return { enabled: flag || section.enabled === true, prompt: prompt ?? configured };
 }

@@ -39,6 +39,8 @@ export interface RunRequest {
   /** What the session shares with the account's other sessions; else CLAUDEWATCH_ISOLATION, config, the default. */
   isolation?: Isolation | null;
   clock?: Clock;
+  /** Told how the session ended (null when it was not recorded), before the exit code is returned. */
+  onEnd?: (state: SessionState | null) => void;
 }
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -201,6 +203,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
   if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
+  request.onEnd?.(finalState);
   return code;
 }
 
