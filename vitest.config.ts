@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const capturing = process.env.CW_CAPTURE_SCREENS === '1' || process.env.CW_CAPTURE_CLI === '1';
+
 export default defineConfig({
   test: {
     environment: 'node',
@@ -22,8 +24,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           // The built CLI, the real Claude Code against a mock API, tmux, Chromium and Prometheus.
-          // Recording fixtures from the real CLI rewrites them: only on request (npm run capture:screens).
-          include: ['test/e2e/**/*.test.ts', ...(process.env.CW_CAPTURE_SCREENS === '1' ? ['test/fixtures/**/*.test.ts'] : [])],
+          // Recording fixtures from the real CLI rewrites them: only on request (npm run capture:screens, capture:cli).
+          include: ['test/e2e/**/*.test.ts', ...(capturing ? ['test/fixtures/**/*.test.ts'] : [])],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

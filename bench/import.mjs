@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:import: our import against ccusage's daily report on one large history.
 //
-// The corpus is the public transcripts (../shared/fixtures/public/transcripts, many Claude Code
-// versions) copied until it holds BENCH_CORPUS_MB (default 200) MB, each copy re-keyed (session,
+// The corpus is the transcript fixtures (test/fixtures/transcripts, many Claude Code versions)
+// copied until it holds BENCH_CORPUS_MB (default 200) MB, each copy re-keyed (session,
 // message and request ids) and moved to its own project and day within 60 days, so nothing
 // de-duplicates away. ccusage is installed on first use into bench/.cache (npm registry).
 // BENCH_KEEP=1 keeps the corpus and database and prints where, for profiling.
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const fixtures = resolve(root, '..', 'shared', 'fixtures', 'public', 'transcripts');
+const fixtures = join(root, 'test', 'fixtures', 'transcripts');
 const corpusMb = Number(process.env.BENCH_CORPUS_MB ?? 200);
 // 20.0.24: the newest release whose native Linux package is on the registry.
 const ccusageVersion = process.env.BENCH_CCUSAGE_VERSION ?? '20.0.24';

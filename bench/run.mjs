@@ -239,6 +239,39 @@ async function reducerCostPerFact() {
   );
 }
 
+/**
+ * A run while another program holds the database's lock (a backup, a `sqlite3` shell): the last
+ * write waits a moment, then the session waits in the journal. What the prompt waits for is the
+ * added time; the sessions are then saved by the next command.
+ */
+async function lockedDatabaseRun(env, args) {
+  const database = join(env.CLAUDEWATCH_HOME, 'claudewatch.db');
+  // A run first, so the database exists to be locked.
+  timeCommand(shim, args, env);
+  const holder = spawn(
+    process.execPath,
+    ['-e', `const D = require(${JSON.stringify(join(root, 'node_modules', 'better-sqlite3'))}); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE'); process.stdout.write('locked'); process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`, database],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  await new Promise((resolvePromise) => holder.stdout.once('data', resolvePromise));
+  try {
+    const direct = [];
+    const wrapped = [];
+    for (let i = 0; i < Math.min(runs, 10); i++) {
+      direct.push(timeCommand(exampleClaude, args, env));
+      wrapped.push(timeCommand(shim, args, env));
+    }
+    const directMs = median(direct);
+    const wrappedMs = median(wrapped);
+    console.log(
+      `${'short print run, database locked'.padEnd(34)} direct ${directMs.toFixed(1).padStart(7)} ms   through shim ${wrappedMs.toFixed(1).padStart(7)} ms   added ${(wrappedMs - directMs).toFixed(1).padStart(6)} ms`,
+    );
+  } finally {
+    holder.stdin.end();
+    await new Promise((resolvePromise) => holder.once('exit', resolvePromise));
+  }
+}
+
 function syncSink(path) {
   const fd = openSync(path, 'w');
   const sink = new Writable({
@@ -280,6 +313,7 @@ try {
   compare('short print-mode run (recorded)', [exampleClaude, printArgs, printEnv], [shim, printArgs, printEnv]);
   // Text output: the runner also plans hooks and follows the transcript.
   compare('short print run, text output', [exampleClaude, ['-p', 'hi'], printEnv], [shim, ['-p', 'hi'], printEnv]);
+  await lockedDatabaseRun(printEnv, printArgs);
   hookLatency();
   statuslineStartup();
   await reducerCostPerFact();

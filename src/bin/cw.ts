@@ -1,32 +1,44 @@
 #!/usr/bin/env node
-import { COMMANDS, usage } from '../cli/commands.js';
+import { COMMANDS, completeCommandLine, usage } from '../cli/commands.js';
+import { takeGlobalOptions } from '../cli/global-options.js';
 import { UserError } from '../shared/errors.js';
 import { exitWhenFlushed } from './exit.js';
 
 async function main(argv: string[]): Promise<number> {
+  const { args, debug, colour } = takeGlobalOptions(argv);
+  // The painters read FORCE_COLOR, as chalk does: a flag on the command line outranks the environment.
+  if (colour !== null) process.env.FORCE_COLOR = colour ? '1' : '0';
   // --debug anywhere: our log at debug level, each command's start and end in it, and where it is.
-  const debug = argv.includes('--debug');
   if (debug) {
     process.env.CLAUDEWATCH_DEBUG = '1';
     const { startDebugLog } = await import('../cli/debug-log.js');
-    return startDebugLog(argv.filter((arg) => arg !== '--debug'), (args) => dispatch(args));
+    return startDebugLog(args, (rest) => dispatch(rest));
   }
-  return dispatch(argv);
+  return dispatch(args);
 }
 
 async function dispatch(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  if (name === '--version' || name === '-V') {
+  if (name === '--version' || name === '-v' || name === '-V' || name === 'version') {
     const { readPackageVersion } = await import('../shared/package-info.js');
     process.stdout.write(`${readPackageVersion()}\n`);
     return 0;
   }
+  if (name === 'help') return dispatch([rest[0]!, '--help']);
+  // What the scripts of `cw completion` ask on each Tab: cw complete -- WORDS.
+  if (name === 'complete') {
+    await completeCommandLine(rest[0] === '--' ? rest.slice(1) : rest);
+    return 0;
+  }
   const entry = COMMANDS[name];
-  if (!entry) throw new UserError(`cw: unknown command "${name}". Run \`cw help\` for the list.`, 2);
+  if (!entry) {
+    const { unknownCommand } = await import('../cli/unknown-command.js');
+    throw unknownCommand(name);
+  }
   const command = await entry.load();
   const code = await command.run(rest);
   if (code === 0) {

@@ -1,6 +1,12 @@
+import type { CompletionEntry } from '../commands/completion.js';
+
 /** Every `cw` command, loaded only when it runs so one command never pays for another. */
 export interface CommandModule {
   run(argv: string[]): Promise<number>;
+  /** Its options as the parser takes them: shell completion offers them. */
+  OPTIONS?: CompletionEntry['options'];
+  /** What its first argument may be (`cw report daily`). */
+  ARGUMENTS?: readonly string[];
 }
 
 export interface CommandEntry {
@@ -31,7 +37,27 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'install-statusline': { summary: 'make cw statusline Claude Code’s statusline, keeping yours (--remove restores it)', load: () => import('../commands/install-statusline.js') },
   'install-shim': { summary: 'put the claude shim ahead of the real claude on PATH', load: () => import('../commands/install-shim.js') },
   'uninstall-shim': { summary: 'remove the claude shim', load: () => import('../commands/uninstall-shim.js') },
+  completion: { summary: 'a completion script for bash, zsh or fish', load: () => import('../commands/completion.js') },
 };
+
+/**
+ * `cw complete -- WORDS`, asked by the shell on each Tab: command names come from this table; the
+ * options and arguments of the one command being typed from its module, so only that one loads.
+ */
+export async function completeCommandLine(words: string[]): Promise<void> {
+  const typed = words.slice(0, -1).find((word) => !word.startsWith('-'));
+  const entries: CompletionEntry[] = [];
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (name !== typed) {
+      entries.push({ name, summary: entry.summary });
+      continue;
+    }
+    const module = await entry.load();
+    entries.push({ name, summary: entry.summary, options: module.OPTIONS ?? {}, ...(module.ARGUMENTS ? { arguments: module.ARGUMENTS } : {}) });
+  }
+  const { completeWords } = await import('../commands/completion.js');
+  completeWords(words, entries);
+}
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -43,6 +69,12 @@ ClaudeWatch: what Claude Code does and costs.
 Commands:
 ${lines.join('\n')}
 
-Run \`cw <command> --help\` for a command's options. Run Claude through \`cw-run\` or the shim.
+Options for every command:
+  --color, --no-color  colour even through a pipe, or none (else FORCE_COLOR, NO_COLOR, the terminal)
+  --debug              log this run at debug level and say where the log is
+  -v, --version        print the version
+
+Run \`cw help <command>\` (or \`cw <command> --help\`) for a command's options, and
+\`cw completion --help\` for completion in your shell. Run Claude through \`cw-run\` or the shim.
 `;
 }

@@ -10,15 +10,15 @@ export async function startDebugLog(argv: string[], run: (argv: string[]) => Pro
   const file = resolvePaths().logFile;
   const logger = createFileLogger(file, { level: 'debug' });
   const started = performance.now();
-  logger.debug(`cw ${argv.join(' ')}: start (node ${process.version}, ${process.platform}, cwd ${process.cwd()})`);
+  let logged = logger.debug(`cw ${argv.join(' ')}: start (node ${process.version}, ${process.platform}, cwd ${process.cwd()})`);
   try {
     const code = await run(argv);
-    logger.debug(`cw ${argv[0] ?? ''}: exit ${code} after ${Math.round(performance.now() - started)} ms`);
+    logged = logger.debug(`cw ${argv[0] ?? ''}: exit ${code} after ${Math.round(performance.now() - started)} ms`) || logged;
     return code;
   } catch (error) {
-    logger.error(`cw ${argv[0] ?? ''}: failed after ${Math.round(performance.now() - started)} ms`, error);
+    logged = logger.error(`cw ${argv[0] ?? ''}: failed after ${Math.round(performance.now() - started)} ms`, error) || logged;
     throw error;
   } finally {
-    process.stderr.write(`cw: debug log in ${file}\n`);
+    process.stderr.write(logged ? `cw: debug log in ${file}\n` : `cw: the debug log could not be written to ${file}\n`);
   }
 }

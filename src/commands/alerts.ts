@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
@@ -5,11 +6,11 @@ import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { ackAlert, alertMessage, clearAlerts, listAlerts, type StoredAlert } from '../store/alerts.js';
 import { openForReading } from '../store/reader.js';
-import { terminalText } from '../core/text-escape.js';
-import { createPainter, renderTable } from '../ui/format.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw alerts <list|check|ack ID|clear> [--json] [--timezone ZONE]
 
@@ -28,8 +29,14 @@ watch), the desktop and alerts.webhooks; their times are in the zone of --timezo
 "timezone", TZ or the system.
 `;
 
+/** The options `cw alerts` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, timezone: { type: 'string' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['list', 'check', 'ack', 'clear'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('alerts', argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, timezone: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('alerts', argv, OPTIONS);
   const [action = 'list', id] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);
@@ -49,13 +56,13 @@ export async function run(argv: string[]): Promise<number> {
       } finally {
         db.close();
       }
-      process.stdout.write(values.json ? `${JSON.stringify(alerts.map((alert) => alertJson(alert, time)), null, 2)}\n` : renderAlerts(alerts, values.all === true, time));
+      process.stdout.write(values.json ? formatJson(versioned({ alerts: alerts.map((alert) => alertJson(alert, time)) })) : renderAlerts(alerts, values.all === true, time));
       return 0;
     }
     case 'check': {
       const { raised, problems } = await checkAlerts(config, env, now);
       if (problems.length > 0) createFileLogger(paths.logFile).warn(`alert delivery: ${problems.join('; ')}`);
-      if (values.json) process.stdout.write(`${JSON.stringify({ raised: raised.map((alert) => alertJson(alert, time)), problems }, null, 2)}\n`);
+      if (values.json) process.stdout.write(formatJson(versioned({ raised: raised.map((alert) => alertJson(alert, time)), problems })));
       else if (!values.quiet) process.stdout.write(raised.length === 0 ? 'No new alerts.\n' : renderAlerts(raised, false, time));
       return 0;
     }
@@ -102,15 +109,16 @@ function alertJson(alert: StoredAlert, time: ZoneTime): Record<string, unknown> 
 function renderAlerts(alerts: StoredAlert[], withState: boolean, time: ZoneTime): string {
   if (alerts.length === 0) return 'No open alerts.\n';
   const paint = createPainter();
-  const severity = (value: string): string => (value === 'critical' ? paint.red(value) : value === 'warning' ? paint.yellow(value) : value);
+  const severity = (value: string) => ({ text: value, style: value === 'critical' ? paint.red : value === 'warning' ? paint.yellow : undefined });
   const state = (alert: StoredAlert): string => (alert.ackedAt !== null ? 'acked' : alert.clearedAt !== null ? 'cleared' : 'open');
   const rows = alerts.map((alert) => [
     String(alert.id),
     time.dateTime(alert.createdAt).slice(0, 16),
     severity(alert.severity),
     ...(withState ? [state(alert)] : []),
-    // The words name paths and errors from outside; times read as the raised time does.
-    terminalText(alertMessage(alert, (at) => time.when(at, alert.createdAt))),
+    // Times in the words read as the raised time does.
+    alertMessage(alert, (at) => time.when(at, alert.createdAt)),
   ]);
-  return renderTable(['ID', `RAISED (${time.timeZone})`, 'SEVERITY', ...(withState ? ['STATE'] : []), 'ALERT'], rows);
+  const columns = [{ header: 'ID', align: 'right' as const }, `RAISED (${time.timeZone})`, 'SEVERITY', ...(withState ? ['STATE'] : []), { header: 'ALERT', elastic: true }];
+  return renderRows(columns, rows, { width: outputWidth(), headerStyle: paint.bold }).text;
 }

@@ -1,3 +1,4 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { join } from 'node:path';
 import type { Suggestion } from '../core/analysis.js';
 import { readSetting } from '../core/config-schema.js';
@@ -9,7 +10,7 @@ import { collectAnalysis } from '../history/analysis.js';
 import { renderAnalysis } from '../ui/analysis-render.js';
 import { createPainter } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw analyze [--days N] [--yes | --dry-run] [--undo] [--json]
 
@@ -33,15 +34,18 @@ export function changeLogOf(paths: Paths): string {
   return join(paths.dataDir, 'analysis-changes.jsonl');
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('analyze', argv, {
+/** The options `cw analyze` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     days: { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     'dry-run': { type: 'boolean' },
     undo: { type: 'boolean' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('analyze', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -58,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const scope = parseHistoryScope('analyze', values, { now, configuredTimeZone: config.timezone, env });
   const analysis = collectAnalysis({ calendar: scope.calendar, days, now, project: scope.project, skipImport: scope.skipImport, config }, env);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+    process.stdout.write(formatJson(versioned(analysis)));
     return 0;
   }
   const paint = createPainter();

@@ -1,4 +1,5 @@
 import { gaugeBlock } from '../core/block-gauge.js';
+import { formatJson, versioned } from '../core/json-output.js';
 import { BLOCK_MS, highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
 import { currentWindows, type WindowReading } from '../core/limit-windows.js';
@@ -16,7 +17,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderBlocks, type BlocksView } from '../ui/blocks-render.js';
 import { createPainter, outputWidth } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 const USAGE = `Usage: cw blocks [options]
 
@@ -114,14 +115,17 @@ function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof
   return highest === null || highest === 0 ? null : { tokens: highest, source: 'highest-block' };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('blocks', argv, {
+/** The options `cw blocks` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     active: { type: 'boolean' },
     'token-limit': { type: 'string' },
     weeks: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('blocks', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -143,7 +147,7 @@ export async function run(argv: string[]): Promise<number> {
     env,
   );
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(blocksJson(view), null, 2)}\n`);
+    process.stdout.write(formatJson(versioned(blocksJson(view))));
   } else {
     process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter(), now }));
   }
@@ -164,7 +168,7 @@ function claudeReadingOf(windows: readonly WindowReading[]): { utilization: numb
 }
 
 /** Instants as ISO strings: what a script expects in JSON. */
-function blocksJson(view: BlocksView): unknown {
+function blocksJson(view: BlocksView): object {
   const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
   return {
     timeZone: view.timeZone,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
+import { printable } from '../core/text-escape.js';
+import { exitStatusOf, exitWithCode, type ExitStatus } from '../runner/exit-code.js';
 import { findRealClaude } from '../runner/find-claude.js';
 import { runSession } from '../runner/run-session.js';
 
@@ -7,7 +8,7 @@ import { runSession } from '../runner/run-session.js';
  * What shims/claude runs. Every argument is Claude's. If anything of ours throws before Claude
  * has run, Claude is run plainly: the user gets Claude either way.
  */
-export async function run(args: string[], env = process.env): Promise<number> {
+export async function run(args: string[], env = process.env): Promise<ExitStatus> {
   const shimDirs = env.CLAUDEWATCH_SHIM_DIR ? [env.CLAUDEWATCH_SHIM_DIR] : [];
   try {
     return await runSession({ claudeArgs: args, shimDirs });
@@ -16,10 +17,10 @@ export async function run(args: string[], env = process.env): Promise<number> {
     try {
       real = findRealClaude({ env, shimDirs }).path;
     } catch {
-      process.stderr.write(`claudewatch: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 127;
+      process.stderr.write(`claudewatch: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+      return exitWithCode(127);
     }
     const result = spawnSync(real, args, { stdio: 'inherit' });
-    return result.status ?? (result.signal ? 128 + (osConstants.signals[result.signal] ?? 0) : 1);
+    return exitStatusOf({ exitCode: result.status ?? 1, signal: result.signal });
   }
 }

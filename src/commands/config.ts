@@ -1,10 +1,13 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { existsSync, renameSync } from 'node:fs';
 import { configJsonSchema, parseSettingValue, readSetting, SETTINGS, settingOf, unknownSetting, validateConfig, writeSetting } from '../core/config-schema.js';
 import { loadConfig, saveConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { renderTable } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { printable, printableLines } from '../core/text-escape.js';
+import { outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw config <show|get|set|reset|path|schema> ...
 
@@ -72,8 +75,14 @@ export function resetConfig(key: string | null, env = process.env): void {
   saveConfig(file, writeSetting(editableConfig(file), key, undefined));
 }
 
+/** The options `cw config` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, all: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['show', 'get', 'set', 'reset', 'path', 'schema'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('config', argv, { json: { type: 'boolean' }, all: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } });
+  const { values, positionals } = parseCommandArgs('config', argv, OPTIONS);
   const [action, key, ...rest] = positionals;
   if (values.help || action === undefined) {
     process.stdout.write(USAGE);
@@ -83,11 +92,12 @@ export async function run(argv: string[]): Promise<number> {
     case 'show': {
       const shown = showConfig();
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        process.stdout.write(formatJson(versioned(shown)));
       } else {
         const rows = shown.settings.map((row) => [row.key, row.source === 'unset' ? '-' : JSON.stringify(row.value), row.source === 'config.json' ? 'set' : row.source]);
-        process.stdout.write(`${shown.file}\n\n${renderTable(['SETTING', 'VALUE', 'FROM'], rows)}`);
-        if (shown.problems.length > 0) process.stdout.write(`\nProblems in this file:\n${shown.problems.map((problem) => `  ${problem}`).join('\n')}\n`);
+        const table = renderRows(['SETTING', { header: 'VALUE', elastic: true }, 'FROM'], rows, { width: outputWidth() });
+        process.stdout.write(`${printable(shown.file)}\n\n${table.text}`);
+        if (shown.problems.length > 0) process.stdout.write(`\nProblems in this file:\n${shown.problems.map((problem) => `  ${printableLines(problem)}`).join('\n')}\n`);
       }
       return shown.problems.length > 0 ? 1 : 0;
     }

@@ -7,7 +7,7 @@ import { takeTurn } from '../shared/turn-stamp.js';
 
 const DAY_MS = 86_400_000;
 /** Commands that own the screen, serve another program, or are the analysis itself. */
-const QUIET_COMMANDS = new Set(['analyze', 'watch', 'statusline', 'install-statusline', 'config', 'import']);
+const QUIET_COMMANDS = new Set(['analyze', 'watch', 'statusline', 'install-statusline', 'config', 'import', 'completion']);
 
 /**
  * Once a day at most, after a command a person ran in a terminal, a short note of what the last

@@ -14,7 +14,7 @@ import { readPageScript } from '../ui/dashboard/page-script.js';
 import { dashboardRoutes } from '../ui/dashboard/routes.js';
 import { startDashboardServer, type DashboardServer } from '../ui/dashboard/server.js';
 import { resolveTimeZone } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const DEFAULT_PORT = 7879;
 
@@ -47,15 +47,18 @@ export interface DashboardOptions {
   metrics: boolean;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('dashboard', argv, {
+/** The options `cw dashboard` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
     'allow-remote': { type: 'boolean' },
     timezone: { type: 'string' },
     'skip-import': { type: 'boolean' },
     metrics: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('dashboard', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -1,21 +1,27 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { loadPriceTable, type LoadedPriceTable } from '../core/price-config.js';
 import { resolveModelPrice } from '../core/pricing.js';
 import { inspectClaudeArgs } from '../core/claude-args.js';
+import { printableLines } from '../core/text-escape.js';
+import { validateConfig } from '../core/config-schema.js';
 import type { WatchPlan } from '../core/watch-plan.js';
+import { allOnPath, describeOurCommands, findOurCommands } from '../runner/command-path.js';
 import { findRealClaude, isExecutableFile, isShim } from '../runner/find-claude.js';
 import { prepareWatch } from '../runner/watch-setup.js';
 import { openDatabase } from '../store/database.js';
+import { journalStatus } from '../store/journal.js';
 import { openReadOnly } from '../store/reader.js';
 import { countUnpricedModels, type UnpricedModelCount } from '../store/session-rows.js';
-import { loadConfig } from '../shared/config.js';
+import { configuredRealClaude, loadConfig, type LoadedConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
+import { PACKAGE_ROOT } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 import { createPainter } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 import { unlinkSync } from 'node:fs';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -28,20 +34,34 @@ export interface Check {
 
 export async function diagnose(env = process.env): Promise<Check[]> {
   const paths = resolvePaths(env);
-  const { config, problem } = loadConfig(paths.configFile);
+  const loaded = loadConfig(paths.configFile);
+  const { config } = loaded;
   const checks: Check[] = [];
-  checks.push(problem ? { name: 'config', level: 'warn', detail: `${problem}; defaults in use` } : { name: 'config', level: 'ok', detail: existsSync(paths.configFile) ? paths.configFile : `${paths.configFile} (not created; defaults in use)` });
-  checks.push(await checkRealClaude(env, config.realClaude));
+  checks.push(checkConfig(paths, loaded));
+  checks.push(await checkRealClaude(env, configuredRealClaude(config)));
   checks.push(checkPathClaude(env));
+  checks.push(checkOurCommands(env));
   checks.push(checkIdentification(env, paths, config));
   checks.push(checkNode());
   checks.push(await checkPty());
   checks.push(checkDatabase(paths));
+  checks.push(checkJournal(paths));
   checks.push(...checkPrices(paths, loadPriceTable(config)));
   checks.push(checkStateDir(paths));
   checks.push(checkLog(paths));
   if (env.CLAUDEWATCH_DISABLE === '1') checks.push({ name: 'disabled', level: 'warn', detail: 'CLAUDEWATCH_DISABLE=1: the shim passes everything through unrecorded' });
   return checks;
+}
+
+/** The file against the schema: every setting that breaks it, each named (the price entries are the prices check's). */
+function checkConfig(paths: Paths, { config, problem }: LoadedConfig): Check {
+  if (problem) return { name: 'config', level: 'warn', detail: `${problem}; defaults in use` };
+  if (!existsSync(paths.configFile)) return { name: 'config', level: 'ok', detail: `${paths.configFile} (not created; defaults in use)` };
+  const problems = validateConfig(config).filter((line) => !line.startsWith('prices '));
+  if (problems.length === 0) return { name: 'config', level: 'ok', detail: paths.configFile };
+  const count = `${problems.length} setting${problems.length === 1 ? ' does' : 's do'} not follow the schema (\`cw config schema\`)`;
+  const hint = 'hint: fix each with `cw config set KEY VALUE`, or `cw config reset KEY` for its default';
+  return { name: 'config', level: 'warn', detail: `${paths.configFile}: ${count}:\n    ${problems.join('\n    ')}\n    ${hint}` };
 }
 
 async function checkRealClaude(env: NodeJS.ProcessEnv, configured: string | undefined): Promise<Check> {
@@ -69,6 +89,13 @@ function checkPathClaude(env: NodeJS.ProcessEnv): Check {
   return { name: 'claude on PATH', level: 'warn', detail: 'no `claude` on PATH' };
 }
 
+/** Whether `cw` and `cw-run` are this installation's on PATH, and if not, how to make them so. */
+function checkOurCommands(env: NodeJS.ProcessEnv): Check {
+  const commands = findOurCommands(env.PATH, PACKAGE_ROOT);
+  const detail = describeOurCommands(commands, PACKAGE_ROOT, env.SHELL).filter((line) => line !== '');
+  return { name: 'cw on PATH', level: allOnPath(commands) ? 'ok' : 'warn', detail: detail.join('\n    ') };
+}
+
 function describeMethod(plan: WatchPlan): string {
   switch (plan.method) {
     case 'stream':
@@ -86,7 +113,7 @@ function describeMethod(plan: WatchPlan): string {
 function checkIdentification(env: NodeJS.ProcessEnv, paths: Paths, config: Record<string, unknown>): Check {
   const name = 'transcript';
   try {
-    const realClaude = findRealClaude({ env, configuredPath: config.realClaude as string | undefined, shimDirs: env.CLAUDEWATCH_SHIM_DIR ? [env.CLAUDEWATCH_SHIM_DIR] : [] }).path;
+    const realClaude = findRealClaude({ env, configuredPath: configuredRealClaude(config), shimDirs: env.CLAUDEWATCH_SHIM_DIR ? [env.CLAUDEWATCH_SHIM_DIR] : [] }).path;
     const { plan, claude } = prepareWatch({ args: [], info: inspectClaudeArgs([]), env, cwd: process.cwd(), config, realClaude, paths, sessionId: 'doctor' });
     const version = claude.version === null ? 'version unknown' : `Claude Code ${claude.version}`;
     const why = plan.method === 'hooks' ? '' : `; not hooks because ${plan.reason}`;
@@ -124,6 +151,21 @@ function checkDatabase(paths: Paths): Check {
   } catch (error) {
     return { name: 'database', level: 'fail', detail: `${paths.databaseFile}: ${describeError(error)}` };
   }
+}
+
+/** Sessions that ended while the database could not take them, waiting to be saved. */
+function checkJournal(paths: Paths): Check {
+  const { waiting, unreadable } = journalStatus(paths.journalDir);
+  if (waiting.length === 0 && unreadable.length === 0) return { name: 'journal', level: 'ok', detail: 'no session waits to be saved' };
+  const lines: string[] = [];
+  if (waiting.length > 0) {
+    lines.push(
+      `${waiting.length} session${waiting.length === 1 ? '' : 's'} ended while the database could not be written and wait${waiting.length === 1 ? 's' : ''} in ${paths.journalDir}`,
+      '    hint: the next run or cw command that can write the database saves them (cw sessions, say); until then they are not in reports',
+    );
+  }
+  if (unreadable.length > 0) lines.push(`${unreadable.length} journal file${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'was' : 'were'} set aside: ${unreadable.join(', ')}`);
+  return { name: 'journal', level: 'warn', detail: lines.join('\n') };
 }
 
 /** The table sessions are priced with, what config.json changes in it, and what it could not price. */
@@ -192,19 +234,22 @@ function checkLog(paths: Paths): Check {
   return { name: 'log', level: 'warn', detail: `${paths.logFile}; recent errors:\n    ${recent.map((line) => line.slice(0, 240)).join('\n    ')}` };
 }
 
+/** The options `cw doctor` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('doctor', argv, OPTIONS);
   if (values.help) {
     process.stdout.write('Usage: cw doctor [--json]\n\nExplain which claude runs, through what, and what is wrong.\n');
     return 0;
   }
   const checks = await diagnose();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+    process.stdout.write(formatJson(versioned({ checks })));
   } else {
     const paint = createPainter();
     const mark = { ok: paint.green('ok  '), warn: paint.yellow('warn'), fail: paint.red('FAIL') };
-    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${check.name}: ${check.detail}\n`);
+    for (const check of checks) process.stdout.write(`${mark[check.level]}  ${printableLines(`${check.name}: ${check.detail}`)}\n`);
   }
   return checks.some((check) => check.level === 'fail') ? 1 : 0;
 }

@@ -1,16 +1,18 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import type { SessionEvent } from '../core/session-events.js';
 import type { SessionListRow } from '../core/session-view.js';
 import { openSettledHistory } from '../history/open.js';
 import { UserError } from '../shared/errors.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { resolveSessionRef } from '../store/session-list.js';
-import { terminalText } from '../core/text-escape.js';
+import { printable } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
-import { createPainter, renderTable } from '../ui/format.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { renderRows } from '../ui/table.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export type SessionEvents = SessionDetail;
 
@@ -28,8 +30,11 @@ export function collectEvents(reference: string | undefined, env = process.env, 
   }
 }
 
+/** The options `cw events` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, session: { type: 'string', short: 's' }, timezone: { type: 'string' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('events', argv, { json: { type: 'boolean' }, session: { type: 'string', short: 's' }, timezone: { type: 'string' } });
+  const { values } = parseCommandArgs('events', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw events [--session ID] [--json] [--timezone ZONE]\n\nA session’s events: start, prompts, answers, limits, errors, commits, end.\n' +
@@ -42,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = process.env;
   const time = zoneTime(resolveTimeZone('events', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
   const { session, runs, events } = collectEvents(values.session, env, Date.now(), values.json ? undefined : (at) => time.dateTime(at));
-  process.stdout.write(values.json ? `${JSON.stringify({ session: session.id, runs, events: events.map(jsonEvent) }, null, 2)}\n` : renderEvents(session, events, time));
+  process.stdout.write(values.json ? formatJson(versioned({ session: session.id, runs, events: events.map(jsonEvent) })) : renderEvents(session, events, time));
   return 0;
 }
 
@@ -62,8 +67,8 @@ function renderEvents(session: SessionListRow, events: SessionEvent[], time: Zon
     git: paint.cyan,
     end: paint.cyan,
   };
-  // The details name paths, branches and commit subjects: from outside, so made safe for a terminal.
-  const rows = events.map((event) => [`${time.dateTime(event.at)}.${String(event.at % 1000).padStart(3, '0')}`, colour[event.type](event.type), terminalText(event.detail)]);
+  const rows = events.map((event) => [`${time.dateTime(event.at)}.${String(event.at % 1000).padStart(3, '0')}`, { text: event.type, style: colour[event.type] }, event.detail]);
   const status = session.source === 'wrapped' ? session.status : 'imported';
-  return `Session ${session.id} (${status})\n${renderTable([`TIME (${time.timeZone})`, 'EVENT', 'DETAIL'], rows)}`;
+  const table = renderRows([`TIME (${time.timeZone})`, 'EVENT', { header: 'DETAIL', elastic: true }], rows, { width: outputWidth(), headerStyle: paint.bold });
+  return `Session ${printable(session.id)} (${status})\n${table.text}`;
 }

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { formatJson } from '../core/json-output.js';
 import { dirname, resolve } from 'node:path';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../core/usage-report.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
+import { makeDirectories, PRIVATE_DIR_MODE, writeFileAtomic } from '../shared/private-fs.js';
 import { analyticsOf, listHistorySessions, sessionsCsv, type HistorySession } from '../store/history-sessions.js';
 import { resolveSessionRef, type SessionRef } from '../store/session-list.js';
 import { refreshHistory } from '../history/refresh.js';
@@ -13,7 +13,7 @@ import { loadUsageRecords } from '../store/usage-records.js';
 import { renderReport } from '../ui/report-render.js';
 import { createPainter } from '../ui/format.js';
 import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw export --output FILE [options]
 
@@ -55,7 +55,7 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     const sessions = selectSessions(listHistorySessions(db), request, ref);
     if (request.session !== null && sessions.length === 0) throw new UserError(`cw export: no session "${request.session}" in the history.`, 1);
     // A folder the user named is theirs: created if missing (owner-only), never re-permissioned.
-    mkdirSync(dirname(request.output), { recursive: true, mode: PRIVATE_DIR_MODE });
+    makeDirectories(dirname(request.output), PRIVATE_DIR_MODE);
     if (request.format === 'csv') {
       writeFileAtomic(request.output, sessionsCsv(sessions));
       return { files: [request.output], sessions: sessions.length };
@@ -70,8 +70,8 @@ export function exportHistory(request: ExportRequest, env = process.env): Export
     const base = request.output.replace(/\.json$/i, '');
     const files = [`${base}.json`, `${base}.sessions.json`, `${base}.analytics.json`];
     writeFileAtomic(files[0]!, renderReport(report, 'json', { width: Infinity, paint: createPainter(process.stdout, { NO_COLOR: '1' }), scope }));
-    writeFileAtomic(files[1]!, `${JSON.stringify(sessions, null, 2)}\n`);
-    writeFileAtomic(files[2]!, `${JSON.stringify(sessions.map(analyticsOf), null, 2)}\n`);
+    writeFileAtomic(files[1]!, formatJson(sessions));
+    writeFileAtomic(files[2]!, formatJson(sessions.map(analyticsOf)));
     return { files, sessions: sessions.length };
   } finally {
     db.close();
@@ -93,15 +93,18 @@ function selectSessions(all: HistorySession[], request: ExportRequest, ref: Sess
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('export', argv, {
+/** The options `cw export` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     output: { type: 'string', short: 'o' },
     format: { type: 'string' },
     report: { type: 'string' },
     session: { type: 'string' },
     breakdown: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('export', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

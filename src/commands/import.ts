@@ -1,9 +1,11 @@
+import { formatJson, versioned } from '../core/json-output.js';
+import { printableLines } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import type { ImportProgress, ImportSummary } from '../history/import.js';
 import { refreshHistory } from '../history/refresh.js';
 import { openForReading } from '../store/reader.js';
 import { createProgressBar } from '../ui/progress-bar.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export function runImport(env = process.env, onProgress?: (progress: ImportProgress) => void): ImportSummary {
   const { db, paths } = openForReading(env);
@@ -14,8 +16,11 @@ export function runImport(env = process.env, onProgress?: (progress: ImportProgr
   }
 }
 
+/** The options `cw import` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('import', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { values } = parseCommandArgs('import', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw import [--json] [--quiet]\n\n' +
@@ -28,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = process.stderr.isTTY && !values.quiet && !values.json ? createProgressBar() : undefined;
   const summary = runImport(process.env, progress && ((p) => progress.update(p.filesDone, p.filesTotal, `files, ${(p.bytesRead / 1e6).toFixed(1)} MB`)));
   progress?.done();
-  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (values.json) process.stdout.write(formatJson(versioned(summary)));
   else if (!values.quiet) process.stdout.write(describeSummary(summary));
   return 0;
 }
@@ -42,5 +47,5 @@ function describeSummary(summary: ImportSummary): string {
   if (summary.rejectedLines > 0) {
     lines.push(`${summary.rejectedLines} line(s) could not be read and were skipped, for example:`, ...summary.rejections.map((reason) => `  ${reason}`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${printableLines(lines.join('\n'))}\n`;
 }

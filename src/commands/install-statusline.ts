@@ -5,7 +5,7 @@ import { shellQuote } from '../core/watch-plan.js';
 import { claudeSettingsFile, readSettingsText, writeSettingsText } from '../runner/claude-settings-file.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { PACKAGE_ROOT } from '../shared/package-info.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 /** The statusline's own entry: it loads only what the statusline needs, since Claude runs it on every refresh. */
 export const STATUSLINE_ENTRY = join(PACKAGE_ROOT, 'dist', 'bin', 'cw-statusline.js');
@@ -25,12 +25,15 @@ export interface InstallStatuslineResult {
   written: boolean;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('install-statusline', argv, {
+/** The options `cw install-statusline` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     yes: { type: 'boolean', short: 'y' },
     'dry-run': { type: 'boolean' },
     remove: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('install-statusline', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -1,10 +1,11 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { resolveOtlpSettings, type OtlpSettings } from '../core/otlp-settings.js';
 import { pushOtlp, type PushResult } from '../export/otlp-push.js';
 import { otlpStateFile, readOtlpState, type OtlpState } from '../export/otlp-state.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw otlp <status|push> [--session ID] [--json] [--quiet]
 
@@ -30,8 +31,14 @@ export function collectOtlpStatus(env = process.env): OtlpStatus {
   return { settings: resolveOtlpSettings(loadConfig(paths.configFile).config, env), stateFile: otlpStateFile(paths), state: readOtlpState(paths) };
 }
 
+/** The options `cw otlp` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, session: { type: 'string', short: 's' } } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = ['status', 'push'];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('otlp', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, session: { type: 'string', short: 's' } });
+  const { values, positionals } = parseCommandArgs('otlp', argv, OPTIONS);
   const [action = 'status'] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);
@@ -40,12 +47,12 @@ export async function run(argv: string[]): Promise<number> {
   switch (action) {
     case 'status': {
       const status = collectOtlpStatus();
-      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+      process.stdout.write(values.json ? formatJson(versioned(status)) : renderStatus(status));
       return 0;
     }
     case 'push': {
       const result = await pushOtlp(values.session === undefined ? {} : { sessionId: values.session });
-      if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (values.json) process.stdout.write(formatJson(versioned(result)));
       else if (!values.quiet) process.stdout.write(renderPush(result));
       return result.skipped === null && result.outcome !== null && !Object.values(result.outcome).some((signal) => signal?.ok === false) ? 0 : 1;
     }

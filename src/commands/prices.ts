@@ -1,9 +1,13 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { loadPriceTable } from '../core/price-config.js';
 import type { LongContextRates, ModelPrice } from '../core/price-table.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
-import { createPainter, renderTable } from '../ui/format.js';
-import { parseCommandArgs } from './options/parse.js';
+import { printable } from '../core/text-escape.js';
+import { createPainter, outputWidth } from '../ui/format.js';
+import { wrapToWidth } from '../ui/screen-text.js';
+import { hiddenColumnsNote, renderRows } from '../ui/table.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export interface PriceRow {
   id: string;
@@ -59,8 +63,11 @@ function priceRow(id: string, price: ModelPrice, fromConfig: boolean): PriceRow 
   };
 }
 
+/** The options `cw prices` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('prices', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('prices', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw prices [--json]\n\nThe prices sessions are costed at: the built-in table with the "prices" of config.json applied.\n',
@@ -70,13 +77,13 @@ export async function run(argv: string[]): Promise<number> {
   const data = collectPrices();
   // A broken config never hides the table: the problems go to stderr, the usable prices to stdout.
   for (const problem of data.problems) process.stderr.write(`cw prices: warning: ${problem}\n`);
-  process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderPrices(data));
+  process.stdout.write(values.json ? formatJson(versioned(data)) : renderPrices(data));
   return 0;
 }
 
 const CONFIG_MARK = '*';
 
-export function renderPrices(data: PricesData): string {
+export function renderPrices(data: PricesData, width = outputWidth()): string {
   const paint = createPainter();
   const rows = data.models.map((row) => [
     row.fromConfig ? `${row.id} ${CONFIG_MARK}` : row.id,
@@ -85,17 +92,33 @@ export function renderPrices(data: PricesData): string {
     row.pricedOn ?? '-',
     shortSource(row.source),
   ]);
-  const headers = ['MODEL', 'INPUT', 'OUTPUT', 'CACHE 5M', 'CACHE 1H', 'CACHE READ', 'LONG CONTEXT', 'PRICED ON', 'SOURCE'];
+  const rate = (header: string) => ({ header, align: 'right' as const });
+  const { text, dropped } = renderRows(
+    [
+      { header: 'MODEL', elastic: true },
+      rate('INPUT'),
+      rate('OUTPUT'),
+      rate('CACHE 5M'),
+      rate('CACHE 1H'),
+      rate('CACHE READ'),
+      { header: 'LONG CONTEXT', dropOrder: 3 },
+      { header: 'PRICED ON', dropOrder: 2 },
+      { header: 'SOURCE', dropOrder: 1, elastic: true },
+    ],
+    rows,
+    { width, headerStyle: paint.bold },
+  );
   const out = [
     paint.bold(`Price table ${data.version}, ${data.unit}`),
-    renderTable(headers, rows).trimEnd(),
+    text.trimEnd(),
+    ...hiddenColumnsNote(dropped, '--json', width),
     '',
     'LONG CONTEXT: a request whose prompt is over the threshold is charged input/output/cache 5m/cache 1h/cache read at these rates.',
   ];
-  if (data.models.some((row) => row.fromConfig)) out.push(`${CONFIG_MARK} from ${data.configFile}`);
-  out.push(`Aliases: ${Object.entries(data.aliases).map(([alias, id]) => `${alias} → ${id}`).join(', ')}`);
+  if (data.models.some((row) => row.fromConfig)) out.push(`${CONFIG_MARK} from ${printable(data.configFile)}`);
+  out.push(printable(`Aliases: ${Object.entries(data.aliases).map(([alias, id]) => `${alias} → ${id}`).join(', ')}`));
   out.push('A model none of these rows matches is priced at 0 and marked ! in `cw status` and `cw sessions`.');
-  return `${out.join('\n')}\n`;
+  return `${out.flatMap((line) => wrapToWidth(line, width)).join('\n')}\n`;
 }
 
 function formatLongContext(rates: LongContextRates): string {

@@ -1,10 +1,11 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { parseAge } from '../core/age.js';
 import { UserError } from '../shared/errors.js';
 import { loadConfig } from '../shared/config.js';
 import type { Db } from '../store/database.js';
 import { Ledger } from '../store/ledger.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 export interface PruneResult {
   cutoff: string;
@@ -26,8 +27,11 @@ export function prune(db: Db, cutoff: number): PruneResult {
   }).immediate();
 }
 
+/** The options `cw prune` takes, for its parser and for shell completion. */
+export const OPTIONS = { 'older-than': { type: 'string' }, json: { type: 'boolean' }, vacuum: { type: 'boolean' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('prune', argv, { 'older-than': { type: 'string' }, json: { type: 'boolean' }, vacuum: { type: 'boolean' } });
+  const { values } = parseCommandArgs('prune', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw prune [--older-than AGE] [--vacuum] [--json]\n\n' +
@@ -51,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.vacuum) db.exec('VACUUM');
     process.stdout.write(
       values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? formatJson(versioned(result))
         : `Deleted history before ${result.cutoff}: ${result.sessions} sessions, ${result.messages} messages, ${result.rateLimits} limit events.\n`,
     );
     return 0;

@@ -11,7 +11,7 @@ import { createPainter, outputWidth } from '../ui/format.js';
 import { createProgressBar } from '../ui/progress-bar.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../ui/report-render.js';
 import { HISTORY_OPTIONS, parseHistoryScope, usageQueryOf, type HistoryScope } from './options/history-options.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw report [daily|weekly|monthly|session|project|model] [options]
 
@@ -59,13 +59,19 @@ export function collectReport(request: ReportRequest, env = process.env): Report
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('report', argv, {
+/** The options `cw report` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     ...HISTORY_OPTIONS,
     breakdown: { type: 'boolean' },
     format: { type: 'string' },
     json: { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+/** What the first word after the command may be, for shell completion. */
+export const ARGUMENTS: readonly string[] = REPORT_KINDS;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('report', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -8,8 +8,9 @@ import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../history/refresh.js';
 import { collectMetricSamples } from '../store/metrics-snapshot.js';
+import { isAllowedHost, localHostHeaders } from '../ui/dashboard/auth.js';
 import { openForReading } from '../store/reader.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw serve --metrics [--port N] [--host ADDR --allow-remote]
 
@@ -24,13 +25,16 @@ const DEFAULT_PORT = 9464;
 /** Importing transcripts costs 50–150 ms; scrapes come every 15 s or so. */
 const IMPORT_EVERY_MS = 30_000;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('serve', argv, {
+/** The options `cw serve` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     metrics: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
     'allow-remote': { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('serve', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -66,7 +70,9 @@ async function serveMetrics(host: string, port: number): Promise<number> {
     const tokensPerBlock = configuredTokensPerBlock(config);
     return renderPrometheus(collectMetricSamples(db, { now, ...(tokensPerBlock === undefined ? {} : { tokensPerBlock }) }));
   };
-  const server = createServer((request, response) => handle(request, response, scrape, logger));
+  // Served on loopback, only our own names answer (as the dashboard): a page that rebinds its name to 127.0.0.1 would read project names.
+  const guard = { allowedHosts: null as string[] | null };
+  const server = createServer((request, response) => handle(request, response, scrape, logger, guard.allowedHosts));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new UserError(`cw serve: port ${port} on ${host} is taken; choose another with --port.`, 1) : error),
@@ -74,6 +80,7 @@ async function serveMetrics(host: string, port: number): Promise<number> {
     server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
+  if (isLoopback(host)) guard.allowedHosts = localHostHeaders(address.address, address.port);
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(`Serving metrics on http://${shown}:${address.port}/metrics\n`);
   await new Promise<void>((resolve) => {
@@ -88,8 +95,12 @@ async function serveMetrics(host: string, port: number): Promise<number> {
   return 0;
 }
 
-function handle(request: IncomingMessage, response: ServerResponse, scrape: () => string, logger: ReturnType<typeof createFileLogger>): void {
+function handle(request: IncomingMessage, response: ServerResponse, scrape: () => string, logger: ReturnType<typeof createFileLogger>, allowedHosts: string[] | null): void {
   const path = (request.url ?? '/').split('?')[0];
+  if (allowedHosts !== null && !isAllowedHost(request.headers.host, allowedHosts)) {
+    response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(`These metrics answer only as ${allowedHosts.join(' or ')}.\n`);
+    return;
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;

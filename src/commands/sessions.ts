@@ -1,12 +1,18 @@
+import { formatJson, versioned } from '../core/json-output.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SessionListRow } from '../core/session-view.js';
+import { printable } from '../core/text-escape.js';
+import { shellQuote } from '../runner/shim-files.js';
+import { resolvePaths } from '../shared/paths.js';
 import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
-import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
 import { loadConfig } from '../shared/config.js';
-import { resolvePaths } from '../shared/paths.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 /** Wrapped runs and imported sessions, newest first, after settling runs whose process died. */
 export function collectSessions(limit: number, env = process.env, now = Date.now()): SessionListRow[] {
@@ -18,8 +24,11 @@ export function collectSessions(limit: number, env = process.env, now = Date.now
   }
 }
 
+/** The options `cw sessions` takes, for its parser and for shell completion. */
+export const OPTIONS = { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' }, timezone: { type: 'string' } } as const satisfies CommandOptions;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('sessions', argv, { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' }, timezone: { type: 'string' } });
+  const { values } = parseCommandArgs('sessions', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw sessions [--limit N] [--json] [--timezone ZONE]\n\n' +
@@ -34,20 +43,48 @@ export async function run(argv: string[]): Promise<number> {
   const env = process.env;
   const time = zoneTime(resolveTimeZone('sessions', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
   const sessions = collectSessions(limit, env, now);
-  process.stdout.write(values.json ? `${JSON.stringify(sessions, null, 2)}\n` : renderSessions(sessions, now, time));
+  process.stdout.write(values.json ? formatJson(versioned({ sessions })) : renderSessions(sessions, now, outputWidth(), time));
+  if (!values.json && sessions.length === 0) process.stdout.write(demoNote(resolvePaths().demoHome));
   return 0;
 }
 
-function renderSessions(sessions: SessionListRow[], now: number, time: ZoneTime): string {
+/** After `npm run demo` with the example claude, its session is kept apart: say where. */
+function demoNote(demoHome: string): string {
+  if (!existsSync(join(demoHome, 'claudewatch.db'))) return '';
+  return `The demo's session is kept apart from your history, in ${printable(demoHome)}. To see it:\n\n  CLAUDEWATCH_HOME=${shellQuote(printable(demoHome))} cw sessions\n`;
+}
+
+/**
+ * Runs and imported sessions, one a row. To fit the terminal, the start loses its seconds and
+ * numbers shorten, then TYPE goes, then EXIT, LIMIT, MODE, TURNS and DURATION; PROJECT is cut in
+ * the middle after that.
+ */
+const SESSION_COLUMNS = [
+  'ID',
+  'KIND',
+  'STARTED',
+  'STATUS',
+  { header: 'MODE', dropOrder: 4 },
+  { header: 'TYPE', dropOrder: 1 },
+  { header: 'PROJECT', elastic: true },
+  { header: 'DURATION', align: 'right', dropOrder: 6 },
+  { header: 'EXIT', align: 'right', dropOrder: 2 },
+  { header: 'COST', align: 'right' },
+  { header: 'TOKENS', align: 'right' },
+  { header: 'TURNS', align: 'right', dropOrder: 5 },
+  { header: 'LIMIT', dropOrder: 3 },
+] as const;
+
+function renderSessions(sessions: SessionListRow[], now: number, width: number, time: ZoneTime): string {
   if (sessions.length === 0) return 'No sessions recorded yet. Run claude through the shim or cw-run, or `cw import` its transcripts.\n';
   const paint = createPainter();
-  const rows = sessions.map((session) =>
+  const rows = sessions.map((session): Cell[] =>
     session.source === 'wrapped'
       ? [
           session.id.slice(0, 8),
           'run',
-          time.dateTime(Date.parse(session.startedAt)),
-          colourStatus(paint, session.status),
+          startedAt(session.startedAt, time),
+          { text: session.status, style: statusStyle(paint, session.status) },
           session.mode,
           session.sessionType ?? '-',
           session.projectPath ?? session.cwd,
@@ -61,7 +98,7 @@ function renderSessions(sessions: SessionListRow[], now: number, time: ZoneTime)
       : [
           session.id.slice(0, 8),
           'imported',
-          time.dateTime(Date.parse(session.startedAt)),
+          startedAt(session.startedAt, time),
           '-',
           '-',
           '-',
@@ -74,21 +111,29 @@ function renderSessions(sessions: SessionListRow[], now: number, time: ZoneTime)
           '-',
         ],
   );
-  const table = renderTable(['ID', 'KIND', `STARTED (${time.timeZone})`, 'STATUS', 'MODE', 'TYPE', 'PROJECT', 'DURATION', 'EXIT', 'COST', 'TOKENS', 'TURNS', 'LIMIT'], rows);
-  const footnotes = unpricedFootnotes(sessions);
-  return footnotes.length === 0 ? table : `${table}\n${footnotes.map((line) => paint.yellow(line)).join('\n')}\n`;
+  const columns = SESSION_COLUMNS.map((spec) =>
+    spec === 'STARTED' ? { header: `STARTED (${time.timeZone})`, compact: sessions.map((session) => startedAt(session.startedAt, time).slice(0, 16)) } : spec,
+  );
+  const { text, dropped } = renderRows(columns, rows, { width, headerStyle: paint.bold });
+  const notes = [...hiddenColumnsNote(dropped, '--json', width), ...unpricedFootnotes(sessions).map((line) => paint.yellow(line))];
+  return notes.length === 0 ? text : `${text}\n${notes.join('\n')}\n`;
 }
 
-function colourStatus(paint: ReturnType<typeof createPainter>, status: string): string {
+/** `2026-11-27 14:05:09` in the display zone. */
+function startedAt(iso: string, time: ZoneTime): string {
+  return time.dateTime(Date.parse(iso));
+}
+
+function statusStyle(paint: ReturnType<typeof createPainter>, status: string): (text: string) => string {
   switch (status) {
     case 'COMPLETED':
-      return paint.green(status);
+      return paint.green;
     case 'FAILED':
     case 'RATE_LIMITED':
-      return paint.red(status);
+      return paint.red;
     case 'INTERRUPTED':
-      return paint.yellow(status);
+      return paint.yellow;
     default:
-      return paint.cyan(status);
+      return paint.cyan;
   }
 }

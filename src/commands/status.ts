@@ -1,15 +1,18 @@
+import { formatJson, versioned } from '../core/json-output.js';
 import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
-import { terminalText } from '../core/text-escape.js';
+import { printable } from '../core/text-escape.js';
 import { loadConfig } from '../shared/config.js';
 import { resolvePaths } from '../shared/paths.js';
-import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, renderTable, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
+import { wrapToWidth } from '../ui/screen-text.js';
+import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
 import { activityWord, waitingLines } from '../ui/waiting-text.js';
 import { windowLines } from '../ui/window-text.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
-import { parseCommandArgs, parsePositiveInt } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
 
@@ -45,14 +48,17 @@ function unwrappedClaudes(): UnwrappedClaude[] {
     .map((found) => ({ pid: found.pid, cwd: found.cwd, startedAt: new Date(found.startedAt).toISOString() }));
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('status', argv, {
+/** The options `cw status` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     json: { type: 'boolean' },
     watch: { type: 'boolean', short: 'w' },
     interval: { type: 'string' },
     'single-session': { type: 'boolean' },
     timezone: { type: 'string' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('status', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
       'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session] [--timezone ZONE]\n\n' +
@@ -70,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const show = (): void => {
     const now = Date.now();
     const data = collectStatus(env, now, options);
-    process.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : renderStatus(data, now, time));
+    process.stdout.write(values.json ? formatJson(versioned(data)) : renderStatus(data, now, time));
   };
   if (!values.watch) {
     show();
@@ -102,11 +108,29 @@ async function watch(show: () => void, intervalMs: number): Promise<number> {
 
 function formatLimitInForce(limit: LimitInForce, now: number, time: ZoneTime): string {
   const until = limit.resetsAt === null ? 'reset time unknown' : `until ${time.when(Date.parse(limit.resetsAt), now)} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
-  const account = limit.account === null ? '' : `, account ${terminalText(limit.account)}`;
-  return `${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`;
+  const account = limit.account === null ? '' : `, account ${limit.account}`;
+  return printable(`${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`);
 }
 
-export function renderStatus(data: StatusData, now: number, time: ZoneTime): string {
+/**
+ * Live sessions, one a row. To fit the terminal, MEM goes first, then CPU, KIND, NOW, LIMIT and
+ * DURATION; KEY and PROJECT are cut in the middle after that.
+ */
+const LIVE_COLUMNS = [
+  { header: 'KEY', elastic: true },
+  { header: 'KIND', dropOrder: 3 },
+  { header: 'PROJECT', elastic: true },
+  'STATUS',
+  { header: 'NOW', dropOrder: 4 },
+  { header: 'DURATION', align: 'right', dropOrder: 6 },
+  { header: 'COST', align: 'right' },
+  { header: 'TOKENS', align: 'right' },
+  { header: 'CPU', align: 'right', dropOrder: 2 },
+  { header: 'MEM', align: 'right', dropOrder: 1 },
+  { header: 'LIMIT', dropOrder: 5 },
+] as const;
+
+export function renderStatus(data: StatusData, now: number, time: ZoneTime, width = outputWidth()): string {
   const paint = createPainter();
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
@@ -117,13 +141,13 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
     out.push('No live sessions.');
   } else {
     out.push(paint.bold(`${data.live.length} live session${data.live.length === 1 ? '' : 's'}`));
-    const rows = data.live.map((session) => {
+    const rows = data.live.map((session): Cell[] => {
       const project = session.projectPath ?? session.cwd;
       return [
         session.isolationKey ?? session.id.slice(0, 8),
         session.placeKind ?? session.mode,
-        shared.has(project) ? `${project} ${paint.yellow('*')}` : project,
-        session.status === 'RATE_LIMITED' ? paint.red(session.status) : paint.green(session.status),
+        shared.has(project) ? { text: `${project} *`, style: (text) => text.replace(/\*$/, paint.yellow('*')) } : project,
+        { text: session.status, style: session.status === 'RATE_LIMITED' ? paint.red : paint.green },
         activityWord(session) ?? '-',
         formatDuration(now - Date.parse(session.startedAt)),
         formatSessionCost(session),
@@ -133,13 +157,14 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
         formatLimit(session, now),
       ];
     });
-    out.push(renderTable(['KEY', 'KIND', 'PROJECT', 'STATUS', 'NOW', 'DURATION', 'COST', 'TOKENS', 'CPU', 'MEM', 'LIMIT'], rows).trimEnd());
+    const { text, dropped } = renderRows(LIVE_COLUMNS, rows, { width, headerStyle: paint.bold });
+    out.push(text.trimEnd(), ...hiddenColumnsNote(dropped, '--json', width));
     if (shared.size > 0) out.push(paint.yellow(`* ${shared.size === 1 ? 'a project' : 'projects'} more than one live session works in`));
   }
   if (data.unwrapped.length > 0) {
     out.push('', paint.bold('Claude running without ClaudeWatch (unwrapped, not recorded)'));
     const rows = data.unwrapped.map((found) => [String(found.pid), found.cwd ?? '?', formatDuration(now - Date.parse(found.startedAt))]);
-    out.push(renderTable(['PID', 'DIRECTORY', 'RUNNING'], rows).trimEnd());
+    out.push(renderRows(['PID', { header: 'DIRECTORY', elastic: true }, 'RUNNING'], rows, { width, headerStyle: paint.bold }).text.trimEnd());
   }
   if (data.limits.length > 0) {
     out.push('', paint.bold('Limits in force'));
@@ -149,7 +174,7 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
     out.push('', paint.bold(`Claude's limit windows (times in ${time.timeZone})`));
     const accounts = [...new Set(data.windows.map((window) => window.account))];
     for (const account of accounts) {
-      if (accounts.length > 1) out.push(`  account ${account === null ? 'of this session' : terminalText(account)}`);
+      if (accounts.length > 1) out.push(`  account ${account === null ? 'of this session' : printable(account)}`);
       const rows = data.windows.filter((window) => window.account === account).map((window) => ({ ...window, resetsAt: window.resetsAt === null ? null : Date.parse(window.resetsAt) }));
       out.push(...windowLines(rows, { now, time, paint, indent: accounts.length > 1 ? '    ' : '  ' }));
     }
@@ -159,11 +184,14 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime): str
     const session = current.data;
     out.push('');
     out.push(
-      `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
-        `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${time.dateTime(Date.parse(current.updatedAt))}`,
+      printable(
+        `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
+          `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${time.dateTime(Date.parse(current.updatedAt))}`,
+      ),
     );
   }
   const footnotes = unpricedFootnotes(current ? [...data.live, current.data] : data.live);
   if (footnotes.length > 0) out.push('', ...footnotes.map((line) => paint.yellow(line)));
-  return `${out.join('\n')}\n`;
+  // Tables fit already; sentences are broken at spaces to fit too.
+  return `${out.flatMap((line) => wrapToWidth(line, width)).join('\n')}\n`;
 }

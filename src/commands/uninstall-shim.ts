@@ -1,10 +1,13 @@
 import { removeShim } from '../runner/shim-files.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
+
+/** The options `cw uninstall-shim` takes, for its parser and for shell completion. */
+export const OPTIONS = { dir: { type: 'string' } } as const satisfies CommandOptions;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('uninstall-shim', argv, { dir: { type: 'string' } });
+  const { values } = parseCommandArgs('uninstall-shim', argv, OPTIONS);
   if (values.help) {
     process.stdout.write('Usage: cw uninstall-shim [--dir DIR]\n\nRemove the claude shim from DIR (default ~/.local/bin).\n');
     return 0;

@@ -10,7 +10,7 @@ import { watchStateFiles } from '../store/state-watcher.js';
 import { createPainter } from '../ui/format.js';
 import { renderLiveView } from '../ui/live-render.js';
 import { openLiveTerminal } from '../ui/live-terminal.js';
-import { parseCommandArgs } from './options/parse.js';
+import { type CommandOptions, parseCommandArgs } from './options/parse.js';
 
 const USAGE = `Usage: cw watch [--refresh-interval SECONDS] [--once] [--skip-import]
 
@@ -35,12 +35,15 @@ interface WatchOptions {
   env: NodeJS.ProcessEnv;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('watch', argv, {
+/** The options `cw watch` takes, for its parser and for shell completion. */
+export const OPTIONS = {
     'refresh-interval': { type: 'string' },
     once: { type: 'boolean' },
     'skip-import': { type: 'boolean' },
-  });
+  } as const satisfies CommandOptions;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('watch', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -144,7 +144,7 @@ function checkValue(key: string, value: unknown, problems: string[]): void {
 /** Null when `value` is right for the setting; else what is wrong, in words. */
 export function valueProblem(setting: Setting, value: unknown): string | null {
   const kind = setting.kind;
-  const got = `, got ${JSON.stringify(value)}`;
+  const got = `, got ${shown(value)}`;
   switch (kind.type) {
     case 'boolean':
       return typeof value === 'boolean' ? null : `must be true or false${got}`;
@@ -158,13 +158,13 @@ export function valueProblem(setting: Setting, value: unknown): string | null {
     case 'string': {
       if (typeof value !== 'string' || value === '') return `must be ${kind.hint}${got}`;
       const problem = kind.check?.(value) ?? null;
-      return problem === null ? null : `${problem}: ${JSON.stringify(value)} (expected ${kind.hint})`;
+      return problem === null ? null : `${problem}: ${shown(value)} (expected ${kind.hint})`;
     }
     case 'strings': {
       if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string' || entry === '')) return `must be ${kind.hint}${got}`;
       for (const entry of value as string[]) {
         const problem = kind.check?.(entry) ?? null;
-        if (problem !== null) return `has ${JSON.stringify(entry)}, which ${problem}`;
+        if (problem !== null) return `has ${shown(entry)}, which ${problem}`;
       }
       return null;
     }
@@ -271,6 +271,14 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** A value as the file has it, escaped by JSON and cut short: enough to find it, never a whole file's worth. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
+}
+
+const SHOWN_CHARS = 40;
 
 function safeJson(text: string): unknown {
   try {

@@ -7,6 +7,7 @@ import type {
 } from './facts.js';
 import { windowFactsFromRateLimitInfo } from './limit-windows.js';
 import { messageKeyOf } from './message-identity.js';
+import { costProblem, MAX_MESSAGE_TOKENS, MAX_SESSION_TOKENS, tokenCountProblem } from './plausible-numbers.js';
 import { limitKindFromRateLimitType } from './rate-limit-text.js';
 
 /**
@@ -68,6 +69,8 @@ function factsFromAssistantEvent(event: Record<string, unknown>, now: number, so
   // An empty id would put every such message under one key, each replacing the last.
   const messageId = typeof message.id === 'string' && message.id !== '' ? message.id : null;
   if (messageId === null) return [];
+  const usage = usageFromApi(message.usage);
+  if (typeof usage === 'string') return [{ kind: 'line-rejected', source, reason: usage }];
   const requestId = nonEmpty(event.requestId) ?? nonEmpty(event.request_id);
   const claudeSessionId = nonEmpty(event.session_id);
   const identity = { messageId, requestId };
@@ -78,7 +81,7 @@ function factsFromAssistantEvent(event: Record<string, unknown>, now: number, so
       messageKey: messageKeyOf(identity),
       ...identity,
       model,
-      usage: usageFromApi(message.usage),
+      usage,
       ...(claudeSessionId !== null ? { claudeSessionId } : {}),
       ...(event.parent_tool_use_id ? { sidechain: true } : {}),
       at: now,
@@ -108,11 +111,19 @@ function factsFromRateLimitEvent(event: Record<string, unknown>, now: number, so
 }
 
 function factsFromResultEvent(event: Record<string, unknown>, source: FactSource): Fact[] {
+  const totals = isRecord(event.usage) ? usageFromApi(event.usage, MAX_SESSION_TOKENS) : null;
+  const modelTotals = modelTotalsFrom(event.modelUsage);
+  // Older versions named the figure `cost_usd` or `total_cost`.
+  const cost = firstNumber(event.total_cost_usd, event.cost_usd, event.total_cost);
+  const rejected = (problem: string): Fact[] => [{ kind: 'line-rejected', source, reason: `result: ${problem}` }];
+  if (typeof totals === 'string') return rejected(totals);
+  if (typeof modelTotals === 'string') return rejected(modelTotals);
+  const badCost = cost === null ? null : costProblem('total_cost_usd', cost);
+  if (badCost !== null) return rejected(badCost);
   const facts: Fact[] = [];
   if (typeof event.session_id === 'string' && event.session_id.length > 0) {
     facts.push({ kind: 'session-identified', source, claudeSessionId: event.session_id });
   }
-  const modelTotals = modelTotalsFrom(event.modelUsage);
   facts.push({
     kind: 'result',
     source,
@@ -123,36 +134,53 @@ function factsFromResultEvent(event: Record<string, unknown>, source: FactSource
     ...optionalNumber('durationApiMs', event.duration_api_ms),
     ...optionalString('apiError', event.api_error),
     ...(modelTotals.length > 0 ? { modelTotals } : {}),
-    ...(isRecord(event.usage) ? { totals: usageFromApi(event.usage) } : {}),
+    ...(totals !== null ? { totals } : {}),
   });
-  // Older versions named the figure `cost_usd` or `total_cost`.
-  const cost = firstNumber(event.total_cost_usd, event.cost_usd, event.total_cost);
   if (cost !== null) facts.push({ kind: 'cost-reported', source, costUsd: cost });
   return facts;
 }
 
-/** Reads a Messages API `usage` object (snake_case, as the API and transcripts write it). */
-export function usageFromApi(usage: Record<string, unknown>): TokenUsage {
+/**
+ * Reads a Messages API `usage` object (snake_case, as the API and transcripts write it); what is
+ * wrong instead, when a count is not a whole number of tokens a message (or a session's totals,
+ * given their bound) could hold.
+ */
+export function usageFromApi(usage: Record<string, unknown>, maxTokens = MAX_MESSAGE_TOKENS): TokenUsage | string {
+  const split = isRecord(usage.cache_creation) ? usage.cache_creation : null;
+  const counts: Array<[string, unknown]> = [
+    ['input_tokens', usage.input_tokens],
+    ['output_tokens', usage.output_tokens],
+    ['cache_creation_input_tokens', usage.cache_creation_input_tokens],
+    ['cache_read_input_tokens', usage.cache_read_input_tokens],
+    ...(split ? ([['ephemeral_5m_input_tokens', split.ephemeral_5m_input_tokens], ['ephemeral_1h_input_tokens', split.ephemeral_1h_input_tokens]] as Array<[string, unknown]>) : []),
+  ];
+  for (const [name, value] of counts) {
+    const problem = tokenCountProblem(`usage.${name}`, value, maxTokens);
+    if (problem !== null) return problem;
+  }
   const result: TokenUsage = {
     inputTokens: count(usage.input_tokens),
     outputTokens: count(usage.output_tokens),
     cacheCreationTokens: count(usage.cache_creation_input_tokens),
     cacheReadTokens: count(usage.cache_read_input_tokens),
   };
-  const split = usage.cache_creation;
-  if (isRecord(split)) {
+  if (split) {
     result.cacheCreation5mTokens = count(split.ephemeral_5m_input_tokens);
     result.cacheCreation1hTokens = count(split.ephemeral_1h_input_tokens);
   }
   return result;
 }
 
-/** Reads `modelUsage` (camelCase, as the result event writes it). */
-function modelTotalsFrom(value: unknown): ModelTotals[] {
+/** Reads `modelUsage` (camelCase, as the result event writes it); what is wrong instead, as for usage. */
+function modelTotalsFrom(value: unknown): ModelTotals[] | string {
   if (!isRecord(value)) return [];
   const totals: ModelTotals[] = [];
   for (const [model, entry] of Object.entries(value)) {
     if (!isRecord(entry)) continue;
+    for (const name of ['inputTokens', 'outputTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens']) {
+      const problem = tokenCountProblem(`modelUsage.${name}`, entry[name], MAX_SESSION_TOKENS);
+      if (problem !== null) return problem;
+    }
     const item: ModelTotals = {
       model,
       inputTokens: count(entry.inputTokens),
@@ -160,7 +188,11 @@ function modelTotalsFrom(value: unknown): ModelTotals[] {
       cacheCreationTokens: count(entry.cacheCreationInputTokens),
       cacheReadTokens: count(entry.cacheReadInputTokens),
     };
-    if (typeof entry.costUSD === 'number') item.costUsd = entry.costUSD;
+    if (typeof entry.costUSD === 'number') {
+      const problem = costProblem('modelUsage.costUSD', entry.costUSD);
+      if (problem !== null) return problem;
+      item.costUsd = entry.costUSD;
+    }
     totals.push(item);
   }
   return totals;

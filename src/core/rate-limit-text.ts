@@ -1,7 +1,8 @@
 /**
  * Recognises the limit and warning messages Claude Code prints, in every wording its published
  * packages carry, 0.2.x to 2.1.330 (each wording with the releases that print it is a row of
- * test/unit/limit-wordings.test.ts). Pure: `now` and the fallback zone come from the caller.
+ * test/unit/limit-wordings.test.ts; test/fixtures/ratelimit-messages.tsv lists those users
+ * reported). Pure: `now` and the fallback zone come from the caller.
  */
 import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';
 import { windowKindOf } from './limit-windows.js';

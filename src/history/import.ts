@@ -1,13 +1,13 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import type { Fact, UsageObservedFact } from '../core/facts.js';
+import type { Fact } from '../core/facts.js';
 import { findSameMessage, isMoreComplete } from '../core/message-identity.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { completeLines } from '../ingest/transcript-file.js';
 import { INITIAL_TRANSCRIPT_STATE, isInertLine, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
 import type { Db } from '../store/database.js';
-import { Ledger, type LedgerLimit, type LedgerMessage } from '../store/ledger.js';
+import { Ledger, ledgerLimitOf, ledgerMessageOf, type LedgerLimit, type LedgerMessage } from '../store/ledger.js';
 import { knownTranscriptFiles, transcriptFileStore, type FileProgress, type KnownFile } from '../store/transcript-files.js';
 
 type Env = Record<string, string | undefined>;
@@ -156,10 +156,12 @@ function importFile(
     for (const fact of result.facts) {
       noteFact(fact, identity, counters, reject);
       if (fact.kind === 'usage') {
-        writer.addMessage(ledgerMessage(fact, path, identity));
+        // The line's own session wins: a 1.x resume names the new session on the lines it copies.
+        writer.addMessage(ledgerMessageOf(fact, { claudeSessionId: identity.sessionId, file: path, cwd: identity.cwd, at: 0 }));
         summary.messages += 1;
       } else if (fact.kind === 'rate-limit') {
-        writer.addLimit(ledgerLimit(fact, root, path, identity));
+        // The account is the config directory the transcript is under; the words are not kept.
+        writer.addLimit(ledgerLimitOf(fact, { account: dirname(root), claudeSessionId: identity.sessionId, runId: null, file: path }, { keepText: false }));
       }
     }
     if (writer.isFull()) {
@@ -286,40 +288,6 @@ function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, r
     default:
       break;
   }
-}
-
-function ledgerMessage(fact: UsageObservedFact, file: string, identity: Identity): LedgerMessage {
-  return {
-    messageId: fact.messageId,
-    requestId: fact.requestId,
-    // The line's own session: a 1.x resume names the new session on the lines it copies.
-    claudeSessionId: fact.claudeSessionId ?? identity.sessionId,
-    file,
-    cwd: identity.cwd,
-    model: fact.model,
-    at: fact.at ?? 0,
-    usage: fact.usage,
-    sidechain: fact.sidechain === true,
-    answersPrompt: fact.answersPrompt === true,
-  };
-}
-
-/** A limit Claude reported in a transcript; the account is the config directory the transcript is under. */
-function ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>, root: string, file: string, identity: Identity): LedgerLimit {
-  return {
-    kind: fact.limitKind,
-    severity: fact.severity,
-    resetsAt: fact.resetsAt,
-    resetPrecision: fact.resetPrecision ?? 'second',
-    text: null,
-    source: fact.source,
-    utilization: fact.utilization ?? null,
-    observedAt: fact.at,
-    account: dirname(root),
-    claudeSessionId: identity.sessionId,
-    runId: null,
-    file,
-  };
 }
 
 function fileRow(

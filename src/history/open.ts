@@ -1,8 +1,5 @@
-import { loadPriceTable } from '../core/price-config.js';
-import { computeCostUsd } from '../core/pricing.js';
-import type { PriceUsage } from '../core/session-state.js';
-import { loadConfig } from '../shared/config.js';
 import type { Paths } from '../shared/paths.js';
+import { configuredPricing } from '../store/configured-pricing.js';
 import type { Db } from '../store/database.js';
 import { openForReading } from '../store/reader.js';
 import { recoverDeadSessions } from './recovery.js';
@@ -26,12 +23,6 @@ export function settleDeadSessions(db: Db, paths: Paths, env: Env, now: number):
   } catch {
     return [];
   }
-}
-
-/** Prices as a session is costed at: the built-in table with config.json's corrections. */
-export function configuredPricing(paths: Pick<Paths, 'configFile'>): PriceUsage {
-  const { table } = loadPriceTable(loadConfig(paths.configFile).config);
-  return (model, usage, options) => computeCostUsd(model, usage, table, options);
 }
 
 function displayZone(env: Env): string {

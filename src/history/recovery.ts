@@ -1,12 +1,11 @@
 import { runCostShare } from '../core/cost-share.js';
-import type { Fact } from '../core/facts.js';
 import type { PriceUsage } from '../core/session-state.js';
 import { costFigureBefore } from '../ingest/transcript-cost.js';
 import { transcriptLines } from '../ingest/transcript-file.js';
 import { INITIAL_TRANSCRIPT_STATE, parseTranscriptLine } from '../ingest/transcript-line.js';
 import { isProcessAlive, machineName } from '../shared/identity.js';
 import type { Db } from '../store/database.js';
-import { Ledger } from '../store/ledger.js';
+import { Ledger, ledgerLimitOf, ledgerMessageOf } from '../store/ledger.js';
 import { getRun, markInterrupted } from '../store/session-rows.js';
 import { readStateDocument, sessionStateFile, writeStateDocument } from '../store/state-files.js';
 
@@ -27,9 +26,9 @@ export interface RecoveryOptions {
 export function recoverDeadSessions(db: Db, options: RecoveryOptions): string[] {
   const host = machineName();
   const rows = db
-    .prepare(`SELECT id, pid, host FROM sessions WHERE status IN ('ACTIVE', 'RATE_LIMITED')`)
-    .all() as { id: string; pid: number | null; host: string | null }[];
-  const dead = rows.filter((row) => row.host === host && row.pid !== null && !isProcessAlive(row.pid)).map((row) => row.id);
+    .prepare(`SELECT id, pid, host, started_at FROM sessions WHERE status IN ('ACTIVE', 'RATE_LIMITED')`)
+    .all() as { id: string; pid: number | null; host: string | null; started_at: number }[];
+  const dead = rows.filter((row) => row.host === host && row.pid !== null && !isProcessAlive(row.pid, row.started_at)).map((row) => row.id);
   if (dead.length === 0) return [];
   db.transaction(() => {
     markInterrupted(db, dead, options.now);
@@ -65,8 +64,8 @@ function completeFromTranscript(db: Db, ledger: Ledger, runId: string, options: 
     const result = parseTranscriptLine(line, { now: options.now, timeZone: options.timeZone, state });
     state = result.state;
     for (const fact of result.facts) {
-      if (fact.kind === 'usage') ledger.writeMessage(messageOf(fact, run, file), claim);
-      else if (fact.kind === 'rate-limit') ledger.writeLimit(limitOf(fact, run, runId, file));
+      if (fact.kind === 'usage') ledger.writeMessage(ledgerMessageOf(fact, { claudeSessionId: run.claude_session_id, file, cwd: run.project_path ?? run.cwd, at: run.started_at }), claim);
+      else if (fact.kind === 'rate-limit') ledger.writeLimit(ledgerLimitOf(fact, { account: run.account, claudeSessionId: run.claude_session_id, runId, file }, { keepText: true }));
       else if (fact.kind === 'cost-reported') latestCost = fact.costUsd;
     }
   }
@@ -76,38 +75,6 @@ function completeFromTranscript(db: Db, ledger: Ledger, runId: string, options: 
     if (share !== null && share > (run.reported_cost_usd ?? 0)) db.prepare('UPDATE sessions SET reported_cost_usd = ? WHERE id = ?').run(share, runId);
   }
   ledger.noteRunFigure(runId);
-}
-
-function messageOf(fact: Extract<Fact, { kind: 'usage' }>, run: RunRow, file: string): Parameters<Ledger['writeMessage']>[0] {
-  return {
-    messageId: fact.messageId,
-    requestId: fact.requestId,
-    claudeSessionId: fact.claudeSessionId ?? run.claude_session_id,
-    file,
-    cwd: run.project_path ?? run.cwd,
-    model: fact.model,
-    at: fact.at ?? run.started_at,
-    usage: fact.usage,
-    sidechain: fact.sidechain === true,
-    answersPrompt: fact.answersPrompt === true,
-  };
-}
-
-function limitOf(fact: Extract<Fact, { kind: 'rate-limit' }>, run: RunRow, runId: string, file: string): Parameters<Ledger['writeLimit']>[0] {
-  return {
-    kind: fact.limitKind,
-    severity: fact.severity,
-    resetsAt: fact.resetsAt,
-    resetPrecision: fact.resetPrecision ?? 'second',
-    text: fact.text ?? null,
-    source: fact.source,
-    utilization: fact.utilization ?? null,
-    observedAt: fact.at,
-    account: run.account,
-    claudeSessionId: run.claude_session_id,
-    runId,
-    file,
-  };
 }
 
 /** The state file shows what the ledger now says the run added. */

@@ -9,6 +9,7 @@ import type {
 } from '../core/facts.js';
 import { ZERO_USAGE } from '../core/facts.js';
 import { messageKeyOf } from '../core/message-identity.js';
+import { costProblem, timeProblem } from '../core/plausible-numbers.js';
 import { isRecord, usageFromApi } from '../core/print-events.js';
 import { windowFactsFromHeaders, windowKindOf } from '../core/limit-windows.js';
 import { matchRateLimitText } from '../core/rate-limit-text.js';
@@ -154,6 +155,8 @@ interface LineOutcome {
 
 function readEntry(entry: Record<string, unknown>, ctx: TranscriptLineContext, state: TranscriptState): TranscriptLineResult {
   const at = timestampOf(entry, ctx.now);
+  const impossible = impossibleNumber(entry, at, ctx.now);
+  if (impossible !== null) return rejected(impossible, state);
   const outcome = readByType(entry, ctx.timeZone, at, state);
   const identified = identifySession(entry, state, outcome.state);
   const facts = identified ? [identified.fact, ...outcome.facts] : outcome.facts;
@@ -227,6 +230,9 @@ function usageFact(
   if (model === SYNTHETIC_MODEL || !isRecord(message.usage)) return null;
   const messageId = nonEmptyString(message.id) ?? nonEmptyString(entry.uuid);
   if (messageId === null) return null;
+  const usage = usageFromApi(message.usage);
+  // Refused with the whole line before (impossibleNumber).
+  if (typeof usage === 'string') return null;
   const identity = { messageId, requestId: nonEmptyString(entry.requestId) };
   const claudeSessionId = nonEmptyString(entry.sessionId);
   return {
@@ -235,7 +241,7 @@ function usageFact(
     messageKey: messageKeyOf(identity),
     ...identity,
     model: model ?? 'unknown',
-    usage: usageFromApi(message.usage),
+    usage,
     ...(claudeSessionId !== null ? { claudeSessionId } : {}),
     ...(entry.isSidechain === true ? { sidechain: true } : {}),
     ...(answersPrompt ? { answersPrompt: true } : {}),
@@ -495,6 +501,18 @@ function contentText(content: unknown): string | null {
   if (!Array.isArray(content)) return null;
   const texts = content.filter(isRecord).flatMap((block) => (block.type === 'text' && typeof block.text === 'string' ? [block.text] : []));
   return texts.length > 0 ? texts.join('\n') : null;
+}
+
+/** A time, token count or cost no real line holds: the line is rejected whole, like one that is not JSON. */
+function impossibleNumber(entry: Record<string, unknown>, at: number, now: number): string | null {
+  const time = timeProblem('timestamp', at, now);
+  if (time !== null) return time;
+  if (entry.type === 'assistant' && isRecord(entry.message) && isRecord(entry.message.usage)) {
+    const usage = usageFromApi(entry.message.usage);
+    if (typeof usage === 'string') return usage;
+  }
+  if (isFiniteNumber(entry.costUSD)) return costProblem('costUSD', entry.costUSD);
+  return entry.type === 'cost-state' && isFiniteNumber(entry.totalCostUSD) ? costProblem('totalCostUSD', entry.totalCostUSD) : null;
 }
 
 function timestampOf(entry: Record<string, unknown>, fallback: number): number {

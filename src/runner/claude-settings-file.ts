@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../shared/private-fs.js';
+import { makeDirectories, writeFileAtomic } from '../shared/private-fs.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -37,7 +37,7 @@ export function writeSettingsText(file: string, text: string, expected: string |
     target = realpathSync(file);
     mode = statSync(target).mode & 0o777;
   } catch {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    makeDirectories(dirname(file), 0o700);
   }
   writeFileAtomic(target, text, { fsync: true });
   if (mode !== null) chmodSync(target, mode);

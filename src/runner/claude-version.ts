@@ -6,19 +6,24 @@ import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
 /**
  * Which Claude Code version a binary is. What we may add to Claude's command line depends on it
  * (`--settings` exists from 1.0.61), so it is known before Claude starts. Asking the binary costs
- * 10 ms for the native build but 0.7 s for an old `cli.js`, so cheaper answers come first: the
- * npm package the file belongs to, the native installer's versioned file name, then the binary
- * itself, remembered per file identity (path, size, mtime) so an upgrade is noticed.
+ * 10 ms for the native build but 0.7 s for an old `cli.js`, and several seconds on a busy
+ * machine, past which we give up and the version is unknown. So answers that run nothing come
+ * first: the npm package the file belongs to, the native installer's versioned file name, the
+ * package of the program a shell wrapper execs, then the binary itself, remembered per file
+ * identity (path, size, mtime) so an upgrade is noticed.
  */
 export interface ClaudeVersion {
   version: string | null;
   /** How it was learnt, for `cw doctor`. */
-  source: 'package' | 'file-name' | 'binary' | 'unknown';
+  source: 'package' | 'file-name' | 'wrapper' | 'binary' | 'unknown';
 }
 
 const PACKAGE_NAMES = /^@anthropic-ai\/claude-code(?:-[\w-]+)?$/;
 const VERSION = /\b(\d+\.\d+\.\d+)\b/;
 const PROBE_TIMEOUT_MS = 5000;
+/** A wrapper is a line or two; anything bigger is a program of its own. */
+const WRAPPER_MAX_BYTES = 4096;
+const SHELL_SHEBANG = /^#!\s*(?:\S*\/)?(?:env\s+)?(?:ba|da|k|z)?sh\b/;
 
 interface CacheEntry {
   size: number;
@@ -40,6 +45,9 @@ export function detectClaudeVersion(file: string, options: { cacheFile: string; 
   if (fromPackage) return { version: fromPackage, source: 'package' };
   const fromName = versionFromFileName(real);
   if (fromName) return { version: fromName, source: 'file-name' };
+  // Before the cache: the package behind an unchanged wrapper can be upgraded.
+  const fromWrapper = identity.size <= WRAPPER_MAX_BYTES ? versionFromWrapper(real) : null;
+  if (fromWrapper) return { version: fromWrapper, source: 'wrapper' };
 
   const cache = readCache(options.cacheFile);
   const cached = cache[real];
@@ -80,6 +88,67 @@ function versionFromFileName(file: string): string | null {
   if (basename(dirname(file)) !== 'versions') return null;
   const match = /^(\d+\.\d+\.\d+)$/.exec(basename(file));
   return match?.[1] ?? null;
+}
+
+/**
+ * Claude Code's own local install is `~/.claude/local/claude`, a script that runs
+ * `exec "<dir>/node_modules/.bin/claude" "$@"`, and people wrap a global install the same way
+ * (`exec node /path/to/cli.js "$@"`). The package of a file the `exec` line names is the version.
+ */
+function versionFromWrapper(file: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  if (!SHELL_SHEBANG.test(text)) return null;
+  for (const line of text.split('\n')) {
+    const [command, ...words] = shellWords(line);
+    if (command !== 'exec') continue;
+    for (const word of words) {
+      if (!word.startsWith('/')) continue;
+      try {
+        const version = versionFromPackage(realpathSync(word));
+        if (version) return version;
+      } catch {
+        // Not a file here (a variable we do not expand, say): the next word may be.
+      }
+    }
+  }
+  return null;
+}
+
+/** A shell line's words, quotes removed; nothing is expanded, so `$HOME/x` stays as written. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quote === "'") {
+      if (char === "'") quote = null;
+      else word += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = null;
+      else if (char === '\\' && /["\\$`]/.test(line[i + 1] ?? '')) word += line[++i];
+      else word += char;
+    } else if (char === '#' && !inWord) {
+      break;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      inWord = true;
+      if (char === "'" || char === '"') quote = char;
+      else if (char === '\\') word += line[++i] ?? '';
+      else word += char;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
 }
 
 function probeVersion(file: string, env: Record<string, string | undefined>): string | null {

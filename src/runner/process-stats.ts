@@ -1,4 +1,5 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { readProcStat, ticksToMs, type ProcStat } from '../shared/proc-stat.js';
 
 /**
  * What a process tree costs, read from Linux's /proc: one readdir of /proc and one small read of
@@ -10,36 +11,7 @@ export interface ProcessTreeSample {
   rssBytes: number;
 }
 
-/** The fields of /proc/<pid>/stat we use. */
-export interface ProcStat {
-  ppid: number;
-  /** user + system time, in clock ticks. */
-  cpuTicks: number;
-  /** Since boot, in clock ticks: with the pid, tells a process from a later one given the same pid. */
-  startTicks: number;
-  rssPages: number;
-}
-
-/**
- * Linux reports times in USER_HZ ticks, which is 100 on every mainstream architecture (x86,
- * ARM, RISC-V, POWER, s390); reading the real value (`getconf CLK_TCK`) would mean spawning.
- */
-export const TICKS_PER_SECOND = 100;
 const DEFAULT_PAGE_SIZE = 4096;
-
-/**
- * The fields of one stat line. The command name comes second, in parentheses, and may itself hold
- * spaces and ')', so fields are counted from the last ')'.
- */
-export function parseProcStat(line: string): ProcStat | null {
-  const close = line.lastIndexOf(')');
-  if (close < 0) return null;
-  // After the name: state (field 3), ppid (4), ... utime (14), stime (15), ... starttime (22), vsize (23), rss (24).
-  const fields = line.slice(close + 2).split(' ');
-  const number = (field: number): number => Number(fields[field - 3]);
-  const stat = { ppid: number(4), cpuTicks: number(14) + number(15), startTicks: number(22), rssPages: number(24) };
-  return Object.values(stat).every(Number.isFinite) ? stat : null;
-}
 
 /** The process `rootPid` and all its descendants now: summed user+system CPU time and resident memory. Null when /proc is unavailable or the root is gone. */
 export function sampleProcessTree(rootPid: number): ProcessTreeSample | null {
@@ -117,22 +89,6 @@ function readProcessTree(rootPid: number): Map<number, ProcStat> | null {
   return tree;
 }
 
-/** A stat line is a few hundred bytes: the name in it is at most 64. */
-const statBuffer = Buffer.alloc(1024);
-
-export function readProcStat(pid: number): ProcStat | null {
-  let fd: number | null = null;
-  try {
-    fd = openSync(`/proc/${pid}/stat`, 'r');
-    const length = readSync(fd, statBuffer, 0, statBuffer.length, 0);
-    return parseProcStat(statBuffer.toString('utf8', 0, length));
-  } catch {
-    return null;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
 function summarize(stats: Iterable<ProcStat>): ProcessTreeSample {
   let processes = 0;
   let cpuTicks = 0;
@@ -143,10 +99,6 @@ function summarize(stats: Iterable<ProcStat>): ProcessTreeSample {
     rssPages += stat.rssPages;
   }
   return { processes, cpuMs: ticksToMs(cpuTicks), rssBytes: rssPages * pageSize() };
-}
-
-export function ticksToMs(ticks: number): number {
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 let cachedPageSize: number | undefined;

@@ -1,8 +1,8 @@
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { bootTimeMs, readProcStat, ticksToMs } from '../shared/proc-stat.js';
 import { PARENT_SESSION_VAR } from './child-env.js';
 import { isShim } from './find-claude.js';
-import { readProcStat, ticksToMs } from './process-stats.js';
 import { readdirQuietly } from './project-snapshot.js';
 
 /** A running Claude Code of this user, from Linux's /proc. */
@@ -83,11 +83,6 @@ function readArgv(pid: number): string[] | null {
 
 function ownerOf(pid: number): number | null {
   return attempt(() => statSync(`/proc/${pid}`).uid);
-}
-
-function bootTimeMs(): number | null {
-  const btime = /^btime (\d+)$/m.exec(attempt(() => readFileSync('/proc/stat', 'utf8')) ?? '');
-  return btime ? Number(btime[1]) * 1000 : null;
 }
 
 function attempt<T>(read: () => T): T | null {

@@ -73,7 +73,8 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
       stdout.off('resize', onResize);
       process.off('SIGCONT', onContinue);
       process.off('SIGTSTP', onStopRequest);
-      options.terminal.restore();
+      // Killed, Claude could not switch off what it switched on (hidden cursor, mouse, bracketed paste).
+      options.terminal.restore({ afterCrash: Boolean(signal) });
       resolve({ exitCode, signal: signalName(signal) });
     });
   });

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { guardClaude, type ClaudeGuard } from './claude-guard.js';
 import type { ChildExit } from './exit-code.js';
 
 export interface RelayRequest {
@@ -19,13 +21,23 @@ export interface Relay {
 export type OutputObserver = (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
 
 /**
- * A child_process child as a Relay. 'close' waits for the child's pipes to end, so with piped
- * output every byte has been forwarded when `exited` resolves.
+ * A child_process child as a Relay, guarded so it does not outlive us (claude-guard.ts).
+ * `exited` resolves when the child has exited and what it wrote to `pipes` has been forwarded:
+ * not when every holder of the pipes has closed them, since a process Claude leaves running in
+ * the background may hold them for as long as it likes, and a direct run would not wait for it.
  */
-export function relayOfChild(child: ChildProcess): Relay {
+export function relayOfChild(child: ChildProcess, pipes: readonly Readable[] = []): Relay {
+  const guard = child.pid === undefined ? null : guardQuietly(child.pid);
   const exited = new Promise<ChildExit>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ exitCode: code ?? 1, signal }));
+    child.once('error', (error) => {
+      guard?.release();
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      // At once: a pid that has exited may be given to another process.
+      guard?.release();
+      void drainPipes(pipes).then(() => resolve({ exitCode: code ?? 1, signal }));
+    });
   });
   return {
     pid: child.pid ?? -1,
@@ -38,4 +50,41 @@ export function relayOfChild(child: ChildProcess): Relay {
       }
     },
   };
+}
+
+/** A guard that cannot start costs only the guarding, never Claude. */
+function guardQuietly(pid: number): ClaudeGuard | null {
+  try {
+    return guardClaude(pid);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until every pipe has ended, or has gone a whole turn of the event loop (one poll of the
+ * descriptors) with nothing new while reading: the writer has exited, so whatever it wrote was
+ * in the pipe by then and that poll read it. A pipe still held by someone else is then closed.
+ */
+async function drainPipes(pipes: readonly Readable[]): Promise<void> {
+  for (;;) {
+    const open = pipes.filter((pipe) => !pipe.readableEnded && !pipe.destroyed);
+    if (open.length === 0) return;
+    const paused = open.find((pipe) => pipe.readableFlowing === false);
+    // Our reader is slow: the rest is forwarded as it drains, exactly as before Claude exited.
+    if (paused) {
+      await new Promise((resolve) => paused.once('resume', resolve).once('close', resolve));
+      continue;
+    }
+    const before = open.map(bytesSeen);
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+    if (open.every((pipe, index) => pipe.readableEnded || pipe.destroyed || (bytesSeen(pipe) === before[index] && pipe.readableLength === 0))) {
+      for (const pipe of open) pipe.destroy();
+      return;
+    }
+  }
+}
+
+function bytesSeen(pipe: Readable): number {
+  return (pipe as Readable & { bytesRead?: number }).bytesRead ?? 0;
 }

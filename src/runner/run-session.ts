@@ -4,18 +4,19 @@ import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { inspectClaudeArgs, redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
+import { printable, printableLines } from '../core/text-escape.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type Isolation } from '../core/isolation.js';
 import { claudeConfigDir } from '../shared/claude-paths.js';
 import type { PriceUsage, RunMode, SessionState } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { loadConfig } from '../shared/config.js';
+import { configuredRealClaude, loadConfig } from '../shared/config.js';
 import { describeError, UserError } from '../shared/errors.js';
 import { createFileLogger, type Logger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { redactSecrets, secretsFromEnv } from '../shared/redact.js';
 import type { Recorder } from '../store/recorder.js';
 import { childEnvironment, plainEnvironment, shouldPassThrough } from './child-env.js';
-import { shellExitCode, type ChildExit } from './exit-code.js';
+import { exitStatusOf, exitWithCode, shellExitCode, type ChildExit, type ExitStatus } from './exit-code.js';
 import { ClaudeNotFoundError, findRealClaude, ShimLoopError } from './find-claude.js';
 import { startInheritRelay } from './inherit-relay.js';
 import { PrintObserver } from './print-observer.js';
@@ -46,10 +47,10 @@ export interface RunRequest {
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /**
- * Runs the real claude with every byte passed through, records the session, and resolves to the
- * exit code a shell would have seen from claude itself.
+ * Runs the real claude with every byte passed through, records the session, and resolves to how
+ * claude itself ended: its exit code, or the signal that killed it.
  */
-export async function runSession(request: RunRequest): Promise<number> {
+export async function runSession(request: RunRequest): Promise<ExitStatus> {
   const env = request.env ?? process.env;
   const paths = resolvePaths(env);
   const logger = createFileLogger(paths.logFile, { level: env.CLAUDEWATCH_DEBUG ? 'debug' : 'info', env });
@@ -58,11 +59,11 @@ export async function runSession(request: RunRequest): Promise<number> {
 
   let realClaude: string;
   try {
-    realClaude = findRealClaude({ env, configuredPath: config.realClaude, shimDirs: request.shimDirs ?? [] }).path;
+    realClaude = findRealClaude({ env, configuredPath: configuredRealClaude(config), shimDirs: request.shimDirs ?? [] }).path;
   } catch (error) {
     if (error instanceof ClaudeNotFoundError || error instanceof ShimLoopError) {
-      process.stderr.write(`${error.message}\n`);
-      return 127;
+      process.stderr.write(`${printableLines(error.message)}\n`);
+      return exitWithCode(127);
     }
     throw error;
   }
@@ -94,7 +95,7 @@ interface Prepared {
   config: Record<string, unknown>;
 }
 
-async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<number> {
+async function runWatched(request: RunRequest, prepared: Prepared, progress: { started: boolean }): Promise<ExitStatus> {
   const { env, paths, logger, realClaude, cwd, info, plain } = prepared;
   const clock = request.clock ?? systemClock;
   const mode: RunMode = info.print ? 'print' : process.stdin.isTTY && process.stdout.isTTY ? 'interactive' : 'pipe';
@@ -123,7 +124,9 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
     return failToStart(error, plain, logger);
   }
   // From the moment Claude runs, a bug of ours is logged, never the end of our process (and Claude's pipes).
-  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode);
+  const claudeRunning = { value: true };
+  void relay.exited.finally(() => (claudeRunning.value = false)).catch(() => {});
+  const stopCrashGuard = guardAgainstCrashes(logger, terminal, mode, () => claudeRunning.value);
 
   const isolation = chooseIsolation(request.isolation ?? null, env, prepared.config, logger);
   const startedAt = clock.now();
@@ -204,7 +207,7 @@ async function runWatched(request: RunRequest, prepared: Prepared, progress: { s
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
   if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
   request.onEnd?.(finalState);
-  return code;
+  return exitStatusOf(exit);
 }
 
 async function checkAlerts(prepared: Prepared, now: number, logger: Logger): Promise<string | null> {
@@ -349,28 +352,28 @@ async function startRelay(
   }
 }
 
-async function runPlain(request: RelayRequest): Promise<number> {
+async function runPlain(request: RelayRequest): Promise<ExitStatus> {
   const relay = startInheritRelay(request);
   const stop = forwardSignals(relay, 'pipe');
   try {
-    return shellExitCode(await relay.exited);
+    return exitStatusOf(await relay.exited);
   } catch (error) {
-    return reportSpawnFailure(error, request.file);
+    return exitWithCode(reportSpawnFailure(error, request.file));
   } finally {
     stop();
   }
 }
 
-async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<number> {
+async function failToStart(error: unknown, plain: RelayRequest, logger: Logger): Promise<ExitStatus> {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'EACCES') return reportSpawnFailure(error, plain.file);
+  if (code === 'ENOENT' || code === 'EACCES') return exitWithCode(reportSpawnFailure(error, plain.file));
   logger.error('could not start the watched session; running claude unwatched', error);
   return runPlain(plain);
 }
 
 function reportSpawnFailure(error: unknown, file: string): number {
   const code = (error as NodeJS.ErrnoException).code;
-  process.stderr.write(`claudewatch: cannot run ${file}: ${describeError(error)}\n`);
+  process.stderr.write(`claudewatch: ${printable(`cannot run ${file}: ${describeError(error)}`)}\n`);
   return code === 'EACCES' ? 126 : 127;
 }
 
@@ -522,10 +525,11 @@ function endedBy(forwarded: NodeJS.Signals | null, code: number): NodeJS.Signals
  * A bug of ours must not take Claude down with it: it is logged and the relay continues. The
  * terminal is still restored if the process does go down.
  */
-function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode): () => void {
-  const onUncaught = (error: unknown): void => logger.error('unexpected error in claudewatch (claude keeps running)', error);
+function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createTerminalGuard>, mode: RunMode, claudeRunning: () => boolean): () => void {
+  const onUncaught = (error: unknown): void => void logger.error('unexpected error in claudewatch (claude keeps running)', error);
+  // Going down while Claude still draws: the modes it switched on stay on unless we switch them off.
   const onExit = (): void => {
-    if (mode === 'interactive') terminal.restore();
+    if (mode === 'interactive') terminal.restore({ afterCrash: claudeRunning() });
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
@@ -538,12 +542,14 @@ function guardAgainstCrashes(logger: Logger, terminal: ReturnType<typeof createT
 }
 
 function reportAfterExit(recorder: Recorder | null, logger: Logger, state: SessionState | null, verbose: boolean): void {
-  if (verbose && state) process.stderr.write(formatVerboseSummary(state, logger));
+  if (verbose && state) process.stderr.write(printableLines(formatVerboseSummary(state, logger)));
   const problems = recorder?.problemSummary ?? [];
   const first = problems[0] ?? (logger.errorCount > 0 ? `${logger.errorCount} internal error(s)` : null);
   if (first === null) return;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
-  process.stderr.write(`claudewatch: ${first}${more}; see ${logger.file ?? 'the log'}\n`);
+  // The line points to the log only once the log holds what it points to.
+  const logged = logger.warn(`after claude exited: ${[...problems, ...(logger.errorCount > 0 ? [`${logger.errorCount} internal error(s)`] : [])].join('; ')}`);
+  process.stderr.write(`claudewatch: ${printable(`${first}${more}${logged && logger.file !== null ? `; see ${logger.file}` : ''}`)}\n`);
 }
 
 function formatVerboseSummary(state: SessionState, logger: Logger): string {

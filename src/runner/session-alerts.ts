@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
+import { printable } from '../core/text-escape.js';
 import type { Paths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
 import { alertMessage, takeUnnotified } from '../store/alerts.js';
-import { displayClock } from './alert-delivery.js';
 import { openDatabase } from '../store/database.js';
 import { raiseCurrentAlerts } from './alert-raise.js';
-import { hasDesktop } from './alert-delivery.js';
+import { displayClock, hasDesktop } from './alert-delivery.js';
 import { startDetachedCw } from './detached-cw.js';
 
 /** A full check (every block, delivery) at most this often from the shim: a loop of runs must not spawn a check each. */
@@ -28,7 +28,7 @@ export function alertsAfterSession(options: { paths: Paths; config: Record<strin
     raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
     const fresh = takeUnnotified(db, now);
     const top = mostSevere(fresh);
-    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${alertMessage(top, displayClock(config, options.env))}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
+    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(alertMessage(top, displayClock(config, options.env)))}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
   } finally {
     db.close();
   }

@@ -76,6 +76,6 @@ function canonical(dir: string): string {
   }
 }
 
-function shellQuote(value: string): string {
+export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,11 +6,12 @@ import { describeError } from './errors.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Each call says whether the line is now in the file: a message that points a person to the log checks first. */
 export interface Logger {
-  debug(message: string, detail?: unknown): void;
-  info(message: string, detail?: unknown): void;
-  warn(message: string, detail?: unknown): void;
-  error(message: string, detail?: unknown): void;
+  debug(message: string, detail?: unknown): boolean;
+  info(message: string, detail?: unknown): boolean;
+  warn(message: string, detail?: unknown): boolean;
+  error(message: string, detail?: unknown): boolean;
   /** Errors logged so far; the runner reports their count in one line after Claude exits. */
   readonly errorCount: number;
   readonly file: string | null;
@@ -29,9 +30,9 @@ export function createFileLogger(file: string, options: { level?: LogLevel; env?
   let errorCount = 0;
   let prepared = false;
 
-  const write = (level: LogLevel, message: string, detail?: unknown): void => {
+  const write = (level: LogLevel, message: string, detail?: unknown): boolean => {
     if (level === 'error') errorCount++;
-    if (LEVEL_RANK[level] < minRank) return;
+    if (LEVEL_RANK[level] < minRank) return false;
     try {
       if (!prepared) {
         ensurePrivateDir(dirname(file));
@@ -41,8 +42,10 @@ export function createFileLogger(file: string, options: { level?: LogLevel; env?
       const extra = detail === undefined ? '' : ` ${formatDetail(detail)}`;
       const line = `${new Date().toISOString()} ${process.pid} ${level.toUpperCase()} ${message}${extra}\n`;
       appendFileSync(file, redactSecrets(line, secrets), { mode: PRIVATE_FILE_MODE });
+      return true;
     } catch {
       // A monitor that cannot log must still not get in the way.
+      return false;
     }
   };
 
@@ -59,10 +62,10 @@ export function createFileLogger(file: string, options: { level?: LogLevel; env?
 }
 
 export const silentLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
+  debug: () => false,
+  info: () => false,
+  warn: () => false,
+  error: () => false,
   errorCount: 0,
   file: null,
 };

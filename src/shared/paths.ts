@@ -14,8 +14,12 @@ export interface Paths {
   currentStateFile: string;
   /** One state file per live or recently ended session. */
   sessionStateDir: string;
+  /** What a session could not write to the database, until a later run or command can. */
+  journalDir: string;
   /** Where `cw install-shim` puts the shim unless told otherwise. */
   defaultShimDir: string;
+  /** The CLAUDEWATCH_HOME `npm run demo` uses with the example claude, apart from the real history. */
+  demoHome: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +45,8 @@ export function resolvePaths(env: Env = process.env): Paths {
     logFile: join(logDir, 'claudewatch.log'),
     currentStateFile: env.CLAUDE_SESSION_STATE_FILE || join(stateDir, 'current_session.json'),
     sessionStateDir: join(stateDir, 'sessions'),
+    journalDir: join(stateDir, 'journal'),
     defaultShimDir: join(home, '.local', 'bin'),
+    demoHome: join(dataDir, 'demo'),
   };
 }

@@ -3,14 +3,15 @@ import { existsSync, renameSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
 import { MIGRATIONS } from './migrations.js';
+import { salvageInto } from './salvage.js';
 
 export type Db = Database.Database;
 
 export interface OpenDatabaseOptions {
   /** How long a statement waits for another writer before giving up (SQLITE_BUSY). */
   busyTimeoutMs?: number;
-  /** Called when a corrupt file was moved aside, with its new name. */
-  onCorruptMovedAside?(movedTo: string): void;
+  /** Called when a corrupt file was moved aside, with its new name, and what of it the new one holds, in words. */
+  onCorruptMovedAside?(movedTo: string, salvaged: string): void;
 }
 
 const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -28,16 +29,17 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     if (!isCorruption(error)) throw error;
     const movedTo = `${file}.corrupt-${Date.now()}`;
     moveAside(file, movedTo);
-    options.onCorruptMovedAside?.(movedTo);
+    const salvaged = salvageFrom(movedTo, file);
+    options.onCorruptMovedAside?.(movedTo, salvaged);
     return openAndMigrate(file, options);
   }
 }
 
 function openAndMigrate(file: string, options: OpenDatabaseOptions): Db {
-  const isNew = !existsSync(file);
-  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  const db = openNew(file, options.busyTimeoutMs ?? 5000);
   try {
-    if (isNew) chmodSync(file, PRIVATE_FILE_MODE);
+    // Reading the schema finds a damaged one now, while the file can still be moved aside and salvaged.
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
     if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -46,6 +48,41 @@ function openAndMigrate(file: string, options: OpenDatabaseOptions): Db {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** Opens (or creates, owner-only) the file. */
+function openNew(file: string, busyTimeoutMs: number): Db {
+  const isNew = !existsSync(file);
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  if (isNew) {
+    try {
+      chmodSync(file, PRIVATE_FILE_MODE);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+  return db;
+}
+
+/** What of the corrupt file the new one now holds, in words for the line that reports the move. */
+function salvageFrom(corruptFile: string, file: string): string {
+  let db: Db;
+  try {
+    db = openNew(file, 5000);
+  } catch {
+    return 'nothing could be salvaged';
+  }
+  try {
+    const { readable, rows, damaged } = salvageInto(corruptFile, db);
+    if (!readable) return 'nothing in it could be read';
+    const { sessions = 0, messages = 0, ...rest } = rows;
+    const other = Object.values(rest).reduce((sum, count) => sum + count, 0);
+    const lost = damaged > 0 ? `; ${damaged} damaged part${damaged === 1 ? '' : 's'} could not be read` : '';
+    return `salvaged ${sessions} run${sessions === 1 ? '' : 's'}, ${messages} message${messages === 1 ? '' : 's'} and ${other} other row${other === 1 ? '' : 's'}${lost}`;
+  } finally {
+    db.close();
   }
 }
 

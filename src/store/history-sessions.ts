@@ -1,3 +1,4 @@
+import { roundByName } from '../core/json-output.js';
 import { csvCell } from '../core/text-escape.js';
 import { SYNTHETIC_MODEL } from '../core/usage-report.js';
 import type { Db } from './database.js';
@@ -183,7 +184,11 @@ const CSV_COLUMNS: Array<keyof HistorySession> = [
 
 /** Sessions as CSV (RFC 4180), one row each, lists joined by spaces. */
 export function sessionsCsv(sessions: readonly HistorySession[]): string {
-  const lines = [CSV_COLUMNS.join(','), ...sessions.map((session) => CSV_COLUMNS.map((column) => csvCell(session[column])).join(','))];
+  const cell = (session: HistorySession, column: keyof HistorySession): string => {
+    const value = session[column];
+    return csvCell(typeof value === 'number' ? roundByName(column, value) : value);
+  };
+  const lines = [CSV_COLUMNS.join(','), ...sessions.map((session) => CSV_COLUMNS.map((column) => cell(session, column)).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 

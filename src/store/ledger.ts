@@ -1,4 +1,4 @@
-import type { LimitKind, TokenUsage } from '../core/facts.js';
+import type { LimitKind, RateLimitObservedFact, TokenUsage, UsageObservedFact } from '../core/facts.js';
 import { isSameLimitEvent, mergeLimitReports, type LimitReport } from '../core/limit-event.js';
 import { isClaimable, type StoredMessage } from '../core/message-book.js';
 import { findSameMessage, isMoreComplete, messageKeyOf, type MessageIdentity } from '../core/message-identity.js';
@@ -35,6 +35,46 @@ export interface LedgerMessage extends MessageIdentity {
 export interface RunClaim {
   runId: string;
   runStartedAt: number;
+}
+
+/** Where a report was seen: whose it is, and the transcript it was read from. */
+export interface LedgerPlace {
+  /** Claude's config directory: the account whose sessions share a limit; null keeps it to its session. */
+  account: string | null;
+  claudeSessionId: string | null;
+  runId: string | null;
+  file: string | null;
+}
+
+/** A usage fact as the ledger takes it; the fact's own session (the line's) wins over the place's. */
+export function ledgerMessageOf(fact: UsageObservedFact, place: Omit<LedgerPlace, 'account' | 'runId'> & { cwd: string | null; at: number }): LedgerMessage {
+  return {
+    messageId: fact.messageId,
+    requestId: fact.requestId,
+    claudeSessionId: fact.claudeSessionId ?? place.claudeSessionId,
+    file: place.file,
+    cwd: place.cwd,
+    model: fact.model,
+    at: fact.at ?? place.at,
+    usage: fact.usage,
+    sidechain: fact.sidechain === true,
+    answersPrompt: fact.answersPrompt === true,
+  };
+}
+
+/** A limit fact as the ledger takes it. `keepText: false` keeps the metadata only, not the words. */
+export function ledgerLimitOf(fact: RateLimitObservedFact, place: LedgerPlace, options: { keepText: boolean }): LedgerLimit {
+  return {
+    kind: fact.limitKind,
+    severity: fact.severity,
+    resetsAt: fact.resetsAt,
+    resetPrecision: fact.resetPrecision ?? 'second',
+    text: options.keepText ? (fact.text ?? null) : null,
+    source: fact.source,
+    utilization: fact.utilization ?? null,
+    observedAt: fact.at,
+    ...place,
+  };
 }
 
 /** A limit as a writer hands it in. */

@@ -250,6 +250,14 @@ export const MIGRATIONS: readonly Migration[] = [
   // One ledger: every message once, whether a wrapped run saw it, the import read it, or both
   // (see ledger-migration.ts).
   moveToLedger,
+  // Journal entries already applied (journal.ts), so one applied but not yet deleted is not applied twice.
+  `
+  CREATE TABLE journal_merges (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    merged_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
   // Each run keeps the latest reading of every limit window Claude reported for its account, so
   // the account's windows are known after the run ends (store/account-limits.ts).
   `

@@ -15,14 +15,17 @@ import { PRICE_TABLE } from '../core/price-table.js';
 import type { Clock } from '../shared/clock.js';
 import { describeError } from '../shared/errors.js';
 import { machineName } from '../shared/identity.js';
+import { ensurePrivateDir } from '../shared/private-fs.js';
 import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
 import { MessageBook, type BookEntry } from '../core/message-book.js';
 import { limitsInForce, livePeers, windowsOfAccount } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
-import { Ledger, type LedgerLimit, type LedgerMessage } from './ledger.js';
-import { appendEvents, upsertSession } from './session-rows.js';
+import { mergeJournal, waitingSince, writeJournalEntry } from './journal.js';
+import { Ledger, ledgerLimitOf, type LedgerLimit, type LedgerMessage } from './ledger.js';
+import { applyRunWrites, type RunWrites } from './run-writes.js';
+import { sessionRow } from './session-rows.js';
 import {
   mayWriteCurrent,
   pruneSessionDocuments,
@@ -42,7 +45,7 @@ export interface RecorderOptions {
   minWriteIntervalMs?: number;
   /** While Claude runs, a write waits at most this long for another session's lock. */
   liveBusyTimeoutMs?: number;
-  /** After Claude exits we can afford to wait longer so nothing is lost. */
+  /** After Claude exits, the last write waits this long; what it cannot write waits in the journal instead. */
   finalBusyTimeoutMs?: number;
   /** How often the limits other sessions saw are looked up. */
   accountLimitsPollMs?: number;
@@ -71,6 +74,11 @@ const defaultPriceUsage: PriceUsage = (model, usage, options) => computeCostUsd(
 
 /** Facts waiting for the database; bounded so a long outage cannot eat memory. */
 const MAX_PENDING_FACTS = 10_000;
+/**
+ * The last write's wait for another writer's lock: others hold it for milliseconds, and the
+ * person waits for their prompt; past it, the session waits in the journal, losing nothing.
+ */
+const FINAL_BUSY_TIMEOUT_MS = 300;
 /** How soon a session retries opening a database another session has locked. */
 const OPEN_RETRY_MS = 200;
 
@@ -89,7 +97,15 @@ export class Recorder {
   /** This run's share of Claude's figure as the ledger last settled it. */
   private settledShare: number | null = null;
   private dbDisabled = false;
+  /** Why the database was given up on, for the line after Claude exits. */
+  private databaseProblem: string | null = null;
+  /** Whether that was another writer's lock, rather than a broken, full or unwritable database. */
+  private databaseBusy = false;
+  /** Whether the last write of the run's row and facts failed or never happened: the journal takes them at the end. */
+  private unsaved = true;
   private stateFilesDisabled = false;
+  /** current_session.json (or the file the user named) could not be written: the session's own file goes on. */
+  private currentFileDisabled = false;
   private pending: { fact: Fact; at: number }[] = [];
   private droppedFacts = 0;
   private dirty = true;
@@ -137,7 +153,11 @@ export class Recorder {
 
   start(): void {
     this.openDatabase(this.options.liveBusyTimeoutMs ?? 50);
-    this.guard('state files', () => pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now()));
+    this.guard('state files', () => {
+      // Ours alone, whatever made it before; the directory of a state file the user named is left as it is.
+      ensurePrivateDir(this.options.paths.sessionStateDir);
+      pruneSessionDocuments(this.options.paths.sessionStateDir, this.options.clock.now());
+    });
     // An isolated session does not take current_session.json over from a live one.
     this.flush({ claimCurrent: sharesLimits(this.state.isolation) });
     const heartbeatMs = this.options.heartbeatMs ?? 5000;
@@ -198,12 +218,12 @@ export class Recorder {
     this.queue(fact, fact.at);
     this.finished = true;
     this.stopTimers();
-    // Claude has exited: waiting for the lock no longer holds anything up.
-    this.openDatabase(this.options.finalBusyTimeoutMs ?? 5000);
-    if (this.db) this.guard('database', () => this.db!.pragma(`busy_timeout = ${this.options.finalBusyTimeoutMs ?? 5000}`));
+    const finalWait = this.options.finalBusyTimeoutMs ?? FINAL_BUSY_TIMEOUT_MS;
+    this.openDatabase(finalWait);
+    if (this.db) this.guard('database', () => this.db!.pragma(`busy_timeout = ${finalWait}`));
     this.dirty = true;
     this.flush({ claimCurrent: false });
-    if (this.pending.length > 0) this.report(`${this.pending.length} events could not be saved (database busy)`);
+    this.keepUnsaved();
     if (this.droppedFacts > 0) this.report(`${this.droppedFacts} events dropped while the database was busy`);
     this.close();
     return this.state;
@@ -216,7 +236,35 @@ export class Recorder {
     this.stopTimers();
     this.dirty = true;
     this.flush({ claimCurrent: false });
+    this.keepUnsaved();
     this.close();
+  }
+
+  /** What the database did not take at the end waits in the journal for the next run or command that can write. */
+  private keepUnsaved(): void {
+    if (!this.unsaved) return;
+    const now = this.options.clock.now();
+    const problem = this.databaseProblem ?? 'database unavailable';
+    const entries = this.book.takeDirty();
+    try {
+      const journalDir = this.options.paths.journalDir;
+      // Sessions that waited from before this one began: the journal is not draining.
+      const stuck = waitingSince(journalDir, this.state.startedAt);
+      writeJournalEntry(journalDir, this.runWrites(entries, this.pending, now), now);
+      this.pending = [];
+      // Sessions ending together queue for the lock; the next run saves what one of them could not. Worth a line
+      // when the database is broken, or when the lock outlasts a session (another program holds it).
+      if (!this.databaseBusy || stuck > 0) {
+        const waiting = stuck === 0 ? 'this session waits' : `${stuck + 1} sessions wait`;
+        this.report(`${problem}; ${waiting} in ${journalDir} until the next run or cw command saves ${stuck === 0 ? 'it' : 'them'}`);
+      } else {
+        this.options.logger.info(`${problem} at the end of the session; it waits in ${journalDir} for the next run or cw command`);
+      }
+    } catch (error) {
+      this.book.restoreDirty(entries);
+      this.report(`session not saved to the database: ${problem}`);
+      this.options.logger.error('the journal could not keep the session either', error);
+    }
   }
 
   private heartbeat(): void {
@@ -235,7 +283,7 @@ export class Recorder {
     try {
       this.db = openDatabase(this.options.paths.databaseFile, {
         busyTimeoutMs,
-        onCorruptMovedAside: (movedTo) => this.report(`database was corrupt; moved aside to ${movedTo}`),
+        onCorruptMovedAside: (movedTo, salvaged) => this.report(`database was corrupt; moved aside to ${movedTo} (${salvaged})`),
       });
     } catch (error) {
       if (isBusy(error) && !this.finished) {
@@ -254,12 +302,24 @@ export class Recorder {
     this.guard('database', () => {
       this.ledger = new Ledger(this.db!, this.priceUsage);
     });
+    if (this.db) this.mergeWaitingSessions(this.db);
     if (this.db && this.options.onDatabaseOpen) {
       try {
         this.options.onDatabaseOpen(this.db);
       } catch (error) {
         this.options.logger.debug('work on opening the database failed', describeError(error));
       }
+    }
+  }
+
+  /** Sessions that ended while the database could not be written: saved now it can (a busy one waits for the next chance). */
+  private mergeWaitingSessions(db: Db): void {
+    try {
+      const { merged, problem } = mergeJournal(db, this.options.paths.journalDir, this.priceUsage);
+      if (merged > 0) this.options.logger.info(`saved ${merged} session(s) that waited in ${this.options.paths.journalDir}`);
+      if (problem !== null) this.options.logger.warn(`journal not applied: ${problem}`);
+    } catch (error) {
+      this.options.logger.warn('journal not applied', error);
     }
   }
 
@@ -291,7 +351,7 @@ export class Recorder {
 
   private queue(fact: Fact, at: number): void {
     // Samples of the process tree are state, not history: the session row keeps the latest.
-    if (this.dbDisabled || fact.kind === 'process-stats') return;
+    if (fact.kind === 'process-stats') return;
     if (this.pending.length >= MAX_PENDING_FACTS) {
       this.pending.shift();
       this.droppedFacts++;
@@ -322,27 +382,19 @@ export class Recorder {
   private writeDatabase(now: number): void {
     const db = this.db;
     const ledger = this.ledger;
-    if (!db || !ledger || this.dbDisabled) return;
+    if (!db || !ledger || this.dbDisabled) {
+      this.unsaved = true;
+      return;
+    }
     const batch = this.pending;
     const entries = this.book.takeDirty();
-    let corrections: Fact[];
+    const writes = this.runWrites(entries, batch, now);
+    let inherited: boolean[];
     try {
-      corrections = db.transaction(() => {
-        upsertSession(db, this.state, now);
-        const taken = this.writeMessages(ledger, entries, now);
-        for (const { fact } of batch) if (fact.kind === 'rate-limit') ledger.writeLimit(this.ledgerLimit(fact));
-        appendEvents(db, this.state.id, batch);
-        const answeredAt = this.state.lastAnswerAt;
-        if (answeredAt !== null && answeredAt > this.clearedUpTo) {
-          ledger.clearAnsweredLimits(this.state.account, this.state.model, answeredAt, now);
-          this.clearedUpTo = answeredAt;
-        }
-        this.settleCosts(ledger);
-        return taken;
-      }).immediate();
-      this.pending = this.pending.slice(batch.length);
+      inherited = db.transaction(() => applyRunWrites(db, ledger, writes)).immediate();
     } catch (error) {
       this.book.restoreDirty(entries);
+      this.unsaved = true;
       // Another session holds the lock: keep the facts and try again on the next write.
       if (isBusy(error) && !this.finished) {
         this.dirty = true;
@@ -352,24 +404,44 @@ export class Recorder {
       this.disableDatabase(error);
       return;
     }
-    this.applyCorrections(corrections, now);
+    this.unsaved = false;
+    this.pending = this.pending.slice(batch.length);
+    if (writes.clearAnswered !== null) this.clearedUpTo = writes.clearAnswered.answeredAt;
+    if (writes.settle) this.settledShare = this.state.reportedCostUsd;
+    this.applyCorrections(this.correctionsFor(entries, inherited), now);
   }
 
   /**
-   * The run's changed messages, written to the ledger under its claim. A message the ledger knew
-   * as earlier work, though the book counted it (it could not look it up in time), is taken back
-   * out of the run's totals by the facts returned.
+   * The run's row, its changed messages under its claim, the limits and events of `batch`, and
+   * the limits its last answer proved over. Claude's figure for the run is shared out over its
+   * messages when the figure changes and when the run ends (its messages are complete then), not
+   * on every write, which would cost a pass over the run's messages each time.
    */
-  private writeMessages(ledger: Ledger, entries: readonly BookEntry[], now: number): Fact[] {
+  private runWrites(entries: readonly BookEntry[], batch: readonly { fact: Fact; at: number }[], now: number): RunWrites {
     const claim = { runId: this.state.id, runStartedAt: this.state.startedAt };
+    const answeredAt = this.state.lastAnswerAt;
+    return {
+      runId: this.state.id,
+      row: sessionRow(this.state, now),
+      messages: entries.map((entry) => ({ message: this.ledgerMessage(entry, now), claim })),
+      limits: batch.flatMap(({ fact }) => (fact.kind === 'rate-limit' ? [this.ledgerLimit(fact)] : [])),
+      events: [...batch],
+      clearAnswered: answeredAt !== null && answeredAt > this.clearedUpTo ? { account: this.state.account, model: this.state.model, answeredAt, now } : null,
+      settle: this.finished || this.state.reportedCostUsd !== this.settledShare,
+    };
+  }
+
+  /**
+   * A message the ledger knew as earlier work, though the book counted it (it could not look it
+   * up in time), is taken back out of the run's totals by the facts returned.
+   */
+  private correctionsFor(entries: readonly BookEntry[], inherited: readonly boolean[]): Fact[] {
     const corrections: Fact[] = [];
-    for (const entry of entries) {
-      const { inherited } = ledger.writeMessage(this.ledgerMessage(entry, now), claim);
-      if (inherited && !entry.inherited) {
-        const correction = this.book.markInherited(entry);
-        if (correction) corrections.push(correction);
-      }
-    }
+    entries.forEach((entry, index) => {
+      if (!inherited[index] || entry.inherited) return;
+      const correction = this.book.markInherited(entry);
+      if (correction) corrections.push(correction);
+    });
     return corrections;
   }
 
@@ -378,22 +450,6 @@ export class Recorder {
     for (const fact of corrections) this.state = reduceSession(this.state, fact, now, this.priceUsage);
     this.dirty = true;
     this.scheduleWrite();
-  }
-
-  /**
-   * Claude's figure for this run shared out over its messages: when the figure changes and when
-   * the run ends (its messages are complete then); not on every write, which would cost a pass
-   * over the run's messages each time.
-   */
-  private settleCosts(ledger: Ledger): void {
-    const share = this.state.reportedCostUsd;
-    if (!this.finished && share === this.settledShare) {
-      ledger.forgetTouched();
-      return;
-    }
-    ledger.noteRunFigure(this.state.id);
-    ledger.settle();
-    this.settledShare = share;
   }
 
   private ledgerMessage(entry: BookEntry, now: number): LedgerMessage {
@@ -412,21 +468,10 @@ export class Recorder {
   }
 
   private ledgerLimit(fact: Extract<Fact, { kind: 'rate-limit' }>): LedgerLimit {
-    return {
-      kind: fact.limitKind,
-      severity: fact.severity,
-      resetsAt: fact.resetsAt,
-      resetPrecision: fact.resetPrecision ?? 'second',
-      text: fact.text ?? null,
-      source: fact.source,
-      utilization: fact.utilization ?? null,
-      observedAt: fact.at,
-      account: this.state.account,
-      claudeSessionId: this.state.claudeSessionId,
-      runId: this.state.id,
-      file: null,
-    };
+    const { account, claudeSessionId, id } = this.state;
+    return ledgerLimitOf(fact, { account, claudeSessionId, runId: id, file: null }, { keepText: true });
   }
+
 
   private writeStateFiles(now: number, claimCurrent: boolean): void {
     if (this.stateFilesDisabled) return;
@@ -437,12 +482,23 @@ export class Recorder {
         updatedAt: new Date(now).toISOString(),
       };
       writeStateDocument(this.sessionFile, document);
-      if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+      this.writeCurrentFile(document, now, claimCurrent);
       this.announce(document);
     } catch (error) {
       this.stateFilesDisabled = true;
       this.report(`state file not written: ${describeError(error)}`);
       this.options.logger.error('state files disabled', error);
+    }
+  }
+
+  private writeCurrentFile(document: StateDocument, now: number, claimCurrent: boolean): void {
+    if (this.currentFileDisabled) return;
+    try {
+      if (claimCurrent || mayWriteCurrent(this.currentFile, this.state.id, now)) writeStateDocument(this.currentFile, document);
+    } catch (error) {
+      this.currentFileDisabled = true;
+      this.report(`state file not written: ${describeError(error)}`);
+      this.options.logger.error(`${this.currentFile} not written for this session`, error);
     }
   }
 
@@ -468,12 +524,15 @@ export class Recorder {
     }
   }
 
+  /** The rest of the session's writes wait for the end, where the journal keeps them. */
   private disableDatabase(error: unknown): void {
     this.dbDisabled = true;
     this.ledger = null;
-    this.pending = [];
-    this.report(`session not saved to the database: ${describeError(error)}`);
-    this.options.logger.error('database disabled for this session', error);
+    this.databaseProblem ??= describeError(error);
+    this.databaseBusy = isBusy(error);
+    // Another writer's lock is no fault of ours, and nothing is lost to it: a warning, not an error the user is told of.
+    if (this.databaseBusy) this.options.logger.warn('database locked past the wait; the rest of the session goes to the journal', describeError(error));
+    else this.options.logger.error('database disabled for this session', error);
     this.close();
   }
 

@@ -26,10 +26,19 @@ const UPDATES = COLUMNS.split(',')
 
 type Row = Record<string, string | number | null>;
 
+/** A run's row as written: plain values, so it can also wait in the journal (journal.ts). */
+export type SessionRow = Row;
+
 export function upsertSession(db: Db, state: SessionState, heartbeatAt: number): void {
-  db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${PARAMS}) ON CONFLICT (id) DO UPDATE SET ${UPDATES}`).run(
-    rowFromState(state, heartbeatAt),
-  );
+  upsertSessionRow(db, sessionRow(state, heartbeatAt));
+}
+
+export function upsertSessionRow(db: Db, row: SessionRow): void {
+  db.prepare(`INSERT INTO sessions (${COLUMNS}) VALUES (${PARAMS}) ON CONFLICT (id) DO UPDATE SET ${UPDATES}`).run(row);
+}
+
+export function sessionRow(state: SessionState, heartbeatAt: number): SessionRow {
+  return rowFromState(state, heartbeatAt);
 }
 
 /**

@@ -1,12 +1,15 @@
-import { readFileSync, readdirSync, unlinkSync, statSync } from 'node:fs';
+import { formatJson, versioned } from '../core/json-output.js';
+import { readdirSync, unlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SessionStatus } from '../core/session-state.js';
 import type { SessionView } from '../core/session-view.js';
-import { ensurePrivateDir, writeFileAtomic } from '../shared/private-fs.js';
+import { makeDirectories, PRIVATE_DIR_MODE, readRegularFile, writeFileAtomic } from '../shared/private-fs.js';
 import { isProcessAlive } from '../shared/identity.js';
 
 /** What current_session.json and each per-session file hold. */
 export interface StateDocument {
+  /** Written with every document (docs/json-output.md); absent in files older than it. */
+  schemaVersion?: number;
   status: SessionStatus;
   data: SessionView;
   updatedAt: string;
@@ -26,16 +29,20 @@ export function sessionStateFile(sessionStateDir: string, sessionId: string): st
 
 export function readStateDocument(file: string): StateDocument | null {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateDocument;
+    // A FIFO or device given as the state file is not read (a FIFO would block for ever).
+    const text = readRegularFile(file);
+    if (text === null) return null;
+    const parsed = JSON.parse(text) as StateDocument;
     return parsed && typeof parsed === 'object' && parsed.data && typeof parsed.status === 'string' ? parsed : null;
   } catch {
     return null;
   }
 }
 
+/** A missing directory is made owner-only; one that exists is left as it is (the user may name a file in a shared one). */
 export function writeStateDocument(file: string, document: StateDocument): void {
-  ensurePrivateDir(dirname(file));
-  writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
+  makeDirectories(dirname(file), PRIVATE_DIR_MODE);
+  writeFileAtomic(file, formatJson(versioned(document)));
 }
 
 /**
@@ -54,7 +61,7 @@ export function isLiveDocument(document: StateDocument, now: number): boolean {
   const beat = Date.parse(document.data.heartbeatAt ?? document.updatedAt);
   if (Number.isFinite(beat) && now - beat > STALE_AFTER_MS) return false;
   const pid = document.data.pid;
-  return pid === null || isProcessAlive(pid);
+  return pid === null || isProcessAlive(pid, Date.parse(document.data.startedAt));
 }
 
 export function listSessionDocuments(sessionStateDir: string): StateDocument[] {

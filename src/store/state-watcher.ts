@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Paths } from '../shared/paths.js';
-import { ensurePrivateDir } from '../shared/private-fs.js';
+import { makeDirectories, PRIVATE_DIR_MODE } from '../shared/private-fs.js';
 
 export interface StateWatcher {
   /** Start watching what could not be watched before (a directory made since). Cheap when all is watched. */
@@ -62,7 +62,7 @@ export function watchStateFiles(
     if (closed) return;
     for (const dir of [dirname(paths.currentStateFile), paths.sessionStateDir]) {
       try {
-        ensurePrivateDir(dir);
+        makeDirectories(dir, PRIVATE_DIR_MODE);
       } catch {
         // Not ours to make (read-only home): watched when someone else makes it.
       }

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paths } from '../shared/paths.js';
+import { readRegularFile } from '../shared/private-fs.js';
 import type { StateDocument } from './state-files.js';
 
 /**
@@ -56,7 +57,8 @@ function ranksAbove(candidate: StateDocument, chosen: StateDocument): boolean {
 
 function readDocument(file: string, wanted?: (text: string) => boolean): StateDocument | null {
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readRegularFile(file);
+    if (text === null) return null;
     if (wanted !== undefined && !wanted(text)) return null;
     const parsed = JSON.parse(text) as StateDocument;
     return parsed && typeof parsed === 'object' && parsed.data && typeof parsed.data === 'object' && typeof parsed.status === 'string' ? parsed : null;

@@ -3,8 +3,8 @@ import type { BlockGauge } from '../core/block-gauge.js';
 import { MIN_PROJECTION_SPAN_MS, type BlockProjection, type Timeline, type UsageBlock, type WeekSummary } from '../core/blocks.js';
 import type { WindowReading } from '../core/limit-windows.js';
 import { shortModelName } from '../core/usage-report.js';
-import { fitTable } from './fitted-table.js';
 import { formatDuration } from './format.js';
+import { renderTable, type Cell } from './table.js';
 import { gaugeOurs, gaugeProjection, gaugeUsed, windowLines } from './window-text.js';
 import { zoneTime } from '../core/zone-time.js';
 
@@ -30,20 +30,20 @@ export function renderBlocks(view: BlocksView, options: { width: number; paint: 
   if (blocks.length === 0) {
     out.push(`No usage ${view.scope}.`);
   } else {
-    const rows = blocks.map((entry) =>
+    const rows = blocks.map((entry): Cell[] =>
       entry.kind === 'gap'
-        ? [paint.dim(`gap of ${formatDuration(entry.endAt - entry.startAt)}`), '', '', '', '', '']
+        ? [{ text: `gap of ${formatDuration(entry.endAt - entry.startAt)}`, style: paint.dim }, '', '', '', '', '']
         : [
             time(entry.startAt),
             time(entry.endAt).slice(11),
-            entry.limitHit ? paint.red(`limit ${time(entry.limitHit.at).slice(11)}`) : entry.active ? paint.green('active') : 'done',
+            entry.limitHit ? { text: `limit ${time(entry.limitHit.at).slice(11)}`, style: paint.red } : entry.active ? { text: 'active', style: paint.green } : 'done',
             [...new Set(entry.models.map(shortModelName))].join(', '),
             entry.totals.totalTokens.toLocaleString('en-US'),
             `$${entry.totals.costUsd.toFixed(2)}${entry.totals.unpricedModels.length > 0 ? '!' : ''}`,
           ],
     );
     const column = (index: number) => rows.map((row) => row[index]!);
-    const { text } = fitTable(
+    const { text } = renderTable(
       [
         { header: 'Block start', align: 'left', cells: column(0) },
         { header: 'End', align: 'left', cells: column(1) },
@@ -52,8 +52,7 @@ export function renderBlocks(view: BlocksView, options: { width: number; paint: 
         { header: 'Tokens', align: 'right', cells: column(4) },
         { header: 'Cost (USD)', align: 'right', cells: column(5) },
       ],
-      options.width,
-      { paintHeader: (header) => paint.bold(header) },
+      { width: options.width, headerStyle: paint.bold },
     );
     out.push(`5-hour blocks ${view.scope}, times in ${view.timeZone}:`, '', text.trimEnd());
   }

@@ -1,10 +1,22 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { SessionView } from '../core/session-view.js';
+import { printable } from '../core/text-escape.js';
 
-/** Colour only for people: off for NO_COLOR, pipes and files. */
-export function createPainter(stream: NodeJS.WriteStream = process.stdout, env = process.env): ChalkInstance {
-  const enabled = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
-  return new Chalk({ level: enabled ? 1 : 0 });
+/**
+ * Colour for people, as chalk and the conventions decide it: FORCE_COLOR first (`cw --color` and
+ * `--no-color` set it), a non-empty NO_COLOR next, then only a terminal that is not `dumb`. Our
+ * colours are the basic sixteen, so any level above 0 paints them alike.
+ */
+export function createPainter(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  return new Chalk({ level: colourWanted(stream, env) ? 1 : 0 });
+}
+
+function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const forced = env.FORCE_COLOR;
+  // chalk's reading: empty or "true" forces colour, "false" or "0" forbids it, a number is a level.
+  if (forced !== undefined) return forced === '' || forced === 'true' || (forced !== 'false' && Number.parseInt(forced, 10) > 0);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 /** How wide a table may be: the terminal's width, COLUMNS in a pipe when set, else no limit. */
@@ -52,26 +64,10 @@ export function totalTokens(session: Pick<SessionView, 'inputTokens' | 'outputTo
 export function formatLimit(session: SessionView, now: number): string {
   const limit = session.rateLimit;
   if (!limit) return '-';
-  if (limit.resetsAt === null) return `${limit.kind}`;
+  const kind = printable(limit.kind);
+  if (limit.resetsAt === null) return kind;
   const left = Date.parse(limit.resetsAt) - now;
-  return left > 0 ? `${limit.kind} ${formatDuration(left)}` : `${limit.kind} (reset)`;
-}
-
-/** A plain text table: columns padded to their widest cell, the last one left ragged. */
-export function renderTable(headers: string[], rows: string[][], paint?: (header: string) => string): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - visibleLength(cell))))
-      .join('  ')
-      .trimEnd();
-  const head = line(headers);
-  return [paint ? paint(head) : head, ...rows.map(line)].join('\n') + '\n';
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex -- colour codes start with ESC
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return left > 0 ? `${kind} ${formatDuration(left)}` : `${kind} (reset)`;
 }
 
 type PricedSession = Pick<SessionView, 'costUsd' | 'costSource' | 'unpricedModels'>;
@@ -96,5 +92,5 @@ export function unpricedFootnotes(sessions: readonly PricedSession[]): string[] 
 }
 
 function unpricedModelsOf(sessions: readonly PricedSession[]): string[] {
-  return [...new Set(sessions.flatMap((session) => session.unpricedModels))].sort();
+  return [...new Set(sessions.flatMap((session) => session.unpricedModels))].sort().map(printable);
 }

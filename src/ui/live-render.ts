@@ -2,15 +2,15 @@ import type { ChalkInstance } from 'chalk';
 import { windowName } from '../core/limit-windows.js';
 import { describeAlert } from '../core/alert-rules.js';
 import type { LiveView } from '../core/live-view.js';
-import { terminalText } from '../core/text-escape.js';
 import type { SessionView } from '../core/session-view.js';
-import { fitTable } from './fitted-table.js';
+import { printable } from '../core/text-escape.js';
 import { MIN_PROJECTION_SPAN_MS } from '../core/blocks.js';
+import { zoneTime } from '../core/zone-time.js';
 import { formatCost, formatDuration, formatSessionCost, formatTokens } from './format.js';
 import { cutMiddle, cutToWidth, spread, visibleWidth } from './screen-text.js';
+import { renderTable } from './table.js';
 import { gaugeBar, sparkline } from './sparkline.js';
 import { waitingLines } from './waiting-text.js';
-import { zoneTime } from '../core/zone-time.js';
 import { gaugeOurs, gaugeProjection, gaugeUsed, windowPercent, windowStatusWord } from './window-text.js';
 
 export interface LiveRenderOptions {
@@ -86,28 +86,29 @@ function indicator(view: LiveView, width: number, paint: ChalkInstance): string 
 
 function sessionsSection(view: LiveView, width: number, paint: ChalkInstance): Section {
   const rows = view.sessions;
-  const status = (session: SessionView): string =>
-    session.status === 'RATE_LIMITED' ? paint.red(session.status) : session.waiting ? paint.magenta.bold('WAITING') : paint.green(session.status);
+  const statusStyle = (session: SessionView): ((text: string) => string) =>
+    session.status === 'RATE_LIMITED' ? paint.red : session.waiting ? paint.magenta.bold : paint.green;
+  // A session Claude holds on the user reads as such, unless a limit holds it anyway.
+  const statusText = (session: SessionView): string => (session.status !== 'RATE_LIMITED' && session.waiting ? 'WAITING' : session.status);
   if (width < TABLE_MIN_WIDTH) {
     const lines = rows.flatMap((row) => [
-      `${status(row.session)}  ${cutMiddle(projectOf(row.session), width - visibleWidth(status(row.session)) - 2)}`,
+      `${statusStyle(row.session)(statusText(row.session))}  ${cutMiddle(projectOf(row.session), width - statusText(row.session).length - 2)}`,
       `  ${[formatSessionCost(row.session), `${formatTokens(row.totalTokens)} tok`, turns(row.session.numTurns), formatDuration(row.runningMs)].join(' · ')}`,
     ]);
     return { lines, minLines: 2 };
   }
-  const { text } = fitTable(
+  const { text } = renderTable(
     [
       { header: 'SESSION', align: 'left', cells: rows.map((row) => row.session.id.slice(0, 8)), dropOrder: 2 },
-      { header: 'PROJECT', align: 'left', cells: rows.map((row) => cutMiddle(projectOf(row.session), PROJECT_MAX_WIDTH)), elastic: true },
-      { header: 'STATUS', align: 'left', cells: rows.map((row) => status(row.session)) },
+      { header: 'PROJECT', align: 'left', cells: rows.map((row) => projectOf(row.session)), elastic: true, maxWidth: PROJECT_MAX_WIDTH },
+      { header: 'STATUS', align: 'left', cells: rows.map((row) => ({ text: statusText(row.session), style: statusStyle(row.session) })) },
       { header: 'COST', align: 'right', cells: rows.map((row) => formatSessionCost(row.session)) },
       { header: 'TOKENS', align: 'right', cells: rows.map((row) => formatTokens(row.totalTokens)) },
       { header: 'TURNS', align: 'right', cells: rows.map((row) => String(row.session.numTurns)) },
       { header: 'TIME', align: 'right', cells: rows.map((row) => formatDuration(row.runningMs)) },
       { header: 'MODEL', align: 'left', cells: rows.map((row) => shortModel(row.session.model)), dropOrder: 1 },
     ],
-    width,
-    { paintHeader: (header) => paint.bold(header) },
+    { width, headerStyle: paint.bold },
   );
   return { lines: text.trimEnd().split('\n'), minLines: 2 };
 }
@@ -119,7 +120,7 @@ function idleSection(view: LiveView, paint: ChalkInstance): Section {
   const ended = last.endedAgoMs === null ? '' : ` · ended ${formatDuration(last.endedAgoMs)} ago`;
   return {
     lines: [
-      `Last session  ${session.id.slice(0, 8)}  ${session.status}  ${projectOf(session)}`,
+      `Last session  ${printable(session.id.slice(0, 8))}  ${session.status}  ${projectOf(session)}`,
       `  ${[formatSessionCost(session), `${formatTokens(last.totalTokens)} tok`, turns(session.numTurns), formatDuration(session.durationMs)].join(' · ')}${ended}`,
     ],
     minLines: 1,
@@ -131,7 +132,7 @@ function alertsSection(view: LiveView, clock: Clock, paint: ChalkInstance): Sect
   const lines = view.alerts.map((alert) => {
     const mark = alert.severity === 'critical' ? paint.red('!') : paint.yellow('!');
     const words = alert.data === null ? alert.message : describeAlert(alert.data, (at) => clock(at, false));
-    return `  ${mark} ${clock(alert.createdAt, false)}  ${terminalText(words)}`;
+    return `  ${mark} ${clock(alert.createdAt, false)}  ${printable(words)}`;
   });
   return { lines: [paint.bold.yellow(`Open alert${lines.length === 1 ? '' : 's'} (cw alerts ack ID)`), ...lines], minLines: 2 };
 }
@@ -140,8 +141,8 @@ function limitsSection(view: LiveView, width: number, clock: Clock, paint: Chalk
   if (view.limits.length === 0) return { lines: [], minLines: 0 };
   const lines = view.limits.map((limit) => {
     const until = limit.resetsAt === null || limit.remainingMs === null ? 'reset time unknown' : `resets ${clock(limit.resetsAt, false)} in ${countdown(limit.remainingMs)}`;
-    const line = `  ${paint.red(windowName(limit.kind))}  ${until}`;
-    const who = `  (session ${limit.sessionId.slice(0, 8)})`;
+    const line = `  ${paint.red(printable(windowName(limit.kind)))}  ${until}`;
+    const who = `  (session ${printable(limit.sessionId.slice(0, 8))})`;
     return visibleWidth(line) + who.length <= width ? line + paint.dim(who) : line;
   });
   return { lines: [paint.bold.red(`Rate limit${lines.length === 1 ? '' : 's'} in force`), ...lines], minLines: 2 };
@@ -224,7 +225,7 @@ function spanText(ms: number): string {
 }
 
 function projectOf(session: SessionView): string {
-  return session.projectPath ?? session.cwd;
+  return printable(session.projectPath ?? session.cwd);
 }
 
 function turns(count: number): string {
@@ -232,5 +233,5 @@ function turns(count: number): string {
 }
 
 function shortModel(model: string | null): string {
-  return model === null ? '-' : model.replace(/^claude-/, '');
+  return model === null ? '-' : printable(model.replace(/^claude-/, ''));
 }

@@ -1,7 +1,9 @@
+import { formatJson, roundUsd, versioned } from '../core/json-output.js';
 import type { ChalkInstance } from 'chalk';
 import { shortModelName, type ModelTotals, type Report, type ReportKind, type ReportRow, type UsageTotals } from '../core/usage-report.js';
-import { csvCell, escapeMarkup } from '../core/text-escape.js';
-import { fitTable, type Column } from './fitted-table.js';
+import { csvCell, escapeMarkup, markdownCell, printable } from '../core/text-escape.js';
+import { wrapToWidth } from './screen-text.js';
+import { hiddenColumnsNote, renderTable as renderTextTable, type Cell, type Column } from './table.js';
 import { stackedBarChart } from './svg-chart.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
@@ -43,7 +45,7 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'table':
       return renderTable(report, options);
     case 'json':
-      return `${JSON.stringify({ report: report.kind, timeZone: report.timeZone, ...options.scope, rows: report.rows, totals: report.totals }, null, 2)}\n`;
+      return formatJson(versioned({ report: report.kind, timeZone: report.timeZone, ...scopeOf(options.scope), rows: report.rows, totals: report.totals }));
     case 'csv':
       return renderCsv(report);
     case 'markdown':
@@ -51,6 +53,11 @@ export function renderReport(report: Report, format: ReportFormat, options: Rend
     case 'html':
       return renderHtml(report, options.scope);
   }
+}
+
+/** What a report covered, and nothing else a caller's scope may hold. */
+function scopeOf(scope: ReportScope): ReportScope {
+  return { since: scope.since, until: scope.until, project: scope.project };
 }
 
 /** One line per row, then one per model under it when broken down; the totals row last. */
@@ -95,7 +102,7 @@ function renderTable(report: Report, options: RenderOptions): string {
   const { paint } = options;
   if (report.rows.length === 0) return `No usage${describeScope(options.scope)}.\n`;
   const lines = linesOf(report);
-  const styled = (line: Line, text: string): string => (line.kind === 'total' ? paint.bold(text) : line.kind === 'model' ? paint.dim(text) : text);
+  const styled = (line: Line, text: string): Cell => ({ text, style: line.kind === 'total' ? paint.bold : line.kind === 'model' ? paint.dim : undefined });
   const numberColumn = (header: string, value: (totals: UsageTotals) => number, dropOrder?: number): Column => ({
     header,
     align: 'right',
@@ -123,11 +130,12 @@ function renderTable(report: Report, options: RenderOptions): string {
       cells: lines.map((line) => styled(line, formatUsd(line.totals))),
     },
   );
-  const { text, dropped } = fitTable(columns, options.width, { rule: [lines.length - 1], paintHeader: (header) => paint.bold(header) });
-  const notes = [`${TITLE[report.kind]}${describeScope(options.scope)}, times in ${report.timeZone}.`];
-  if (dropped.length > 0) notes.push(`Hidden to fit the terminal: ${dropped.join(', ')} (widen it, or use --format json).`);
+  const { text, dropped } = renderTextTable(columns, { width: options.width, rules: [lines.length - 1], headerStyle: paint.bold });
+  const notes = wrapToWidth(`${TITLE[report.kind]}${describeScope(options.scope)}, times in ${report.timeZone}.`, options.width);
+  notes.push(...hiddenColumnsNote(dropped, '--format json', options.width));
   if (report.totals.unpricedModels.length > 0) {
-    notes.push(paint.yellow(`! cost leaves out model(s) with no price: ${report.totals.unpricedModels.join(', ')}; add one in config.json (see \`cw prices\`).`));
+    const unpriced = `! cost leaves out model(s) with no price: ${printable(report.totals.unpricedModels.join(', '))}; add one in config.json (see \`cw prices\`).`;
+    notes.push(...wrapToWidth(unpriced, options.width).map((line) => paint.yellow(line)));
   }
   return `${text}\n${notes.join('\n')}\n`;
 }
@@ -147,7 +155,7 @@ function describeScope(scope: ReportScope): string {
   const parts: string[] = [];
   if (scope.since) parts.push(`from ${scope.since}`);
   if (scope.until) parts.push(`until ${scope.until}`);
-  if (scope.project) parts.push(`in projects matching "${scope.project}"`);
+  if (scope.project) parts.push(`in projects matching "${printable(scope.project)}"`);
   return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
 }
 
@@ -159,7 +167,7 @@ const CSV_HEADER = [
 /** RFC 4180. A row's per-model lines repeat its key with the model filled in; no totals line, so sums stay sums. */
 function renderCsv(report: Report): string {
   const numbers = (totals: UsageTotals): Array<string | number> => [
-    totals.inputTokens, totals.outputTokens, totals.cacheCreationTokens, totals.cacheReadTokens, totals.totalTokens, totals.costUsd,
+    totals.inputTokens, totals.outputTokens, totals.cacheCreationTokens, totals.cacheReadTokens, totals.totalTokens, roundUsd(totals.costUsd),
     totals.messages, totals.sessions, totals.unpricedModels.join(' '),
   ];
   const lines = [CSV_HEADER.join(',')];
@@ -190,11 +198,10 @@ function documentRow(kind: ReportKind, line: Line): string[] {
 
 function renderMarkdown(report: Report, scope: ReportScope): string {
   const headers = documentHeaders(report.kind);
-  const escape = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const row = (cells: string[], bold = false): string => `| ${cells.map((cell) => (bold && cell ? `**${escape(cell)}**` : escape(cell))).join(' | ')} |`;
+  const row = (cells: string[], bold = false): string => `| ${cells.map((cell) => (bold && cell ? `**${markdownCell(cell)}**` : markdownCell(cell))).join(' | ')} |`;
   const align = headers.map((_, index) => (index >= headers.length - DOCUMENT_HEADERS.length ? '---:' : '---'));
   const body = linesOf(report).map((line) => row(documentRow(report.kind, line), line.kind === 'total'));
-  return [`## ${TITLE[report.kind]}${describeScope(scope)}`, '', `Times in ${report.timeZone}.`, '', row(headers), `| ${align.join(' | ')} |`, ...body, ''].join('\n');
+  return [`## ${markdownCell(`${TITLE[report.kind]}${describeScope(scope)}`)}`, '', `Times in ${report.timeZone}.`, '', row(headers), `| ${align.join(' | ')} |`, ...body, ''].join('\n');
 }
 
 function renderHtml(report: Report, scope: ReportScope): string {

@@ -1,6 +1,6 @@
 import { windowName } from '../core/limit-windows.js';
-import { terminalText } from '../core/text-escape.js';
 import type { StatuslineView } from '../core/statusline-view.js';
+import { printable } from '../core/text-escape.js';
 
 /**
  * The one line Claude shows under its prompt. Raw ANSI codes, not chalk: this runs on every
@@ -11,7 +11,7 @@ const SEPARATOR = ' · ';
 
 export function formatStatusline(view: StatuslineView, now: number, options: { color: boolean }): string {
   const paint = (code: string, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const parts = [paint('36', view.model ?? 'claude')];
+  const parts = [paint('36', printable(view.model ?? 'claude'))];
   if (view.costUsd !== null) parts.push(formatUsd(view.costUsd));
   for (const window of view.windows) {
     const percent = Math.round(window.usedPercent);
@@ -26,7 +26,7 @@ export function formatStatusline(view: StatuslineView, now: number, options: { c
   }
   if (view.othersWaiting.length > 0) {
     const [first] = view.othersWaiting;
-    const who = view.othersWaiting.length === 1 ? `${terminalText(first!)} waits for you` : `${view.othersWaiting.length} sessions wait for you (${terminalText(first!)} first)`;
+    const who = view.othersWaiting.length === 1 ? `${printable(first!)} waits for you` : `${view.othersWaiting.length} sessions wait for you (${printable(first!)} first)`;
     parts.push(paint('1;35', `⏸ ${who}`));
   }
   return parts.join(SEPARATOR);
@@ -37,7 +37,7 @@ const KNOWN_LIMIT = new Set(['five_hour', 'seven_day', 'seven_day_opus', 'seven_
 
 /** The fallback when anything went wrong: still a line, never an error in Claude's prompt area. */
 export function minimalStatusline(model: string | null): string {
-  return model ?? 'claude';
+  return printable(model ?? 'claude');
 }
 
 function formatUsd(costUsd: number): string {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 import { startTmux, type TmuxWindow } from '../support/tmux.js';
+import { until } from '../support/until.js';
 
 let sandbox: Sandbox;
 let server: Server;
@@ -44,13 +45,7 @@ const paidRun = (cost: number) =>
   fakeScript([{ out: `{"type":"result","subtype":"success","is_error":false,"num_turns":1,"total_cost_usd":${cost},"session_id":"s-${cost}","usage":{"input_tokens":10,"output_tokens":5}}\n` }]);
 const failedRun = fakeScript([{ out: '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":0,"session_id":"s-failed"}\n' }, { exit: 1 }]);
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(received)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitForAlerts = (count: number, what: string) => until(() => received.length === count, what, { seen: () => received });
 
 it('raises each condition once, in order, and delivers it to a webhook on 127.0.0.1', async () => {
   const first = await runProcess(SHIM, ['-p', 'go', '--output-format', 'json'], { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: paidRun(0.25) } });
@@ -58,7 +53,7 @@ it('raises each condition once, in order, and delivers it to a webhook on 127.0.
   // A pipe gets no notice: alerts are for people.
   expect(first.stderr.toString()).toBe('');
   // The shim left delivery to a detached check, which posts the day's cost alert.
-  await waitFor(() => received.length === 1, 'the daily cost alert');
+  await waitForAlerts(1, 'the daily cost alert');
   expect(received[0]).toMatchObject({ rule: 'daily-cost', severity: 'warning', message: "today's cost $0.25 passed $0.10 (alerts.dailyCostUsd)" });
 
   // More cost the same day is the same condition; a failed session is a new one.
@@ -66,18 +61,18 @@ it('raises each condition once, in order, and delivers it to a webhook on 127.0.
   expect((await runProcess(SHIM, ['-p', 'go', '--output-format', 'json'], { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: failedRun } })).code).toBe(1);
   const check = await runCw(sandbox, ['alerts', 'check', '--json']);
   expect(check.code, check.stderr.toString()).toBe(0);
-  await waitFor(() => received.length === 2, 'the failed session alert');
+  await waitForAlerts(2, 'the failed session alert');
   expect(received.map((alert) => alert.rule)).toEqual(['daily-cost', 'session-error']);
 
   expect(JSON.parse((await runCw(sandbox, ['alerts', 'check', '--json'])).stdout.toString()).raised).toEqual([]);
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(received).toHaveLength(2);
 
-  const open = JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString());
+  const open = JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString()).alerts;
   expect(open.map((alert: { rule: string }) => alert.rule)).toEqual(['session-error', 'daily-cost']);
   expect((await runCw(sandbox, ['alerts', 'ack', String(open[0].id)])).code).toBe(0);
   expect((await runCw(sandbox, ['alerts', 'clear'])).stdout.toString()).toBe('1 alert(s) acknowledged.\n');
-  expect(JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString())).toEqual([]);
+  expect(JSON.parse((await runCw(sandbox, ['alerts', 'list', '--json'])).stdout.toString()).alerts).toEqual([]);
 });
 
 it('shows one line after Claude exits on a terminal, after Claude’s own output', async () => {

@@ -1,6 +1,6 @@
 /**
  * cw blocks and cw export on the built CLI: an open block measured against the real clock, and
- * exports of real transcripts (fixtures/public/transcripts; their figures are worked out in
+ * exports of transcript fixtures (test/fixtures/transcripts; their figures are worked out in
  * report.test.ts).
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -107,7 +107,7 @@ describe('cw blocks', () => {
       timestamp: iso(30 * 60),
       message: { id: 'm-1', model: 'claude-opus-4-5', usage: { input_tokens: 10, output_tokens: 900 } },
     });
-    // The legacy wording with its epoch, as in anthropics/claude-code#2490 (fixtures/public/ratelimit-messages.tsv).
+    // The legacy wording with its epoch, as 1.0.60 writes it (test/fixtures/transcripts/v1.0.60-five-hour-limit.jsonl).
     const limit = JSON.stringify({
       type: 'assistant',
       sessionId: 'limited',

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDashboard, type DashboardProcess } from '../support/dashboard-process.js';
 import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 let sandbox: Sandbox;
 let dashboard: DashboardProcess | null = null;
@@ -139,8 +140,7 @@ describe('cw dashboard', () => {
   it('warns when serving on another interface with --allow-remote', async () => {
     dashboard = await startDashboard(sandbox, ['--host', '0.0.0.0', '--allow-remote']);
     expect(dashboard.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\//);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(dashboard.stderr()).toMatch(/^warning: serving on 0\.0\.0\.0/m);
+    await until(() => /^warning: serving on 0\.0\.0\.0/m.test(dashboard!.stderr()), 'the warning', { seen: () => dashboard!.stderr() });
     expect((await fetch(`http://127.0.0.1:${dashboard.port}/api/health`)).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${dashboard.port}/api/health?token=${dashboard.token}`)).status).toBe(200);
   });

@@ -3,7 +3,7 @@
  * node-pty failing to load, and our process told to stop (SIGTERM) or losing its terminal
  * (SIGHUP) while Claude runs in a pty.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as pty from 'node-pty';
@@ -11,7 +11,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { isProcessAlive } from '../../src/shared/identity.js';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen } from '../support/claude-env.js';
 import { expectUntouched, resultLine, runDirectAndShim } from '../support/hardening.js';
+import { promptInput } from '../support/claude-pty.js';
 import { TerminalScreen } from '../support/terminal-screen.js';
+import { until } from '../support/until.js';
+import { startTmux, type TmuxWindow } from '../support/tmux.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { createSandbox, CW, fakeScript, installFakeClaude, recordedSessions, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
 
@@ -19,15 +22,6 @@ const INJECT = join(REPO_ROOT, 'test', 'support', 'inject-fault.mjs');
 const faultEnv = (fault: string): Record<string, string> => ({ NODE_OPTIONS: `--import=${INJECT}`, CW_TEST_FAULT: fault });
 const PRINT = ['-p', 'go', '--output-format', 'stream-json'];
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('faults inside our process, with the fake claude', () => {
   let sandbox: Sandbox;
@@ -136,7 +130,7 @@ describe('our process stopped while the real claude runs in a pty', () => {
     const sessions = async (): Promise<Array<Record<string, unknown>>> => {
       const result = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
       expect(result.code, result.stderr.toString()).toBe(0);
-      return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+      return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
     };
     return { mock, home, env, sessions, dispose: async () => (await home.cleanup(), await mock.close()) };
   }
@@ -192,17 +186,18 @@ describe('our process stopped while the real claude runs in a pty', () => {
     const runner = term.pid;
     let claude: number | undefined;
     try {
-      await until(() => /for shortcuts|shift\+tab/.test(seen()), 'the prompt', 30_000);
+      await until(() => /for shortcuts|shift\+tab/.test(seen()), 'the prompt', { timeoutMs: 30_000, seen });
+      // Enter in a write of its own, once Claude has drawn the text (see claude-pty.ts).
       term.write('one prompt');
-      await sleep(300);
+      await until(() => promptInput(screen.text()) === 'one prompt', 'the typed prompt', { seen });
       term.write('\r');
-      await until(() => seen().includes('Answered before the signal.'), 'the answer', 30_000);
+      await until(() => seen().includes('Answered before the signal.'), 'the answer', { timeoutMs: 30_000, seen });
       [claude] = childrenOf(runner);
       expect(claude).toBeDefined();
       // What a terminal emulator does when its window closes: hang up the line. node-pty's
       // Unix terminal closes its side of the pty and sends SIGHUP; the type does not declare it.
       (term as unknown as { destroy(): void }).destroy();
-      await until(() => !isProcessAlive(runner) && !isProcessAlive(claude!), 'the runner and claude to end', 15_000);
+      await until(() => !isProcessAlive(runner) && !isProcessAlive(claude!), 'the runner and claude to end');
       await runProcess(process.execPath, [CW, 'status'], { env: w.env });
       const [session] = await w.sessions();
       expectTranscriptUsage(session);
@@ -212,3 +207,59 @@ describe('our process stopped while the real claude runs in a pty', () => {
     }
   }, 120_000);
 });
+
+describe('the real claude killed by a signal in the terminal', () => {
+  let scratch: string;
+  let executable: string;
+  let tmux: TmuxWindow | null = null;
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'cw-modes-'));
+    executable = await claudeExecutable(realClaudeBinaries().current, scratch);
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterEach(() => {
+    tmux?.kill();
+    tmux = null;
+  });
+
+  it('kill -KILL of Claude 2.1.330 through the shim: the cursor shows, and the alternate screen, mouse reporting and bracketed paste are off', async () => {
+    const mock = await startMockAnthropic();
+    const home = await makeClaudeHome({ apiUrl: mock.url, auth: 'api-key' });
+    const cwHome = join(home.home, 'claudewatch');
+    const env = {
+      ...home.env,
+      TERM: 'xterm-256color',
+      CLAUDEWATCH_HOME: cwHome,
+      CLAUDEWATCH_REAL_CLAUDE: executable,
+      PATH: [SHIM_DIR, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    };
+    try {
+      // After the shim, a program that shows what the terminal sends it: a paste, bracketed or not.
+      const window = (tmux = startTmux(home.home, ['/bin/sh', '-c', `cd '${home.cwd}' && '${SHIM}'; echo "exited $?"; exec cat -v`], env));
+      await window.waitForScreen((lines) => lines.some((line) => /for shortcuts|shift\+tab/.test(line)), 'the prompt', 30_000);
+      const modes = '#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{cursor_flag}';
+      // What Claude switches on while it runs: at least the hidden cursor.
+      expect(window.display('#{cursor_flag}')).toBe('0');
+      let claudePid = 0;
+      await until(() => {
+        const state = join(cwHome, 'state', 'current_session.json');
+        claudePid = existsSync(state) ? Number((JSON.parse(readFileSync(state, 'utf8')) as { data: { pid: number } }).data.pid) : 0;
+        return claudePid > 0;
+      }, 'the state file to name Claude');
+      process.kill(claudePid, 'SIGKILL');
+      await window.waitForScreen((lines) => lines.some((line) => line.startsWith('exited ')), 'the shim to end');
+      expect(window.display(modes)).toBe('0 0 0 0 1');
+      window.sendKeys('typed', 'Enter');
+      await window.waitForScreen((lines) => lines.filter((line) => line === 'typed').length === 2, 'cat to echo a typed line');
+      window.paste('pasted');
+      window.sendKeys('Enter');
+      const lines = await window.waitForScreen((screen) => screen.some((line) => line.includes('pasted')), 'the paste');
+      // With bracketed paste left on, the paste arrives wrapped in ESC[200~ ... ESC[201~, shown by cat -v as ^[[200~.
+      expect(lines.join('\n')).not.toContain('[200~');
+    } finally {
+      await home.cleanup();
+      await mock.close();
+    }
+  }, 120_000);
+});
+

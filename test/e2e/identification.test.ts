@@ -15,7 +15,7 @@ async function transcriptCheck(env: Record<string, string>): Promise<{ level: st
   // The version is remembered per binary file; the fake claude changes its answer without changing its file.
   rmSync(join(sandbox.cwHome, 'state', 'claude-versions.json'), { force: true });
   const result = await runCw(sandbox, ['doctor', '--json'], env);
-  const checks = JSON.parse(result.stdout.toString()) as Array<{ name: string; level: string; detail: string }>;
+  const { checks } = JSON.parse(result.stdout.toString()) as { checks: Array<{ name: string; level: string; detail: string }> };
   const check = checks.find((entry) => entry.name === 'transcript');
   if (!check) throw new Error(`no transcript check in ${result.stdout.toString()}`);
   return check;

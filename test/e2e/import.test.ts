@@ -1,15 +1,16 @@
 /**
- * cw import on the public transcripts (fixtures/public/transcripts, many Claude Code versions):
+ * cw import on the transcript fixtures (test/fixtures/transcripts, many Claude Code versions):
  * every message once with its last counts, incremental on a second run, torn lines waited for.
  */
 import Database from 'better-sqlite3';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeTranscript } from '../../src/ingest/transcript-line.js';
-import { createSandbox, PUBLIC_FIXTURES, runCw, type Sandbox } from '../support/sandbox.js';
+import { fixtureNames, fixturePath } from '../support/fixtures.js';
+import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
 
-const FIXTURES = join(PUBLIC_FIXTURES, 'transcripts');
+const FIXTURES = fixturePath('transcripts');
 let sandbox: Sandbox;
 let projects: string;
 
@@ -41,8 +42,8 @@ function tokensByFile(): Map<string, { input: number; output: number; cacheCreat
 }
 
 describe('cw import', () => {
-  it('stores every message of every public transcript once, with the totals the parser gives each file', async () => {
-    const names = readdirSync(FIXTURES).filter((name) => name.endsWith('.jsonl'));
+  it('stores every message of every transcript fixture once, with the totals the parser gives each file', async () => {
+    const names = fixtureNames('transcripts');
     for (const [index, name] of names.entries()) {
       // One project folder per fixture, as Claude would write them.
       mkdirSync(join(projects, `-work-project-${index}`), { recursive: true });
@@ -52,7 +53,8 @@ describe('cw import', () => {
     expect(first).toMatchObject({ files: names.length, filesRead: names.length });
     const byFile = tokensByFile();
     for (const [index, name] of names.entries()) {
-      const summary = summarizeTranscript(readFileSync(join(FIXTURES, name), 'utf8').split('\n'), { now: 0, timeZone: 'UTC' });
+      // Read with the clock the import had: a line's time is checked against it.
+      const summary = summarizeTranscript(readFileSync(join(FIXTURES, name), 'utf8').split('\n'), { now: Date.now(), timeZone: 'UTC' });
       const stored = byFile.get(join(projects, `-work-project-${index}`, name));
       if (summary.messages === 0) {
         expect(stored, name).toBeUndefined();
@@ -132,5 +134,32 @@ describe('cw import', () => {
     expect(summary).toMatchObject({ filesRead: 1, lines: 3, messages: 1, rejectedLines: 2 });
     const text = await runCw(sandbox, ['import']);
     expect(text.stdout.toString()).toContain('Imported 0 of 1');
+  });
+  it('rejects and counts lines with impossible numbers; reports and blocks show only the others', async () => {
+    const folder = join(projects, '-work-absurd');
+    mkdirSync(folder, { recursive: true });
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const line = (id: string, usage: Record<string, unknown>, timestamp = hourAgo): string =>
+      JSON.stringify({ type: 'assistant', sessionId: 'absurd', cwd: '/work/absurd', timestamp, requestId: `r-${id}`, message: { id, model: 'claude-sonnet-4-5', usage } });
+    writeFileSync(
+      join(folder, 'absurd.jsonl'),
+      [
+        line('good', { input_tokens: 1000, output_tokens: 200 }),
+        line('huge', { input_tokens: 1e308, output_tokens: 1 }),
+        line('fraction', { input_tokens: 10, output_tokens: 2.5 }),
+        line('far-future', { input_tokens: 10, output_tokens: 5 }, '9999-01-01T00:00:00.000Z'),
+      ].join('\n') + '\n',
+    );
+    const summary = await importJson();
+    expect(summary).toMatchObject({ lines: 4, messages: 1, rejectedLines: 3 });
+    const text = (await runCw(sandbox, ['import'])).stdout.toString();
+    expect(text).toContain('Imported 0 of 1');
+    const report = await runCw(sandbox, ['report', 'daily', '--json']);
+    expect(report.code, report.stderr.toString()).toBe(0);
+    const totals = (JSON.parse(report.stdout.toString()) as { totals: { inputTokens: number; outputTokens: number } }).totals;
+    expect(totals).toMatchObject({ inputTokens: 1000, outputTokens: 200 });
+    const blocks = await runCw(sandbox, ['blocks']);
+    expect(blocks.code, blocks.stderr.toString()).toBe(0);
+    expect(blocks.stdout.toString()).not.toMatch(/9999|gap of/);
   });
 });

@@ -10,6 +10,7 @@ import { isProcessAlive } from '../../src/shared/identity.js';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const USAGE: MockUsage = { input_tokens: 2100, output_tokens: 44, cache_creation_input_tokens: 500, cache_read_input_tokens: 9000 };
 
@@ -20,14 +21,6 @@ beforeAll(async () => {
   executable = await claudeExecutable(realClaudeBinaries().current, scratch);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('SIGKILL of the runner: INTERRUPTED at the next cw status, with the usage the transcript holds', async () => {
   const mock = await startMockAnthropic();
@@ -53,7 +46,7 @@ it('SIGKILL of the runner: INTERRUPTED at the next cw status, with the usage the
   try {
     const list = async (): Promise<Array<Record<string, unknown>>> => {
       const result = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
-      return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+      return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
     };
     const [recorded] = await list();
     // Claude itself goes down with the terminal it lost; until then the session is still live.

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeAuth, type ClaudeBinary, type ClaudeHome } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const binaries = realClaudeBinaries();
 const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
@@ -61,6 +63,10 @@ async function cwJson<T>(world: World, args: string[]): Promise<T> {
   const result = await runProcess(process.execPath, [CW, ...args], { env: world.env });
   expect(result.code, result.stderr.toString()).toBe(0);
   return JSON.parse(result.stdout.toString()) as T;
+}
+
+async function sessionRows<T>(world: World): Promise<T[]> {
+  return (await cwJson<{ sessions: T[] }>(world, ['sessions', '--json'])).sessions;
 }
 
 type Row = { source: string; id: string; claudeSessionId: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; costUsd: number; numTurns: number; model: string | null };
@@ -117,7 +123,7 @@ for (const version of VERSIONS) {
           expect(run.code, run.stderr.toString()).toBe(0);
           added.push(answered(world.mock, from));
         }
-        const rows = (await cwJson<Row[]>(world, ['sessions', '--json'])).reverse();
+        const rows = (await sessionRows<Row>(world)).reverse();
         expect(rows.map((row) => row.source)).toEqual(['wrapped', 'wrapped', 'wrapped']);
         rows.forEach((row, index) => {
           expect(row, `run ${index + 1}`).toMatchObject({ ...added[index], numTurns: 1 });
@@ -130,15 +136,18 @@ for (const version of VERSIONS) {
     it('interactive: two prompts, /exit, --resume, one prompt, /exit; the resumed run holds only its own', async () => {
       await withWorld(version.name, 'api-key', async (world) => {
         let asked = 0;
+        let runInput = 0;
+        const stateFile = join(world.env.CLAUDEWATCH_HOME!, 'state', 'current_session.json');
         const ask = async (screen: ReturnType<typeof spawnClaudeScreen>): Promise<void> => {
           asked += 1;
-          world.mock.enqueue({ type: 'text', text: `Answer number ${asked}.`, usage: usageOf(asked) });
-          await screen.type(`question ${asked}`);
-          // Enter once the words are on the screen: sooner, 1.0.60 takes it as part of a paste.
-          await screen.waitFor(`question ${asked}`, 10_000);
-          await new Promise((resolve) => setTimeout(resolve, 400));
-          screen.press('enter');
+          const usage = usageOf(asked);
+          world.mock.enqueue({ type: 'text', text: `Answer number ${asked}.`, usage });
+          await screen.submit(`question ${asked}`);
           await screen.waitFor(`Answer number ${asked}.`, 30_000);
+          // Claude draws the answer before it writes it to the transcript and /exit does not wait
+          // for that write: go on once the answer's usage has reached the run's state file.
+          runInput += usage.input_tokens;
+          await until(() => readStateData(stateFile)?.inputTokens === runInput, `answer ${asked}'s usage in the state file`, { seen: () => readStateData(stateFile) });
         };
         const first = spawnClaudeScreen({ command: SHIM, args: [], cwd: world.home.cwd, env: world.env });
         try {
@@ -150,8 +159,9 @@ for (const version of VERSIONS) {
           first.dispose();
         }
         const before = answered(world.mock, 0);
-        const [firstRun] = await cwJson<Row[]>(world, ['sessions', '--json']);
+        const [firstRun] = await sessionRows<Row>(world);
         const fromResume = world.mock.requests.length;
+        runInput = 0;
         const resumed = spawnClaudeScreen({ command: SHIM, args: ['--resume', firstRun!.claudeSessionId], cwd: world.home.cwd, env: world.env });
         try {
           await resumed.waitFor(/for shortcuts|shift\+tab/, 30_000);
@@ -160,7 +170,7 @@ for (const version of VERSIONS) {
         } finally {
           resumed.dispose();
         }
-        const rows = (await cwJson<Row[]>(world, ['sessions', '--json'])).reverse();
+        const rows = (await sessionRows<Row>(world)).reverse();
         expect(rows).toHaveLength(2);
         expect(rows[0]).toMatchObject({ ...before, numTurns: 2 });
         expect(rows[1]).toMatchObject({ ...answered(world.mock, fromResume), numTurns: 1 });
@@ -189,7 +199,7 @@ describe('one definition of a turn', () => {
           if (format.length > 0) claudeTurns = (JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as { num_turns: unknown }).num_turns;
         }
         expect(world.mock.requestsOf('conversation')).toHaveLength(4);
-        const rows = await cwJson<Array<Row & { claudeNumTurns: number | null }>>(world, ['sessions', '--json']);
+        const rows = await sessionRows<Row & { claudeNumTurns: number | null }>(world);
         expect(rows.map((row) => row.numTurns)).toEqual([1, 1]);
         // Claude's own count (its round trips, by its own rules) is kept beside ours, as it reported it.
         expect(rows[1]!.claudeNumTurns).toBe(claudeTurns);
@@ -207,7 +217,7 @@ describe('claude 2.1.330: limits', () => {
       world.mock.enqueue({ type: 'rate_limit', claim: 'five_hour', resetAt });
       const run = await runProcess(SHIM, ['-p', 'go', '--output-format', 'stream-json', '--verbose'], { env: world.env, cwd: world.home.cwd, timeoutMs: 60_000 });
       expect(run.code).toBe(1);
-      const [row] = await cwJson<Array<{ id: string; rateLimit: { resetsAt: string } }>>(world, ['sessions', '--json']);
+      const [row] = await sessionRows<{ id: string; rateLimit: { resetsAt: string } }>(world);
       expect(Date.parse(row!.rateLimit.resetsAt)).toBe(resetAt * 1000);
       const events = await cwJson<{ events: Array<{ type: string; detail: string }> }>(world, ['events', '--session', row!.id, '--json']);
       const limits = events.events.filter((event) => event.type === 'limit');

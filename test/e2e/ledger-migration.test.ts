@@ -5,13 +5,14 @@
  * old shim, an import of their transcripts, and the mock's own record of what it answered.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createSandbox, REPO_ROOT, runCw, type Sandbox } from '../support/sandbox.js';
+import { fixturePath, readFixture } from '../support/fixtures.js';
+import { createSandbox, runCw, type Sandbox } from '../support/sandbox.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'history-v8');
-const TRUTH = JSON.parse(readFileSync(join(FIXTURE, 'truth.json'), 'utf8')) as Array<{ messageId: string; requestId: string; usage: Record<string, number> }>;
+const FIXTURE = fixturePath('history-v8');
+const TRUTH = JSON.parse(readFixture('history-v8', 'truth.json')) as Array<{ messageId: string; requestId: string; usage: Record<string, number> }>;
 const truth = (field: string): number => TRUTH.reduce((sum, answer) => sum + (answer.usage[field] ?? 0), 0);
 
 let sandbox: Sandbox;
@@ -34,7 +35,7 @@ interface Row {
 async function sessions(env: Record<string, string> = {}): Promise<Row[]> {
   const result = await runCw(sandbox, ['sessions', '--json', '--limit', '100'], env);
   expect(result.code, result.stderr.toString()).toBe(0);
-  return JSON.parse(result.stdout.toString()) as Row[];
+  return (JSON.parse(result.stdout.toString()) as { sessions: Row[] }).sessions;
 }
 
 const sum = (rows: Row[], field: keyof Row): number => rows.reduce((total, row) => total + Number(row[field] ?? 0), 0);

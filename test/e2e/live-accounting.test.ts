@@ -6,13 +6,15 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic, type MockUsage } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const FIRST: MockUsage = { input_tokens: 1200, output_tokens: 30, cache_creation_input_tokens: 300, cache_read_input_tokens: 5000 };
 const SECOND: MockUsage = { input_tokens: 1300, output_tokens: 40, cache_creation_input_tokens: 200, cache_read_input_tokens: 6000 };
@@ -40,24 +42,16 @@ interface StateView {
   accountLimits: Array<{ kind: string; resetsAt: string | null; sessionId: string }>;
 }
 
-function readState(file: string): StateView | null {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { data: StateView }).data;
-  } catch {
-    return null;
-  }
-}
-
-/** Polls a state file until `accept` holds; the last value read is in the failure message. */
-async function waitForState(file: string, accept: (state: StateView) => boolean, what: string, timeoutMs = 15_000): Promise<StateView> {
-  const deadline = Date.now() + timeoutMs;
-  let last: StateView | null = null;
-  while (Date.now() < deadline) {
-    last = readState(file);
-    if (last && accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`state file never showed ${what}; last: ${JSON.stringify(last, null, 2)}`);
+/** Waits until the state file holds a state `accept` takes; the last one read is in the failure message. */
+function waitForState(file: string, accept: (state: StateView) => boolean, what: string, timeoutMs = 15_000): Promise<StateView> {
+  return until(
+    () => {
+      const state = readStateData<StateView>(file);
+      return state && accept(state) ? state : null;
+    },
+    `the state file to show ${what}`,
+    { timeoutMs, intervalMs: 100, seen: () => readStateData<StateView>(file) },
+  );
 }
 
 const sum = (...usages: MockUsage[]) => (field: keyof MockUsage): number => usages.reduce((total, usage) => total + Number(usage[field] ?? 0), 0);
@@ -145,8 +139,10 @@ describe('an interactive session through the shim, live', () => {
         expect.objectContaining({ kind: 'five_hour', resetsAt: new Date(fiveHourReset * 1000).toISOString(), sessionId: ours.id, account: join(home.home, '.claude') }),
       ]);
 
-      // Git dates a commit to the second: let the second of the limit pass, so the log's order is certain.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      // Git dates a commit to the second: the limit was seen by now, so a commit in the next second
+      // is certainly later in the log.
+      const limitSecond = Math.floor(Date.now() / 1000);
+      await until(() => Math.floor(Date.now() / 1000) > limitSecond, 'the next second', { intervalMs: 10 });
       git(['commit', '-q', '--allow-empty', '-m', 'made during the session']);
       await main.submit('fourth prompt');
       await main.waitFor('Fourth answer.', 30_000);
@@ -172,7 +168,7 @@ describe('an interactive session through the shim, live', () => {
     expect(events.find((event) => event.type === 'git')!.detail).toMatch(/^commit [0-9a-f]{10} made during the session$/);
 
     const listed = await runProcess(process.execPath, [CW, 'sessions', '--json'], { env });
-    const session = (JSON.parse(listed.stdout.toString()) as Array<Record<string, number | string | null>>).find((row) => row.id === oursId)!;
+    const session = (JSON.parse(listed.stdout.toString()) as { sessions: Array<Record<string, number | string | null>> }).sessions.find((row) => row.id === oursId)!;
     const db = new Database(join(cwHome, 'claudewatch.db'), { readonly: true });
     try {
       const totals = sum(FIRST, SECOND, FOURTH);

@@ -4,10 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSandbox, CW, fakeScript, installFakeClaude, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 let sandbox: Sandbox;
@@ -63,19 +65,18 @@ async function query(prometheusPort: number, promql: string): Promise<number | n
   return first ? Number(first.value[1]) : null;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let value: T | undefined;
-    try {
-      value = await read();
-    } catch {
-      // Not up yet.
-    }
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** Prometheus' answer to `promql` once `ok` takes it; until then the query is asked again. */
+async function queryUntil(prometheusPort: number, promql: string, ok: (value: number | null) => boolean, what: string): Promise<number | null> {
+  let last: number | null = null;
+  await until(
+    async () => {
+      last = await query(prometheusPort, promql);
+      return ok(last);
+    },
+    what,
+    { timeoutMs: 30_000, intervalMs: 250, seen: () => last },
+  );
+  return last;
 }
 
 it('serves metrics that a real Prometheus scrapes and answers queries on', async () => {
@@ -104,16 +105,45 @@ it('serves metrics that a real Prometheus scrapes and answers queries on', async
   );
   children.push(prometheus);
 
-  expect(await until(() => query(prometheusPort, 'sum(claudewatch_cost_usd_total)'), (value) => value !== null && Math.abs(value - 0.75) < 1e-9, 'the cost of two runs')).toBeCloseTo(0.75, 9);
+  expect(await queryUntil(prometheusPort, 'sum(claudewatch_cost_usd_total)', (value) => value !== null && Math.abs(value - 0.75) < 1e-9, 'the cost of two runs')).toBeCloseTo(0.75, 9);
   expect(await query(prometheusPort, 'sum(claudewatch_sessions{status="completed"})')).toBe(2);
 
   // A third run while Prometheus watches: the next scrapes see it.
   await wrappedRun(1, 'third');
-  await until(() => query(prometheusPort, 'sum(claudewatch_sessions{status="completed"})'), (value) => value === 3, 'the third session');
+  await queryUntil(prometheusPort, 'sum(claudewatch_sessions{status="completed"})', (value) => value === 3, 'the third session');
   expect(await query(prometheusPort, 'sum(claudewatch_cost_usd_total)')).toBeCloseTo(1.75, 9);
   // A turn is a prompt Claude answered: one per run, whatever round trips Claude counted (2 each).
   expect(await query(prometheusPort, 'sum(claudewatch_turns_total)')).toBe(3);
   expect(await query(prometheusPort, 'sum(claudewatch_tokens_total{type="input"})')).toBe(300);
+});
+
+/** A GET with exactly this Host header, as a page of another site whose name was rebound to 127.0.0.1 would send it. */
+function getWithHost(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet({ host: '127.0.0.1', port, path: '/metrics', headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.once('error', reject);
+  });
+}
+
+it('answers only to its own names, like the dashboard: a foreign Host header gets 421 and no metrics', async () => {
+  await wrappedRun(0.25, 'host-check');
+  const { match } = await startAndRead(process.execPath, [CW, 'serve', '--metrics', '--port', '0'], /Serving metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics\n/);
+  const port = Number(match[1]);
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port + 1}`]) {
+    const answer = await getWithHost(port, host);
+    expect(answer.status, host).toBe(421);
+    expect(answer.body).not.toContain('claudewatch_');
+  }
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+    const answer = await getWithHost(port, host);
+    expect(answer.status, host).toBe(200);
+    expect(answer.body).toContain('claudewatch_');
+  }
 });
 
 it('refuses other interfaces unless told, and says what to serve', async () => {

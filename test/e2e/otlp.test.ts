@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/core/metric-names.js';
 import { createSandbox, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 interface Received {
   path: string;
@@ -93,15 +94,7 @@ function runShim(env: Record<string, string>, script = session) {
   return runProcess(SHIM, ['-p', 'go', '--output-format', 'stream-json', '--verbose'], { env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: script, ...env } });
 }
 
-async function waitFor<T>(check: () => Promise<T | null> | T | null, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received ${received.map((r) => r.path).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const WAIT = { timeoutMs: 20_000, seen: () => received.map((request) => request.path) };
 
 async function otlpState(env: Record<string, string>): Promise<{ pushes: number; dropped: { metrics: number; logs: number }; lastError: { message: string } | null }> {
   const result = await runCw(sandbox, ['otlp', 'status', '--json'], env);
@@ -127,11 +120,11 @@ describe('cw otlp', () => {
     expect(run.code).toBe(0);
     expect(run.stderr.toString()).toBe('');
 
-    const [metricsRequest, logsRequest] = await waitFor(() => {
+    const [metricsRequest, logsRequest] = await until(() => {
       const metrics = received.find((request) => request.path === '/v1/metrics');
       const logs = received.find((request) => request.path === '/v1/logs');
       return metrics && logs ? [metrics, logs] : null;
-    }, 'metrics and logs');
+    }, 'metrics and logs', WAIT);
     expect(metricsRequest.contentType).toBe('application/json');
 
     const metricsBody = JSON.parse(metricsRequest.body.toString()) as {
@@ -180,7 +173,7 @@ describe('cw otlp', () => {
       ['claudewatch.session.answer', 'INFO'],
       ['claudewatch.session.end', 'INFO'],
     ]);
-    const sessionsJson = JSON.parse((await runCw(sandbox, ['sessions', '--json'])).stdout.toString()) as Array<{ id: string }>;
+    const sessionsJson = (JSON.parse((await runCw(sandbox, ['sessions', '--json'])).stdout.toString()) as { sessions: Array<{ id: string }> }).sessions;
     for (const log of logs) {
       expect(text(log.attributes, 'claudewatch.session.id')).toBe(sessionsJson[0]!.id);
       expect(text(log.attributes, 'claudewatch.claude_session.id')).toBe('claude-otlp-1');
@@ -192,7 +185,7 @@ describe('cw otlp', () => {
     const events = JSON.parse((await runCw(sandbox, ['events', '--json'])).stdout.toString()) as { events: Array<{ type: string; detail: string }> };
     expect(logs.map((log) => [text(log.attributes, 'claudewatch.event.type'), log.body.stringValue])).toEqual(events.events.map((event) => [event.type, event.detail]));
 
-    await waitFor(async () => ((await otlpState({})).pushes === 1 ? true : null), 'the push to be recorded');
+    await until(async () => (await otlpState({})).pushes === 1, 'the push to be recorded', WAIT);
     expect((await otlpState({})).dropped).toEqual({ metrics: 0, logs: 0 });
   });
 
@@ -238,10 +231,10 @@ describe('cw otlp', () => {
     expect(median(timings.down) - median(timings.off)).toBeLessThan(150);
 
     // The detached pushes give up within their bound and count what they dropped.
-    const state = await waitFor(async () => {
+    const state = await until(async () => {
       const current = await otlpState(down);
       return current.pushes === RUNS ? current : null;
-    }, 'every push to give up', 30_000);
+    }, 'every push to give up', { ...WAIT, timeoutMs: 30_000 });
     expect(state.dropped.metrics).toBeGreaterThan(0);
     expect(state.dropped.logs).toBeGreaterThanOrEqual(RUNS * 2);
     expect(state.lastError?.message).toMatch(/ECONNREFUSED/);

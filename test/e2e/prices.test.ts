@@ -148,6 +148,6 @@ describe('a model without a price', () => {
 
 async function doctorChecks(): Promise<Map<string, { level: string; detail: string }>> {
   const result = await runCw(sandbox, ['doctor', '--json']);
-  const checks = JSON.parse(result.stdout.toString()) as Array<{ name: string; level: string; detail: string }>;
+  const { checks } = JSON.parse(result.stdout.toString()) as { checks: Array<{ name: string; level: string; detail: string }> };
   return new Map(checks.map(({ name, level, detail }) => [name, { level, detail }]));
 }

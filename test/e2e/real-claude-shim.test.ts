@@ -20,6 +20,9 @@ import {
 } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { roundUsd } from '../../src/core/json-output.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const binaries = realClaudeBinaries();
 const VERSIONS: Array<{ name: string; binary: ClaudeBinary }> = [
@@ -68,7 +71,7 @@ async function withWorld<T>(version: string, auth: ClaudeAuth, body: (world: Wor
 async function lastSession(world: World): Promise<Record<string, unknown>> {
   const result = await runProcess(process.execPath, [CW, 'sessions', '--json', '--limit', '1'], { env: world.env });
   expect(result.code, result.stderr.toString()).toBe(0);
-  const [session] = JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+  const [session] = (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
   expect(session).toBeDefined();
   return session!;
 }
@@ -91,7 +94,8 @@ for (const version of VERSIONS) {
             status: 'COMPLETED',
             mode: 'print',
             exitCode: 0,
-            costUsd: result.total_cost_usd,
+            // Claude's own figure, without the float noise it may carry (0.009940000000000001).
+            costUsd: roundUsd(Number(result.total_cost_usd)),
             costSource: 'claude',
             numTurns: result.num_turns,
             durationApiMs: result.duration_api_ms,
@@ -190,6 +194,13 @@ describe('the interactive screen through the shim (real pty)', () => {
           await screen.waitFor(/for shortcuts|shift\+tab/, 30_000);
           await screen.submit('say hi');
           await screen.waitFor(ANSWER, 30_000);
+          // Claude draws the answer before it writes it to the transcript (1.0.60 first asks git
+          // for the branch), and /exit does not wait for that write: exit once the transcript's
+          // usage has reached our state file, or a busy machine loses it with Claude.
+          const stateFile = join(world.cwHome, 'state', 'current_session.json');
+          await until(() => readStateData(stateFile)?.inputTokens === USAGE.input_tokens, 'the answer’s usage in the state file', {
+            seen: () => readStateData(stateFile),
+          });
           const exit = await screen.exit(30_000);
           expect(exit.exitCode).toBe(0);
         } finally {

@@ -2,17 +2,18 @@ import Database from 'better-sqlite3';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixturePath } from '../support/fixtures.js';
 import {
   createSandbox,
   CW_RUN,
   fakeScript,
   installFakeClaude,
-  PUBLIC_FIXTURES,
   recordedSessions,
   runProcess,
   SHIM,
   type Sandbox,
 } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 let sandbox: Sandbox;
 
@@ -23,17 +24,17 @@ beforeEach(() => {
 
 afterEach(() => sandbox.cleanup());
 
-// Real `claude -p --output-format stream-json` output of Claude Code 2.1.4 (see SOURCES.md):
-// three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
-const vecsumSuccess = readFileSync(join(PUBLIC_FIXTURES, 'headless', 'vecsum-stream-json-v2.1.4-success.jsonl'));
+// `claude -p --output-format stream-json` output in the layout of Claude Code 2.1.4 (see
+// test/fixtures/SOURCES.md): three models in modelUsage, total_cost_usd 0.0745213, num_turns 3.
+const threeModels = readFileSync(fixturePath('headless', 'v2.1.4-stream-json-three-models.jsonl'));
 
 describe('print mode is recorded from the stream it passes through', () => {
   it('records Claude’s own cost, turns, tokens by model and session id', async () => {
     const result = await runProcess(SHIM, ['-p', 'check the tests', '--output-format', 'stream-json', '--verbose'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: threeModels }]) },
     });
     expect(result.code).toBe(0);
-    expect(result.stdout.equals(vecsumSuccess)).toBe(true);
+    expect(result.stdout.equals(threeModels)).toBe(true);
     const [session] = await recordedSessions(sandbox);
     // Tokens are its two messages' (the result's own usage says the same); the cost is Claude's, which
     // also covers the helper models its modelUsage lists. One prompt answered: one turn; Claude counts 3.
@@ -94,7 +95,7 @@ describe('print mode is recorded from the stream it passes through', () => {
 describe('state files', () => {
   it('writes current_session.json and a per-session file, owner-only', async () => {
     await runProcess(SHIM, ['-p', 'x', '--output-format', 'stream-json'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: vecsumSuccess }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: threeModels }]) },
     });
     const current = JSON.parse(readFileSync(join(sandbox.cwHome, 'state', 'current_session.json'), 'utf8')) as {
       status: string;
@@ -120,7 +121,7 @@ describe('state files', () => {
     const running = runProcess(SHIM, ['-p', 'x'], {
       env: { ...sandbox.env, CLAUDE_SESSION_STATE_FILE: stateFile, FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 1500 }]) },
     });
-    const seen = await pollFor(() => JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }, 5000);
+    const seen = await until(() => JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }, 'the state file', { timeoutMs: 5000, intervalMs: 25 });
     expect(seen.status).toBe('ACTIVE');
     await running;
     expect((JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string }).status).toBe('COMPLETED');
@@ -171,15 +172,3 @@ describe('many sessions at once', () => {
     }
   }, 120_000);
 });
-
-async function pollFor<T>(read: () => T, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return read();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}

@@ -1,16 +1,16 @@
 /**
- * cw report, cw blocks and cw export on real transcripts (fixtures/public/transcripts) and on runs
+ * cw report, cw blocks and cw export on transcript fixtures (test/fixtures/transcripts) and on runs
  * through the shim. The expected figures were worked out by hand from the fixture lines, each
  * repeated message (same message id + request id) counted once with its last counts:
  *
- * sniffly-v1.0.17-fed8ce56 (claude-sonnet-4-20250514, 2025-06-10, 4 messages)
+ * v1.0.17-interrupted-tool-use (claude-sonnet-4-20250514, 2025-06-10, 4 messages)
  *   input 4+72+4+8 = 88, output 3+1+273+1 = 278, cache write 14363+409+637+591 = 16000,
  *   cache read 0+14363+14772+15409 = 44544; at $3 / $15 / $3.75 / $0.30 per million:
  *   0.000264 + 0.00417 + 0.06 + 0.0133632 = $0.0777972
- * irrlicht-v2.1.143-token-accounting (claude-opus-4-7, 2026-05-17 22:31 UTC, 3 messages)
+ * v2.1.143-three-turns (claude-opus-4-7, 2026-05-17 22:31 UTC, 3 messages)
  *   input 18, output 18, cache write 13495 (all 1-hour), cache read 17797+31244+31268 = 80309;
  *   at $5 / $25 / $10 (1 h) / $0.50: 0.00009 + 0.00045 + 0.13495 + 0.0401545 = $0.1756445
- * irrlicht-v2.1.156-model-switch-midsession (2026-05-29, 2 messages)
+ * v2.1.156-model-switch (2026-05-29, 2 messages)
  *   claude-opus-4-8: 6105 in, 6 out, 5554 1-hour writes, 16737 reads = $0.0945835
  *   claude-sonnet-4-6: 3 in, 6 out, 11770 1-hour writes, 17728 reads = $0.0760374
  */

@@ -78,9 +78,10 @@ describe('the shim passes Claude through untouched', () => {
     });
   }
 
-  it('returns 128+15 for a child killed by SIGTERM, and records it as interrupted', async () => {
+  it('dies by SIGTERM for a child killed by SIGTERM, and records it as interrupted with the shell code 128+15', async () => {
     const result = await runShim(['-p', 'x'], [{ out: 'partial' }, { signal: 'SIGTERM' }]);
-    expect(result.code).toBe(143);
+    expect(result.code).toBeNull();
+    expect(result.signal).toBe('SIGTERM');
     expect(result.stdout.toString()).toBe('partial');
     const [session] = await recordedSessions(sandbox);
     expect(session).toMatchObject({ status: 'INTERRUPTED', exitCode: 143, signal: 'SIGTERM' });

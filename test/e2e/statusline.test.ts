@@ -5,7 +5,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, CW, fakeScript, installFakeClaude, PUBLIC_FIXTURES, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
+import { readFixture } from '../support/fixtures.js';
+import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
+import { until } from '../support/until.js';
 
 const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const HOUR_S = 3600;
@@ -14,7 +16,7 @@ const HOUR_S = 3600;
  * they are moved to reset 3 and 100 hours from now, plus half a minute (the countdown reads 3h 01m,
  * or 3h 00m on a slow run).
  */
-const FIXTURE_LINES = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard-statusline-stdin-v2.1.283.jsonl'), 'utf8')
+const FIXTURE_LINES = readFixture('statusline', 'v2.1.283-stdin.jsonl')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => {
@@ -26,6 +28,8 @@ const FIXTURE_LINES = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard
   });
 /** What the windows of the fixture lines read as: 47% of the 5-hour window, 81% of the week, each with its countdown. */
 const WINDOWS = String.raw`5h 47% \((?:3h 01m|3h 00m)\) · 7d 81% \(4d 4h\)`;
+/** The Claude session the 2.1.283 statusline fixture names. */
+const FIXTURE_SESSION = '8c4aa734-6a96-530d-ad2b-fb120752d4b3';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -68,27 +72,20 @@ function sessionStates(): StateData[] {
   });
 }
 
-async function waitFor<T>(read: () => T | null | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = read();
-    if (value !== null && value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`never saw ${what}; sessions: ${JSON.stringify(sessionStates(), null, 2)}`);
-}
+/** Waits on the state files, showing them all if time runs out. */
+const SESSIONS = { intervalMs: 100, seen: sessionStates };
 
 describe('cw statusline', () => {
-  it('prints one line for each public fixture, with our state filling what Claude leaves out', async () => {
+  it('prints one line for each statusline fixture, with our state filling what Claude leaves out', async () => {
     const events = [
-      { type: 'system', subtype: 'init', session_id: '<SESSION-1>', model: 'claude-opus-5-5' },
-      { type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0.42, session_id: '<SESSION-1>' },
+      { type: 'system', subtype: 'init', session_id: FIXTURE_SESSION, model: 'claude-opus-5-5' },
+      { type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0.42, session_id: FIXTURE_SESSION },
     ];
     const run = await runProcess(SHIM, ['-p', 'hi', '--output-format', 'stream-json', '--verbose'], {
       env: { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript([{ out: `${events.map((event) => JSON.stringify(event)).join('\n')}\n` }]) },
     });
     expect(run.code).toBe(0);
-    expect(sessionStates()).toMatchObject([{ status: 'COMPLETED', claudeSessionId: '<SESSION-1>' }]);
+    expect(sessionStates()).toMatchObject([{ status: 'COMPLETED', claudeSessionId: FIXTURE_SESSION }]);
 
     const lines = [];
     for (const input of FIXTURE_LINES) lines.push(await statusline(input));
@@ -105,7 +102,7 @@ describe('cw statusline', () => {
     expect(coloured.stdout.toString()).toMatch(/^\x1b\[36mOpus 5\.5 \(1M context\)\x1b\[0m · \$206\.45 · 5h \x1b\[32m47%\x1b\[0m \(.+\) · 7d \x1b\[33m81%\x1b\[0m \(4d 4h\)\n$/);
 
     // Without Claude's model and cost, the recorded session's are shown.
-    expect(await statusline(JSON.stringify({ session_id: '<SESSION-1>' }))).toBe('claude-opus-5-5 · $0.42');
+    expect(await statusline(JSON.stringify({ session_id: FIXTURE_SESSION }))).toBe('claude-opus-5-5 · $0.42');
     // Another Claude session's cost is not this one's.
     expect(await statusline(JSON.stringify({ session_id: 'someone-else', model: { id: 'claude-haiku-5' } }))).toBe('claude-haiku-5');
     for (const bad of ['', '{', 'null', '[]', '{"model":{"display_name":7}}']) expect(await statusline(bad)).toBe('claude');
@@ -125,22 +122,18 @@ describe('cw statusline', () => {
       timeoutMs: 40_000,
     });
     const inboxDir = join(sandbox.cwHome, 'state', 'inbox');
-    const inbox = await waitFor(() => {
-      try {
-        const [name] = readdirSync(inboxDir).filter((entry) => entry.endsWith('.jsonl'));
-        return name ? join(inboxDir, name) : null;
-      } catch {
-        return null;
-      }
-    }, 'the session’s inbox');
-    const ours = await waitFor(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session');
+    const inbox = await until(() => {
+      const [name] = readdirSync(inboxDir).filter((entry) => entry.endsWith('.jsonl'));
+      return name ? join(inboxDir, name) : null;
+    }, 'the session’s inbox', SESSIONS);
+    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
     const reset = Math.floor(Date.now() / 1000) + 2 * 3600;
     const reading = (percent: number, sessionId: string) =>
       JSON.stringify({ session_id: sessionId, model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, cost: { total_cost_usd: 0.1 }, rate_limits: { five_hour: { used_percentage: percent, resets_at: reset } } });
 
     // Before our hooks have named the Claude session, the session Claude's environment names takes the reading.
     expect(await statusline(reading(47, 'claude-live-1'), { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · \$0\.10 · 5h 47% \((?:1h 59m|2h 00m)\)$/);
-    await waitFor(() => sessionStates().find((state) => state.limitWindows.five_hour?.utilization === 0.47), 'the 47% reading');
+    await until(() => sessionStates().find((state) => state.limitWindows.five_hour?.utilization === 0.47), 'the 47% reading', SESSIONS);
 
     // Claude's SessionStart hook names it; from then on the Claude session id finds it.
     const hook = await runProcess('/bin/sh', [join(SHIM_DIR, 'claudewatch-hook'), inbox], {
@@ -148,11 +141,11 @@ describe('cw statusline', () => {
       stdin: JSON.stringify({ hook_event_name: 'SessionStart', session_id: 'claude-live-1', transcript_path: join(sandbox.root, 'claude-live-1.jsonl'), source: 'startup' }),
     });
     expect(hook.code).toBe(0);
-    await waitFor(() => sessionStates().find((state) => state.claudeSessionId === 'claude-live-1'), 'the Claude session id');
+    await until(() => sessionStates().find((state) => state.claudeSessionId === 'claude-live-1'), 'the Claude session id', SESSIONS);
 
     const line = await statusline(reading(100, 'claude-live-1'));
     expect(line).toMatch(/^Sonnet 5 · \$0\.10 · 5h 100% · 5-hour limit resets in (1h 59m|2h 00m)$/);
-    const limited = await waitFor(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit');
+    const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({
       id: ours.id,
       rateLimit: { kind: 'five_hour', severity: 'limit', resetsAt: new Date(reset * 1000).toISOString(), source: 'statusline' },
@@ -172,16 +165,18 @@ describe('cw statusline without hooks', () => {
   it('still passes a limit reading to the running session when it was identified another way', async () => {
     mkdirSync(sandbox.cwHome, { recursive: true });
     writeFileSync(join(sandbox.cwHome, 'config.json'), JSON.stringify({ hooks: false }));
+    const release = join(sandbox.root, 'release');
     const running = runProcess(SHIM, ['-p', 'hi'], {
-      env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 8000 }, { out: 'done\n' }]) },
+      env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ waitFor: release }, { out: 'done\n' }]) },
       timeoutMs: 40_000,
     });
-    const ours = await waitFor(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session');
+    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const reading = JSON.stringify({ session_id: 'claude-no-hooks', model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, rate_limits: { five_hour: { used_percentage: 100, resets_at: reset } } });
     expect(await statusline(reading, { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · 5h 100%/);
-    const limited = await waitFor(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit');
+    const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({ id: ours.id, rateLimit: { kind: 'five_hour', source: 'statusline' } });
+    writeFileSync(release, '');
     expect((await running).code).toBe(0);
   });
 });

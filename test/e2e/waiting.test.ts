@@ -78,7 +78,7 @@ for (const answer of ['accept', 'deny with Esc'] as const) {
         expect(shown.data.activity).toBe('working');
 
         // `cw status` puts the waiting session first; another session's statusline says so.
-        const status = await runProcess(process.execPath, [CW, 'status'], { env });
+        const status = await runProcess(process.execPath, [CW, 'status'], { env: { ...env, COLUMNS: '250' } });
         expect(status.stdout.toString()).toMatch(/^Waiting for you: .*work \(\w{8}\): Claude needs your permission to use Bash, since \d\d:\d\d/);
         const json = JSON.parse((await runProcess(process.execPath, [CW, 'status', '--json'], { env })).stdout.toString()) as { live: Data[] };
         expect(json.live[0]).toMatchObject({ activity: 'working', waiting: { reason: 'permission' } });

@@ -1,6 +1,6 @@
 /**
- * Print mode (src/core/print-events.ts, read through src/runner/print-observer.ts) on real
- * `claude -p` output (shared/fixtures/public/headless) mutated every way: nothing throws, every
+ * Print mode (src/core/print-events.ts, read through src/runner/print-observer.ts) on
+ * `claude -p` output (test/fixtures/headless) mutated every way: nothing throws, every
  * fact has finite counts, a repeated event replaces its message's usage (never adds), and the
  * observer gives the same facts however the bytes are chunked.
  */

@@ -1,7 +1,7 @@
 /**
  * matchRateLimitText (src/core/rate-limit-text.ts) and parseResetTime (src/core/reset-time.ts)
- * around the 55 real wordings users reported: shared/fixtures/public/ratelimit-messages.tsv
- * (described at the end of shared/fixtures/public/SOURCES.md). Random text around a wording where
+ * around the 55 wordings of the CLI users reported: test/fixtures/ratelimit-messages.tsv
+ * (described in test/fixtures/SOURCES.md). Random text around a wording where
  * Claude puts text (spaces and the `⎿` gutter before, a separator and more words after, more lines
  * below) leaves its kind, severity and reset as they were; the same wording where the structure
  * rules it out (behind a quote, a bullet, a path, a line number) never matches; random text never

@@ -47,11 +47,12 @@ describe('parseResetTime regressions', () => {
     expect(matchRateLimitText('Claude AI usage limit reached: Mon, Aug 11, 2025, 4:00:00 PM GMT+20', OPTS)?.resetsAt).toBe(Date.parse('2025-08-10T20:00:00Z'));
   });
 
-  // The same through a transcript line: `now` is the line's own timestamp, which Date.parse reads up to year 275760.
-  it('lets parseTranscriptLine read a limit line stamped at the end of time without throwing', () => {
+  // The same through a transcript line stamped at the end of time (Date.parse reads up to year 275760): no throw, and
+  // no time that far from the clock is believed; the line is rejected like any other bad one.
+  it('lets parseTranscriptLine read a limit line stamped at the end of time without throwing, and rejects it', () => {
     const line = JSON.stringify({ type: 'system', content: '5-hour limit reached ∙ resets 5am', timestamp: '+275760-09-13T00:00:00.000Z', sessionId: 's' });
     const facts = parseTranscriptLine(line, { now: OPTS.now, timeZone: 'UTC' }).facts;
-    expect(facts.find((fact) => fact.kind === 'rate-limit')).toMatchObject({ limitKind: 'five_hour', resetsAt: null });
+    expect(facts).toEqual([{ kind: 'line-rejected', source: 'transcript', reason: 'timestamp is more than 7 days ahead of the clock' }]);
   });
 });
 

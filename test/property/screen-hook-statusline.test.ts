@@ -2,7 +2,7 @@
  * The smaller readers on the input path: the screen detector's pure matching
  * (src/runner/screen-watcher.ts matchScreenLine, isContentContext), the statusline reader
  * (src/ingest/statusline.ts) and the hook inbox reader (src/ingest/hook-event.ts), seeded from
- * shared/fixtures/public (statusline/, hooks/, ratelimit-messages.tsv) and mutated. None throws;
+ * test/fixtures (statusline/, hooks/, ratelimit-messages.tsv) and mutated. None throws;
  * each gives a result of its documented shape; the screen matcher only ever reports a line that
  * the text matcher reports too.
  */
@@ -18,7 +18,10 @@ import { checkProperty, timeoutFor } from './support/fuzz.js';
 
 const OPTS = { now: Date.parse('2026-01-23T11:00:00Z'), timeZone: 'UTC' };
 
-/** The fasthooks log names the event `event`; our hook command writes Claude's `hook_event_name`. */
+/**
+ * Claude's hook input names the event `hook_event_name`, as our inbox does; the 2.0.76 hook log
+ * (hooks/v2.0.76-hook-log.jsonl) names it `event`.
+ */
 const INBOX_LINES = [
   ...HOOK_LINES.map((line) => {
     const { event, ...rest } = JSON.parse(line) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
- * Transcript reading (src/ingest/transcript-line.ts, src/ingest/transcript-file.ts) on real
- * transcript lines (shared/fixtures/public/transcripts) mutated every way: truncated, duplicated,
+ * Transcript reading (src/ingest/transcript-line.ts, src/ingest/transcript-file.ts) on
+ * transcript lines (test/fixtures/transcripts) mutated every way: truncated, duplicated,
  * reordered, not UTF-8, huge. Nothing throws or hangs; a message key's repeats replace each other
  * (the last line of a key wins, see summarizeTranscript), so repeats never add to the totals;
  * and a file read a piece at a time, as it grows, reads like the whole file.

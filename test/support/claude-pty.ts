@@ -50,11 +50,11 @@ export interface ClaudeScreen {
    * process exits first, with the screen in the message.
    */
   waitFor(pattern: string | RegExp, timeoutMs: number): Promise<void>;
-  /** Types text; `delayMs` > 0 sends it one character at a time. */
-  type(text: string, delayMs?: number): Promise<void>;
+  /** Types text, all in one write. */
+  type(text: string): Promise<void>;
   press(key: ScreenKey): void;
-  /** Types `text`, lets the input settle, then presses Enter. */
-  submit(text: string): Promise<void>;
+  /** Types `text`, waits until the prompt box shows it, then presses Enter. */
+  submit(text: string, timeoutMs?: number): Promise<void>;
   /** Closes an open menu, sends `/exit`, waits for the process to end; kills it after `timeoutMs`. */
   exit(timeoutMs: number): Promise<ScreenExit>;
   readonly exited: Promise<ScreenExit>;
@@ -62,9 +62,21 @@ export interface ClaudeScreen {
   dispose(): void;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const INPUT_TIMEOUT_MS = 15_000;
+const MENU = /Enter to confirm · Esc to cancel/;
 
-const EXIT_DRAIN_MS = 100;
+/**
+ * What the prompt box holds: the text after the prompt glyph on the lowest line that starts
+ * with one (2.1.330 draws `❯ text`, 1.0.60 `│ > text │`). Earlier prompts sit higher up.
+ */
+export function promptInput(screen: string): string | null {
+  const lines = screen.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const match = /^\s*│?\s*[>❯] (.*?)\s*│?$/.exec(lines[i] ?? '');
+    if (match) return match[1]!.trim();
+  }
+  return null;
+}
 
 /**
  * Opens the pty's child side ourselves. Otherwise, when the child exits, node-pty sees EIO
@@ -91,9 +103,6 @@ function releaseSlave(fd: number | undefined): void {
   }
 }
 
-/** Pause between typing and Enter: 1.0.60 reads an Enter within ~100 ms of the text as part of a paste. */
-const SETTLE_MS = 300;
-
 export function spawnClaudeScreen(options: SpawnScreenOptions): ClaudeScreen {
   const cols = options.cols ?? 100;
   const rows = options.rows ?? 30;
@@ -118,16 +127,15 @@ export function spawnClaudeScreen(options: SpawnScreenOptions): ClaudeScreen {
     notify();
   });
   const exited = new Promise<ScreenExit>((resolve) => {
+    // node-pty reports the exit only after it has read what the child wrote last and closed its
+    // side, so the screen is complete here and the held slave can go.
     const exitSub = proc.onExit(({ exitCode, signal }) => {
       childGone = true;
       exitSub.dispose();
-      // Give the reader a moment to drain what the child wrote last, then let the pty close.
-      setTimeout(() => {
-        releaseSlave(slave);
-        exitInfo = { exitCode, signal };
-        resolve(exitInfo);
-        notify();
-      }, EXIT_DRAIN_MS);
+      releaseSlave(slave);
+      exitInfo = { exitCode, signal };
+      resolve(exitInfo);
+      notify();
     });
   });
 
@@ -148,38 +156,43 @@ export function spawnClaudeScreen(options: SpawnScreenOptions): ClaudeScreen {
     dataSub.dispose();
   };
 
-  const waitFor = (pattern: string | RegExp, timeoutMs: number): Promise<void> => {
-    const matches = (): boolean => {
-      const text = view();
-      return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
-    };
-    return new Promise((resolve, reject) => {
+  /** Resolves once `holds` is true of the screen; rejects on timeout or when the process exits first. */
+  const waitUntil = (holds: () => boolean, what: string, timeoutMs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
       const done = (error?: Error): void => {
         clearTimeout(timer);
         listeners.delete(check);
         if (error) reject(error);
         else resolve();
       };
-      const fail = (why: string): Error => new Error(`${why} waiting for ${String(pattern)}; screen:\n${term.text()}`);
+      const fail = (why: string): Error => new Error(`${why} waiting for ${what}; screen:\n${term.text()}`);
       const check = (): void => {
-        if (matches()) done();
+        if (holds()) done();
         else if (exitInfo) done(fail(`process exited (${JSON.stringify(exitInfo)})`));
       };
       const timer = setTimeout(() => done(fail(`timed out after ${timeoutMs} ms`)), timeoutMs);
       listeners.add(check);
       check();
     });
+
+  const waitFor = (pattern: string | RegExp, timeoutMs: number): Promise<void> => {
+    const matches = (): boolean => {
+      const text = view();
+      return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+    };
+    return waitUntil(matches, String(pattern), timeoutMs);
   };
 
-  const type = async (text: string, delayMs = 0): Promise<void> => {
-    if (delayMs <= 0) {
-      write(text);
-      return;
-    }
-    for (const ch of text) {
-      write(ch);
-      await sleep(delayMs);
-    }
+  /**
+   * Types `text` and presses Enter once the prompt box shows it. 1.0.60 takes a CR that arrives
+   * in the same read as typed text for a newline inside the prompt, and on a loaded machine two
+   * writes can reach Claude in one read however long apart they were sent. Once the text is
+   * drawn, Claude has read it, so the Enter comes in a read of its own.
+   */
+  const enter = async (text: string, timeoutMs: number): Promise<void> => {
+    write(text);
+    await waitUntil(() => promptInput(term.text()) === text, `the prompt box to show ${JSON.stringify(text)}`, timeoutMs);
+    write(KEYS.enter);
   };
 
   return {
@@ -189,24 +202,24 @@ export function spawnClaudeScreen(options: SpawnScreenOptions): ClaudeScreen {
     screen: () => term.text(),
     history: () => term.history(),
     waitFor,
-    type,
+    type: async (text) => write(text),
     press: (key) => write(KEYS[key]),
-    async submit(text) {
-      await type(text);
-      await sleep(SETTLE_MS);
-      write(KEYS.enter);
-    },
+    submit: (text, timeoutMs = INPUT_TIMEOUT_MS) => enter(text, timeoutMs),
     async exit(timeoutMs) {
       if (alive()) {
         // A menu would take "/exit" as its answer: 2.1.330 asks "What do you want to do?" after
         // a limit that resets more than a day away.
-        if (/Enter to confirm · Esc to cancel/.test(term.text())) {
+        if (MENU.test(term.text())) {
           write(KEYS.escape);
-          await sleep(SETTLE_MS);
+          await waitUntil(() => !MENU.test(term.text()), 'the menu to close', timeoutMs);
         }
-        write('/exit');
-        await sleep(SETTLE_MS);
-        write(KEYS.enter);
+        try {
+          await enter('/exit', timeoutMs);
+        } catch (error) {
+          if (exitInfo) return exitInfo;
+          dispose();
+          throw error;
+        }
       }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolve) => {

@@ -1,6 +1,7 @@
 /**
  * Tools the end-to-end tests drive for real: tmux (terminal screens), Debian's Chromium (the web
- * dashboard) and Prometheus (scraping our metrics). Missing ones are installed from Debian's
+ * dashboard), Prometheus (scraping our metrics), and bash (with bash-completion) and fish running
+ * the scripts of `cw completion`. Missing ones are installed from Debian's
  * repositories when the tests run as root with apt-get, as on a fresh CI machine; otherwise the
  * run stops at once with the command to install them, rather than failing test by test.
  */
@@ -11,6 +12,8 @@ const TOOLS: Array<{ binary: string; aptPackage: string }> = [
   { binary: '/usr/bin/tmux', aptPackage: 'tmux' },
   { binary: '/usr/bin/chromium', aptPackage: 'chromium' },
   { binary: '/usr/bin/prometheus', aptPackage: 'prometheus' },
+  { binary: '/usr/share/bash-completion/bash_completion', aptPackage: 'bash-completion' },
+  { binary: '/usr/bin/fish', aptPackage: 'fish' },
 ];
 
 export default function ensureTools(): void {

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { fakeScript, runProcess, SHIM, type FakeStep, type RunResult, type Sandbox } from './sandbox.js';
 
 export interface Comparison {
@@ -22,12 +22,13 @@ export async function runDirectAndShim(
   sandbox: Sandbox,
   args: string[],
   steps: FakeStep[],
-  options: { env?: Record<string, string>; whileRunning?: () => Promise<void> | void } = {},
+  options: { env?: Record<string, string>; whileRunning?: () => Promise<void> | void; timeoutMs?: number } = {},
 ): Promise<Comparison> {
   const env = { ...sandbox.env, FAKE_CLAUDE_SCRIPT: fakeScript(steps), ...options.env };
-  const direct = await runProcess(join(sandbox.bin, 'claude'), args, { env });
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const direct = await runProcess(join(sandbox.bin, 'claude'), args, { env, ...timeout });
   const startedAt = Date.now();
-  const running = runProcess(SHIM, args, { env });
+  const running = runProcess(SHIM, args, { env, ...timeout });
   await options.whileRunning?.();
   const shim = await running;
   const elapsedMs = Date.now() - startedAt;
@@ -83,6 +84,19 @@ export function bindReadOnly(dir: string): void {
 
 export function unmount(dir: string): void {
   spawnSync('umount', [dir]);
+}
+
+/**
+ * The directories a test mounted (push each), unmounted after it, last first. Register it after
+ * the hook that removes the sandbox: after-each hooks run last-registered first, so the mounts go
+ * before the folders under them.
+ */
+export function useMounts(): string[] {
+  const mounts: string[] = [];
+  afterEach(() => {
+    for (const dir of mounts.splice(0).reverse()) unmount(dir);
+  });
+  return mounts;
 }
 
 /** Every file and directory under `root`, with its permission bits. */

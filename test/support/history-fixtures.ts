@@ -1,18 +1,19 @@
-/** Real transcripts placed where Claude writes them, and `cw` commands read as JSON: what the history tests share. */
+/** Transcript fixtures placed where Claude writes them, and `cw` commands read as JSON: what the history tests share. */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { PUBLIC_FIXTURES, runCw, type Sandbox } from './sandbox.js';
+import { fixturePath } from './fixtures.js';
+import { runCw, type Sandbox } from './sandbox.js';
 
-/** Public transcripts whose totals report.test.ts works out by hand. */
-export const HAND_CHECKED = ['sniffly-v1.0.17-fed8ce56.jsonl', 'irrlicht-v2.1.143-token-accounting.jsonl', 'irrlicht-v2.1.156-model-switch-midsession.jsonl'];
+/** Transcript fixtures whose totals report.test.ts works out by hand. */
+export const HAND_CHECKED = ['v1.0.17-interrupted-tool-use.jsonl', 'v2.1.143-three-turns.jsonl', 'v2.1.156-model-switch.jsonl'];
 
 /** Each fixture in a project folder of its own under the sandbox's ~/.claude/projects. */
 export function placeFixtures(sandbox: Sandbox, names: readonly string[]): void {
   for (const [index, name] of names.entries()) {
     const folder = join(sandbox.home, '.claude', 'projects', `-work-project-${index}`);
     mkdirSync(folder, { recursive: true });
-    copyFileSync(join(PUBLIC_FIXTURES, 'transcripts', name), join(folder, name));
+    copyFileSync(fixturePath('transcripts', name), join(folder, name));
   }
 }
 

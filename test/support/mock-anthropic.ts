@@ -2,6 +2,7 @@
  * A scripted stand-in for the Anthropic Messages API on 127.0.0.1, for running the real
  * `claude` CLI offline. Tests queue "turns"; each conversation request takes the next one.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -213,6 +214,8 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
   const waiters = new Set<() => void>();
   let messageCounter = 0;
   let toolCounter = 0;
+  // Ids unique to this server, as the real API's are: two sessions never share a message key.
+  const idTag = randomBytes(4).toString('hex');
 
   const notify = (): void => waiters.forEach((w) => w());
 
@@ -271,10 +274,10 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
     if (text !== undefined) content.push({ type: 'text', text });
     if (turn.type === 'tool_use') {
       toolCounter += 1;
-      content.push({ type: 'tool_use', id: `toolu_mock_${toolCounter}`, name: turn.name, input: turn.input });
+      content.push({ type: 'tool_use', id: `toolu_mock_${idTag}_${toolCounter}`, name: turn.name, input: turn.input });
     }
     return {
-      id: `msg_mock_${messageCounter}`,
+      id: `msg_mock_${idTag}_${messageCounter}`,
       model: turn.model ?? requestModel(body),
       content,
       stopReason: turn.type === 'tool_use' ? 'tool_use' : 'end_turn',
@@ -365,7 +368,7 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
       body,
       time: Date.now(),
       kind: classify({ method, path, body }),
-      response: { status: 0, answeredWith: 'ok', streamed: false, requestId: `req_mock_${requests.length + 1}`, headers: {}, completed: false },
+      response: { status: 0, answeredWith: 'ok', streamed: false, requestId: `req_mock_${idTag}_${requests.length + 1}`, headers: {}, completed: false },
     };
     requests.push(record);
     switch (record.kind) {

@@ -10,7 +10,6 @@ export const SHIM = join(SHIM_DIR, 'claude');
 export const CW = join(REPO_ROOT, 'dist', 'bin', 'cw.js');
 export const CW_RUN = join(REPO_ROOT, 'dist', 'bin', 'cw-run.js');
 export const FAKE_CLAUDE = join(REPO_ROOT, 'test', 'support', 'fake-claude.mjs');
-export const PUBLIC_FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'public');
 
 /** A private HOME, CLAUDEWATCH_HOME and bin directory for one test; nothing of the user's leaks in. */
 export interface Sandbox {
@@ -52,8 +51,11 @@ export type FakeStep =
   | { err: string | Buffer }
   | { repeat: string | Buffer; times: number }
   | { sleep: number }
+  /** Waits until this file exists. */
+  | { waitFor: string }
   | { echoStdin: true }
   | { env: string }
+  | { holdOutput: string }
   | { exit: number }
   | { signal: NodeJS.Signals };
 
@@ -107,5 +109,5 @@ export function runCw(sandbox: Sandbox, args: string[], env: Record<string, stri
 export async function recordedSessions(sandbox: Sandbox, limit = 200): Promise<Array<Record<string, unknown>>> {
   const result = await runCw(sandbox, ['sessions', '--json', '--limit', String(limit)]);
   if (result.code !== 0) throw new Error(`cw sessions failed (${result.code}): ${result.stderr.toString()}`);
-  return JSON.parse(result.stdout.toString()) as Array<Record<string, unknown>>;
+  return (JSON.parse(result.stdout.toString()) as { sessions: Array<Record<string, unknown>> }).sessions;
 }

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { until } from './until.js';
 
 export interface TmuxWindow {
   /** The visible screen, one string per row, trailing spaces removed (tmux's own trimming). */
@@ -11,6 +12,8 @@ export interface TmuxWindow {
   /** A pane format, say `#{alternate_on}` or `#{cursor_flag}`. */
   display(format: string): string;
   sendKeys(...keys: string[]): void;
+  /** Pastes `text` as a terminal paste: bracketed when the program inside asked for it. */
+  paste(text: string): void;
   resize(width: number, height: number): void;
   /** Waits until `check` holds for the screen, polling; throws with the last screen on timeout. */
   waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]>;
@@ -19,9 +22,13 @@ export interface TmuxWindow {
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
+let servers = 0;
+
 /** Runs `argv` with exactly `env` (nothing of tmux's or ours leaks in), then prints its exit code and stays. */
 export function startTmux(dir: string, argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
-  const socket = join(dir, 'tmux.sock');
+  // A socket of its own: kill-server returns before the old server is gone, and a new one on the
+  // same socket can meet it dying ("server exited unexpectedly").
+  const socket = join(dir, `tmux-${++servers}.sock`);
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
   const command = `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; echo "exited $?"; sleep 120`;
@@ -30,16 +37,20 @@ export function startTmux(dir: string, argv: string[], env: Record<string, strin
     capture: () => tmux('capture-pane', '-p', '-t', 'w').replace(/\n$/, '').split('\n'),
     display: (format: string) => tmux('display-message', '-p', '-t', 'w', format).trim(),
     sendKeys: (...keys: string[]) => void tmux('send-keys', '-t', 'w', ...keys),
-    resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
-    async waitForScreen(check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const lines = window.capture();
-        if (check(lines)) return lines;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${lines.join('\n')}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    paste: (text: string) => {
+      tmux('set-buffer', '-b', 'clip', text);
+      tmux('paste-buffer', '-p', '-b', 'clip', '-t', 'w');
     },
+    resize: (width: number, height: number) => void tmux('resize-window', '-t', 'w', '-x', String(width), '-y', String(height)),
+    waitForScreen: (check: (lines: string[]) => boolean, what: string, timeoutMs = 15_000) =>
+      until(
+        () => {
+          const lines = window.capture();
+          return check(lines) ? lines : null;
+        },
+        what,
+        { timeoutMs, intervalMs: 100, seen: () => window.capture().join('\n') },
+      ),
     kill: () => {
       try {
         tmux('kill-server');

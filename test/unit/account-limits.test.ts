@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fact } from '../../src/core/facts.js';
 import { allLimitsInForce, limitsInForce } from '../../src/store/account-limits.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { Ledger } from '../../src/store/ledger.js';
+import { Ledger, ledgerLimitOf } from '../../src/store/ledger.js';
 import { upsertSession } from '../../src/store/session-rows.js';
 import { createSessionState } from '../../src/core/session-state.js';
 
@@ -31,22 +31,9 @@ afterEach(() => {
 function appendLimits(db: Db, runId: string, account: string, reports: Array<{ fact: Fact; at: number }>): void {
   const ledger = new Ledger(db, () => ({ costUsd: 0, known: true }));
   for (const { fact } of reports) {
-    if (fact.kind !== 'rate-limit') continue;
-    ledger.writeLimit({
-      kind: fact.limitKind,
-      severity: fact.severity,
-      resetsAt: fact.resetsAt,
-      resetPrecision: fact.resetPrecision ?? 'second',
-      text: fact.text ?? null,
-      source: fact.source,
-      utilization: fact.utilization ?? null,
-      observedAt: fact.at,
-      account,
-      claudeSessionId: null,
-      runId,
-      file: null,
-    });
+    if (fact.kind === 'rate-limit') ledger.writeLimit(ledgerLimitOf(fact, { account, claudeSessionId: null, runId, file: null }, { keepText: true }));
   }
+
 }
 
 const clearAnsweredLimits = (db: Db, account: string, model: string, answeredAt: number, now: number): number =>

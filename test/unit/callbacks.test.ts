@@ -15,7 +15,7 @@ interface RecordingLogger extends Logger {
 
 function recordingLogger(): RecordingLogger {
   const lines: Array<{ level: string; message: string }> = [];
-  const record = (level: string) => (message: string) => void lines.push({ level, message });
+  const record = (level: string) => (message: string) => lines.push({ level, message }) > 0;
   return {
     lines,
     warnings: () => lines.filter((line) => line.level === 'warn').map((line) => line.message),

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TokenUsage } from '../../src/core/facts.js';
 import { PRICE_TABLE, PRICE_TABLE_VERSION } from '../../src/core/price-table.js';
@@ -10,15 +9,7 @@ import {
   resolveModelPrice,
   validatePriceOverrides,
 } from '../../src/core/pricing.js';
-
-const FIXTURES = new URL('../../../shared/fixtures/public/', import.meta.url);
-
-function readJsonLines(path: string): Record<string, unknown>[] {
-  return readFileSync(new URL(path, FIXTURES), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+import { fixtureNames, readFixture, readJsonLines } from '../support/fixtures.js';
 
 function usage(partial: Partial<TokenUsage>): TokenUsage {
   return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, ...partial };
@@ -53,17 +44,18 @@ function oneHourWritesByModel(events: Record<string, unknown>[]): Map<string, nu
 }
 
 describe('Claude Code reproduces', () => {
-  // Each headless fixture's `result` event carries Claude Code's own costUSD per model and total_cost_usd.
+  // Each of these results carries Claude Code's own costUSD per model and total_cost_usd.
   const headlessFiles = [
-    'vecsum-stream-json-v2.1.4-success.jsonl', // haiku-4-5, opus-4-5, sonnet-4-5 (5m cache writes)
-    'vecsum-stream-json-v2.1.4-api-error-529.jsonl', // haiku-4-5, opus-4-5
-    'shipyard-stream-json-v2.1.283-executor.jsonl', // claude-sonnet-5 with 1h cache writes
-    'shipyard-stream-json-v2.1.283-research.jsonl', // claude-opus-5-5 with 1h cache writes
+    'v2.1.4-stream-json-three-models.jsonl', // haiku-4-5, opus-4-5, sonnet-4-5 (5m cache writes)
+    'v2.1.4-stream-json-overloaded-529.jsonl', // haiku-4-5, opus-4-5
+    'v2.1.283-stream-json-weekly-warning.jsonl', // claude-sonnet-5 with 1h cache writes
+    'v2.1.283-stream-json-opus.jsonl', // claude-opus-5-5 with 1h cache writes
+    'v2.1.330-stream-json-tool-use.jsonl', // claude-opus-5-5, 5m and 1h writes in one call (captured)
   ];
 
   for (const file of headlessFiles) {
     it(`every modelUsage costUSD and total_cost_usd of headless/${file}`, () => {
-      const events = readJsonLines(`headless/${file}`);
+      const events = readJsonLines('headless', file);
       const result = events.find((event) => event.type === 'result');
       expect(result).toBeDefined();
       const modelUsage = result?.modelUsage as Record<string, ModelUsageEntry>;
@@ -91,13 +83,12 @@ describe('Claude Code reproduces', () => {
     });
   }
 
-  it('the offline note: 11,954 input + 7 output tokens on claude-opus-5-5 cost 0.047956 USD', () => {
-    // /work/shared/claude-code-offline.md, "What the mock must answer".
+  it('11,954 input + 7 output tokens on claude-opus-5-5 cost 0.047956 USD, as 2.1.330 reported offline', () => {
     expect(Math.abs(cost('claude-opus-5-5', { inputTokens: 11_954, outputTokens: 7 }) - 0.047956)).toBeLessThan(1e-12);
   });
 
   it('the executor figure needs the 1h rate: priced as 5m writes it would be too low', () => {
-    // headless/shipyard-stream-json-v2.1.283-executor.jsonl: costUSD 0.0178546.
+    // headless/v2.1.283-stream-json-weekly-warning.jsonl: costUSD 0.0178546.
     const tokens = { inputTokens: 2, outputTokens: 113, cacheReadTokens: 12_743, cacheCreationTokens: 3_543 };
     expect(cost('claude-sonnet-5', { ...tokens, cacheCreation1hTokens: 3_543 })).toBeCloseTo(0.0178546, 12);
     expect(cost('claude-sonnet-5', tokens)).toBeCloseTo(0.0178546 - (3_543 / 1e6) * (4 - 2.5), 12);
@@ -105,15 +96,14 @@ describe('Claude Code reproduces', () => {
 });
 
 describe('resolveModelPrice', () => {
-  it('resolves every model id in the public fixtures except <synthetic>', () => {
+  it('resolves every model id in the fixtures except <synthetic>', () => {
     const ids = new Set<string>();
     for (const dir of ['transcripts', 'headless']) {
-      for (const file of readdir(dir)) {
-        const text = readFileSync(new URL(`${dir}/${file}`, FIXTURES), 'utf8');
-        for (const match of text.matchAll(/"model":"([^"]+)"/g)) if (match[1]) ids.add(match[1]);
+      for (const file of fixtureNames(dir, ['.jsonl', '.json'])) {
+        for (const match of readFixture(dir, file).matchAll(/"model":"([^"]+)"/g)) if (match[1]) ids.add(match[1]);
       }
     }
-    ids.add('claude-opus-5-5[1m]'); // statusline/shipyard-statusline-stdin-v2.1.283.jsonl
+    ids.add('claude-opus-5-5[1m]'); // statusline/v2.1.283-stdin.jsonl
     ids.delete('<synthetic>');
     expect(ids.size).toBeGreaterThanOrEqual(12);
     for (const id of ids) expect(resolveModelPrice(id, PRICE_TABLE), id).not.toBeNull();
@@ -358,7 +348,3 @@ describe('user overrides', () => {
     expect(mergePriceOverrides(PRICE_TABLE, null)).toEqual({ table: PRICE_TABLE, errors: [] });
   });
 });
-
-function readdir(dir: string): string[] {
-  return readdirSync(new URL(`${dir}/`, FIXTURES)).filter((name) => name.endsWith('.jsonl') || name.endsWith('.json'));
-}

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LimitKind, LimitSeverity } from '../../src/core/facts.js';
 import { limitKindFromRateLimitType, matchRateLimitText } from '../../src/core/rate-limit-text.js';
+import { readFixture } from '../support/fixtures.js';
 
-// The 55 real messages users reported: shared/fixtures/public/ratelimit-messages.tsv (described at
-// the end of shared/fixtures/public/SOURCES.md). Columns: text, kind, version_if_known, source;
-// a literal `\n` in text is a line break.
-const TSV_URL = new URL('../../../shared/fixtures/public/ratelimit-messages.tsv', import.meta.url);
+// The 55 messages the CLI printed that users reported: test/fixtures/ratelimit-messages.tsv
+// (described in test/fixtures/SOURCES.md). Columns: text, kind, version_if_known, source; a
+// literal `\n` in text is a line break.
 
 interface TsvRow {
   text: string;
@@ -15,7 +14,7 @@ interface TsvRow {
 }
 
 function loadRows(): TsvRow[] {
-  const [header, ...body] = readFileSync(TSV_URL, 'utf8').split('\n').filter((line) => line !== '');
+  const [header, ...body] = readFixture('ratelimit-messages.tsv').split('\n').filter((line) => line !== '');
   expect(header).toBe('text\tkind\tversion_if_known\tsource');
   return body.map((line) => {
     const [text = '', kind = ''] = line.split('\t');
@@ -139,7 +138,7 @@ describe('ratelimit-messages.tsv', () => {
   });
 });
 
-describe('matchRateLimitText: 2.1.330 wordings from claude-code-offline.md', () => {
+describe('matchRateLimitText: the wordings 2.1.330 prints', () => {
   const now = Date.parse('2026-11-22T05:00:00Z');
 
   it.each([

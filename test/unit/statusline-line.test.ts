@@ -1,16 +1,14 @@
 /** What `cw statusline` prints, from Claude's input and our state files. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionView } from '../../src/core/session-view.js';
 import { statuslineView } from '../../src/core/statusline-view.js';
 import { readStatuslineInput } from '../../src/ingest/statusline-input.js';
 import { formatCountdown, formatStatusline } from '../../src/ui/statusline-line.js';
-import { PUBLIC_FIXTURES } from '../support/sandbox.js';
+import { readFixture } from '../support/fixtures.js';
 
 const NOW = Date.UTC(2026, 8, 30, 8, 0, 0);
 const HOUR = 3_600_000;
-const fixtureLines = readFileSync(join(PUBLIC_FIXTURES, 'statusline', 'shipyard-statusline-stdin-v2.1.283.jsonl'), 'utf8')
+const fixtureLines = readFixture('statusline', 'v2.1.283-stdin.jsonl')
   .split('\n')
   .filter((line) => line.trim() !== '');
 
@@ -23,9 +21,9 @@ const plain = (input: string, own: SessionView | null = null, account: SessionVi
   formatStatusline(statuslineView(readStatuslineInput(input), own, account, now), now, { color: false });
 
 describe('readStatuslineInput', () => {
-  it('reads the display name, Claude’s cost and each window from real input', () => {
+  it('reads the display name, Claude’s cost and each window from 2.1.283 input', () => {
     expect(readStatuslineInput(fixtureLines[2]!)).toMatchObject({
-      claudeSessionId: '<SESSION-1>',
+      claudeSessionId: '8c4aa734-6a96-530d-ad2b-fb120752d4b3',
       modelName: 'Opus 5.5 (1M context)',
       costUsd: 206.45300340000009,
       windows: { five_hour: { usedPercent: 47, resetsAt: 1790596800_000 }, seven_day: { usedPercent: 81, resetsAt: 1790884800_000 } },
@@ -43,7 +41,7 @@ describe('readStatuslineInput', () => {
 const win = (utilization: number, resetsAt: string): SessionView['limitWindows'][string] => ({ utilization, resetsAt, status: utilization >= 1 ? 'rejected' : 'allowed', source: 'statusline', observedAt: new Date(0).toISOString() });
 
 describe('formatStatusline', () => {
-  it('shows model, cost and each window with its countdown for each public fixture', () => {
+  it('shows model, cost and each window with its countdown for each 2.1.283 input', () => {
     expect(fixtureLines.map((line) => plain(line, null, null, 1790590000_000))).toEqual([
       'Opus 5.5 (1M context) · $206.36 · 5h 47% (1h 54m) · 7d 81% (3d 9h)',
       'Opus 5.5 (1M context) · $206.36 · 5h 47% (1h 54m) · 7d 81% (3d 9h)',
@@ -61,6 +59,16 @@ describe('formatStatusline', () => {
     });
     const input = JSON.stringify({ rate_limits: { five_hour: { used_percentage: 47, resets_at: (NOW + 2 * HOUR) / 1000 }, seven_day: { used_percentage: 41, resets_at: (NOW + 70 * HOUR) / 1000 } } });
     expect(plain(input, null, opus)).toBe('claude · 5h 47% (2h 00m) · 7d 41% (2d 22h) · 7d Opus 85% (2d 2h)');
+  });
+
+  it('shows escape sequences in a model name as text', () => {
+    const input = JSON.stringify({ model: { id: 'x', display_name: 'Opus\u001b]0;owned\u0007\u009b2J' } });
+    expect(plain(input)).toBe('Opus\\e]0;owned\\a\\x9b2J');
+  });
+
+  it('shows what 2.1.330 gave our command against the mock', () => {
+    const [before, after] = readFixture('statusline', 'v2.1.330-stdin.jsonl').trim().split('\n');
+    expect([plain(before!), plain(after!)]).toEqual(['Sonnet 5.5 · $0.00', 'Sonnet 5.5 · <$0.01 · 5h 62% (67d 19h)']);
   });
 
   it('counts down to the reset of a spent window', () => {

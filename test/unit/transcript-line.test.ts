@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiRetryFact, Fact, RateLimitObservedFact, SessionIdentifiedFact, TokenUsage, UsageObservedFact } from '../../src/core/facts.js';
 import {
@@ -9,13 +8,16 @@ import {
   summarizeTranscript,
   type TranscriptState,
 } from '../../src/ingest/transcript-line.js';
+import { captureRecord } from '../fixtures/cli-captures.js';
+import { fixtureNames, readFixture } from '../support/fixtures.js';
 
-const TRANSCRIPTS = new URL('../../../shared/fixtures/public/transcripts/', import.meta.url);
-const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+// Lines are read soon after they were written: an hour after the newest capture (a line more than a
+// week ahead of the reader's clock is refused as impossible).
+const NOW = Math.max(...Object.values(JSON.parse(readFixture('captures.json')) as Record<string, { capturedAt: number }>).map((capture) => capture.capturedAt)) + 3_600_000;
 const CTX = { now: NOW, timeZone: 'UTC' };
 
 function readLines(file: string): string[] {
-  return readFileSync(new URL(file, TRANSCRIPTS), 'utf8').split('\n');
+  return readFixture('transcripts', file).split('\n');
 }
 
 function summarize(file: string) {
@@ -43,11 +45,11 @@ function tokens(inputTokens: number, outputTokens: number, cacheCreationTokens: 
   return usage;
 }
 
-const transcriptFiles = readdirSync(TRANSCRIPTS).filter((name) => name.endsWith('.jsonl'));
+const transcriptFiles = fixtureNames('transcripts');
 
-describe('every public transcript fixture', () => {
+describe('every transcript fixture', () => {
   it('is all there', () => {
-    expect(transcriptFiles.length).toBe(21);
+    expect(transcriptFiles.length).toBe(25);
   });
 
   it.each(transcriptFiles)('%s: every line parses, and no valid JSON line is rejected', (file) => {
@@ -80,44 +82,44 @@ describe('summarizeTranscript token totals', () => {
   //     | reduce .[] as $l ({}; .[$l.message.id+":"+($l.requestId//"")] = $l.message.usage)
   //     | [.[]] | {n: length, in: (map(.input_tokens)|add), out: (map(.output_tokens)|add), ...}'
 
-  it('claude-code-viewer-v1.0.98-1af7fc5e.jsonl: one message id repeats with growing output counts', () => {
+  it('v1.0.98-repeated-message-ids.jsonl: one message id repeats with growing output counts', () => {
     // msg_018mu4atNCkxSiLt7VVQquTL is on 5 lines with output_tokens 30, 30, 30, 30, 285; only 285
     // counts. msg_01TRqeU69y1vHiBwvYLwpNCZ (30, 146, 146) and msg_01TqDZoU6FcpxB4u2AmpgWfZ (8, 322) too.
     // 15 assistant lines, 7 messages. Summing every line instead would give 2,076 output tokens.
-    const summary = summarize('claude-code-viewer-v1.0.98-1af7fc5e.jsonl');
+    const summary = summarize('v1.0.98-repeated-message-ids.jsonl');
     expect(summary.messages).toBe(7);
     expect(summary.totals).toEqual(tokens(93, 953, 12_698, 103_219, [12_698, 0]));
     expect(summary.byModel).toEqual({ 'claude-sonnet-4-20250514': tokens(93, 953, 12_698, 103_219, [12_698, 0]) });
     expect(summary.sidechainTotals).toEqual(tokens(0, 0, 0, 0));
   });
 
-  it('claude-code-viewer-v1.0.108-inline-sidechain-5c0375b4.jsonl: subagent lines inside the parent file count once', () => {
+  it('v1.0.108-inline-subagents.jsonl: subagent lines inside the parent file count once', () => {
     // 28 assistant lines, 20 messages, 11 of them isSidechain:true (two Task subagents).
-    const summary = summarize('claude-code-viewer-v1.0.108-inline-sidechain-5c0375b4.jsonl');
+    const summary = summarize('v1.0.108-inline-subagents.jsonl');
     expect(summary.messages).toBe(20);
     expect(summary.totals).toEqual(tokens(129, 3_629, 47_747, 324_259, [47_747, 0]));
     expect(summary.sidechainTotals).toEqual(tokens(65, 1_626, 21_673, 133_998, [21_673, 0]));
     expect(summary.models).toEqual(['claude-sonnet-4-20250514']);
   });
 
-  it('spotter-v2.1.39-subagent-agent-aac57f5.jsonl: a 2.x subagent file is all sidechain', () => {
+  it('v2.1.39-subagent.jsonl: a 2.x subagent file is all sidechain', () => {
     // 15 assistant lines, 3 messages (7, 7 and 1 lines).
-    const summary = summarize('spotter-v2.1.39-subagent-agent-aac57f5.jsonl');
+    const summary = summarize('v2.1.39-subagent.jsonl');
     expect(summary.messages).toBe(3);
     expect(summary.totals).toEqual(tokens(2_408, 7, 18_814, 29_274, [18_814, 0]));
     expect(summary.sidechainTotals).toEqual(summary.totals);
     expect(summary.models).toEqual(['claude-sonnet-4-5-20250929']);
   });
 
-  it('fasthooks-v2.0.76-subagent-sidechain.jsonl: the Explore subagent warm-up', () => {
-    const summary = summarize('fasthooks-v2.0.76-subagent-sidechain.jsonl');
+  it('v2.0.76-subagent-warm-up.jsonl: the Explore subagent warm-up', () => {
+    const summary = summarize('v2.0.76-subagent-warm-up.jsonl');
     expect(summary.messages).toBe(1);
     expect(summary.byModel).toEqual({ 'claude-haiku-4-5-20251001': tokens(728, 152, 0, 0, [0, 0]) });
     expect(summary.sidechainTotals).toEqual(summary.totals);
   });
 
-  it('irrlicht-v2.1.156-model-switch-midsession.jsonl: two models in one file', () => {
-    const summary = summarize('irrlicht-v2.1.156-model-switch-midsession.jsonl');
+  it('v2.1.156-model-switch.jsonl: two models in one file', () => {
+    const summary = summarize('v2.1.156-model-switch.jsonl');
     expect(summary.models).toEqual(['claude-opus-4-8', 'claude-sonnet-4-6']);
     expect(summary.byModel).toEqual({
       'claude-opus-4-8': tokens(6_105, 6, 5_554, 16_737, [0, 5_554]),
@@ -126,78 +128,120 @@ describe('summarizeTranscript token totals', () => {
     expect(summary.totals).toEqual(tokens(6_108, 12, 17_324, 34_465, [0, 17_324]));
   });
 
-  it('irrlicht-v2.1.143-token-accounting.jsonl: three turns on claude-opus-4-7 with 1h cache writes', () => {
-    const summary = summarize('irrlicht-v2.1.143-token-accounting.jsonl');
+  it('v2.1.143-three-turns.jsonl: three turns on claude-opus-4-7 with 1h cache writes', () => {
+    const summary = summarize('v2.1.143-three-turns.jsonl');
     expect(summary.messages).toBe(3);
     expect(summary.byModel).toEqual({ 'claude-opus-4-7': tokens(18, 18, 13_495, 80_309, [0, 13_495]) });
   });
 
-  it('sniffly-v1.0.17-ba79134d.jsonl: 1.0.17 lines without the 5m/1h split', () => {
+  it('v1.0.17-init-and-five-prompts.jsonl: 1.0.17 lines without the 5m/1h split', () => {
     // 40 assistant lines, 24 messages.
-    const summary = summarize('sniffly-v1.0.17-ba79134d.jsonl');
+    const summary = summarize('v1.0.17-init-and-five-prompts.jsonl');
     expect(summary.messages).toBe(24);
     expect(summary.totals).toEqual(tokens(91, 2_266, 16_072, 503_769));
   });
 
-  it('spotter-v2.1.39-main-excerpt-258c7280.jsonl: claude-opus-4-6 with 1h cache writes across a compaction', () => {
-    const summary = summarize('spotter-v2.1.39-main-excerpt-258c7280.jsonl');
+  it('v2.1.39-compaction-excerpt.jsonl: claude-opus-4-6 with 1h cache writes across a compaction', () => {
+    const summary = summarize('v2.1.39-compaction-excerpt.jsonl');
     expect(summary.messages).toBe(6);
     expect(summary.byModel).toEqual({ 'claude-opus-4-6': tokens(14, 975, 76_529, 291_451, [0, 76_529]) });
   });
 
-  it('irrlicht-v2.1.148-isApiErrorMessage-synthetic.jsonl: <synthetic> error lines count nothing', () => {
-    const summary = summarize('irrlicht-v2.1.148-isApiErrorMessage-synthetic.jsonl');
+  it('v2.1.148-api-error-placeholders.jsonl: <synthetic> error lines count nothing', () => {
+    const summary = summarize('v2.1.148-api-error-placeholders.jsonl');
     expect(summary.messages).toBe(0);
     expect(summary.models).toEqual([]);
     expect(summary.totals).toEqual(tokens(0, 0, 0, 0));
   });
 });
 
+describe('transcripts the real CLI wrote against the mock', () => {
+  const sentTotals = (file: string): TokenUsage => {
+    const sent = captureRecord(`transcripts/${file}`).mockUsage;
+    const sum = (pick: (usage: (typeof sent)[number]) => number | undefined): number => sent.reduce((total, usage) => total + (pick(usage) ?? 0), 0);
+    return tokens(
+      sum((usage) => usage.input_tokens),
+      sum((usage) => usage.output_tokens),
+      sum((usage) => usage.cache_creation_input_tokens),
+      sum((usage) => usage.cache_read_input_tokens),
+      [sum((usage) => usage.cache_creation?.ephemeral_5m_input_tokens), sum((usage) => usage.cache_creation?.ephemeral_1h_input_tokens)],
+    );
+  };
+
+  it.each([
+    ['v1.0.60-tool-use.jsonl', 'claude-sonnet-4-20250514'],
+    ['v2.1.330-tool-use.jsonl', 'claude-opus-5-5'],
+  ])('%s: each model call once, with the usage the mock sent', (file, model) => {
+    const summary = summarize(file);
+    expect(summary.messages).toBe(captureRecord(`transcripts/${file}`).mockUsage.length);
+    expect(summary.totals).toEqual(sentTotals(file));
+    expect(summary.models).toEqual([model]);
+  });
+
+  it.each([
+    ['v1.0.60-five-hour-limit.jsonl', 'subscription', /^Claude AI usage limit reached\|\d+$/],
+    ['v2.1.330-five-hour-limit.jsonl', 'five_hour', /^You've hit your 5-hour limit · resets \d/],
+  ])('%s: the limit with the reset the mock announced, and no usage', (file, limitKind, text) => {
+    const facts = factsOf(readLines(file));
+    expect(ofKind(facts, 'usage')).toEqual([]);
+    const limits = ofKind(facts, 'rate-limit');
+    expect(limits).toHaveLength(1);
+    expect(limits[0]).toMatchObject({ severity: 'limit', limitKind, resetsAt: captureRecord(`transcripts/${file}`).mockResetAt });
+    expect(limits[0]?.text).toMatch(text);
+  });
+});
+
 describe('prompts and turns', () => {
   // Counted by hand from each file (see the rule at the top of transcript-line.ts).
-  it.each([
+  const counted: Array<[file: string, prompts: number, turns: number]> = [
     // 1 prompt: the /init command line; the last line carries stop_reason end_turn.
-    ['claude-code-viewer-v1.0.98-1af7fc5e.jsonl', 1, 1],
-    // 1 prompt (the /orchestrator command); no turn marker in 1.0.108, so the end of the file ends it.
-    ['claude-code-viewer-v1.0.108-inline-sidechain-5c0375b4.jsonl', 1, 1],
+    ['v1.0.98-repeated-message-ids.jsonl', 1, 1],
+    // 1 prompt (a custom command); no turn marker in 1.0.108, so the end of the file ends it.
+    ['v1.0.108-inline-subagents.jsonl', 1, 1],
     // 5 typed prompts, each ended by a stop_hook_summary; /compact and its output are not prompts.
-    ['fasthooks-v2.0.76-main-compact-boundary.jsonl', 5, 5],
-    ['fasthooks-v2.0.76-subagent-sidechain.jsonl', 0, 0],
-    // Prompts "1", "…: ok", "…: again"; only the first was answered (turn_duration); the others hit 429s,
-    // one was interrupted.
-    ['irrlicht-v2.1.143-api-error-429-retries-mockapi.jsonl', 3, 1],
-    ['irrlicht-v2.1.143-context-compaction.jsonl', 2, 2],
+    ['v2.0.76-compaction-and-stop-hooks.jsonl', 5, 5],
+    ['v2.0.76-subagent-warm-up.jsonl', 0, 0],
+    // Three typed prompts; only the first was answered (turn_duration); the others hit 429s, one was
+    // interrupted.
+    ['v2.1.143-api-error-429-retries.jsonl', 3, 1],
+    ['v2.1.143-compaction.jsonl', 2, 2],
     // end_turn and turn_duration end the same turn: counted once.
-    ['irrlicht-v2.1.143-foreground-subagent.jsonl', 1, 1],
-    ['irrlicht-v2.1.143-token-accounting.jsonl', 3, 3],
+    ['v2.1.143-foreground-subagent.jsonl', 1, 1],
+    ['v2.1.143-three-turns.jsonl', 3, 3],
     // Both prompts were answered only by API-error placeholders.
-    ['irrlicht-v2.1.148-isApiErrorMessage-synthetic.jsonl', 2, 0],
+    ['v2.1.148-api-error-placeholders.jsonl', 2, 0],
     // /model lines are local commands.
-    ['irrlicht-v2.1.156-model-switch-midsession.jsonl', 2, 2],
+    ['v2.1.156-model-switch.jsonl', 2, 2],
     // end_turn, stop_hook_summary and turn_duration all end the one turn.
-    ['irrlicht-v2.1.235-turn-end-stop-hook.jsonl', 1, 1],
-    ['issue-ccusage-4-v1.0.9-assistant.jsonl', 0, 1],
-    ['issue-splitrail-1-v1.0.17-isApiErrorMessage.jsonl', 0, 0],
-    ['sniffly-summary-only-ff71dbed.jsonl', 0, 0],
+    ['v2.1.235-stop-hook-turn-end.jsonl', 1, 1],
+    ['v1.0.9-assistant-line.jsonl', 0, 1],
+    ['v1.0.17-aborted-request.jsonl', 0, 0],
+    ['summary-only.jsonl', 0, 0],
     // /init and 5 typed prompts; 1.0.17 writes no marker, so each next prompt (and the end) ends a turn.
-    ['sniffly-v1.0.17-ba79134d.jsonl', 6, 6],
-    // "push to github" was interrupted; "continue" was answered.
-    ['sniffly-v1.0.17-fed8ce56.jsonl', 2, 1],
-    ['spotter-v2.1.38-short-local-command.jsonl', 1, 0],
-    ['spotter-v2.1.38-tool-heavy.jsonl', 2, 0],
-    // "Implement spotter-gqc" (stop_hook_summary + turn_duration) and "did you push?"; the
+    ['v1.0.17-init-and-five-prompts.jsonl', 6, 6],
+    // The first prompt's tool use was interrupted; the second prompt was answered.
+    ['v1.0.17-interrupted-tool-use.jsonl', 2, 1],
+    ['v2.1.38-local-command.jsonl', 1, 0],
+    ['v2.1.38-tool-heavy.jsonl', 2, 0],
+    // Two typed prompts, the first ended by stop_hook_summary + turn_duration; the
     // <task-notification> line and the compact summary are not prompts, nor is the turn it starts.
-    ['spotter-v2.1.39-main-excerpt-258c7280.jsonl', 2, 2],
-    ['spotter-v2.1.39-subagent-agent-aac57f5.jsonl', 0, 0],
-    ['spotter-v2.1.39-subagent-agent-acompact-946d2b.jsonl', 0, 0],
-  ])('%s: %i prompts, %i turns', (file, prompts, turns) => {
+    ['v2.1.39-compaction-excerpt.jsonl', 2, 2],
+    ['v2.1.39-subagent.jsonl', 0, 0],
+    ['v2.1.39-compaction-subagent.jsonl', 0, 0],
+    // Captured: one prompt answered after a tool call; one prompt answered only by the limit.
+    ['v1.0.60-tool-use.jsonl', 1, 1],
+    ['v2.1.330-tool-use.jsonl', 1, 1],
+    ['v1.0.60-five-hour-limit.jsonl', 1, 0],
+    ['v2.1.330-five-hour-limit.jsonl', 1, 0],
+  ];
+  it.each(counted)('%s: %i prompts, %i turns', (file, prompts, turns) => {
     const summary = summarize(file);
     expect(summary.prompts).toBe(prompts);
     expect(summary.turns).toBe(turns);
   });
 
   it('covers every fixture file', () => {
-    expect(transcriptFiles.length).toBe(21);
+    expect(counted.map(([file]) => file).sort()).toEqual(transcriptFiles);
   });
 
   const line = (fields: Record<string, unknown>): string =>
@@ -266,8 +310,8 @@ describe('prompts and turns', () => {
 
 describe('parseTranscriptLine facts', () => {
   it('reads an assistant line: usage under message id + requestId, the model, the split, the time', () => {
-    // issues: ccusage#4 (1.0.9), the first version without costUSD.
-    const [line = ''] = readLines('issue-ccusage-4-v1.0.9-assistant.jsonl');
+    // 1.0.9, the first version without costUSD.
+    const [line = ''] = readLines('v1.0.9-assistant-line.jsonl');
     const facts = parseTranscriptLine(line, CTX).facts;
     expect(ofKind(facts, 'session-identified')).toEqual<SessionIdentifiedFact[]>([
       {
@@ -275,7 +319,7 @@ describe('parseTranscriptLine facts', () => {
         source: 'transcript',
         claudeSessionId: '0a9a8045-53e9-44b1-83fb-aafc6e1f4f0b',
         model: 'claude-opus-4-20250514',
-        cwd: '/Users/user/projects/mcp/playwright-mcp',
+        cwd: '/home/dev/projects/browser-tools',
         claudeVersion: '1.0.9',
       },
     ]);
@@ -296,20 +340,20 @@ describe('parseTranscriptLine facts', () => {
   });
 
   it('keys a line without requestId by its message id alone', () => {
-    // irrlicht-v2.1.143-api-error-429-retries-mockapi.jsonl: the mock API gave no request id.
-    const usage = ofKind(factsOf(readLines('irrlicht-v2.1.143-api-error-429-retries-mockapi.jsonl')), 'usage');
+    // v2.1.143-api-error-429-retries.jsonl was written against a mock API that gave no request id.
+    const usage = ofKind(factsOf(readLines('v2.1.143-api-error-429-retries.jsonl')), 'usage');
     expect(usage.map((fact) => fact.messageKey)).toEqual(['msg_mock_001']);
     expect(usage[0]?.usage).toEqual(tokens(12, 3, 0, 0, [0, 0]));
   });
 
   it('marks subagent usage as sidechain', () => {
-    const usage = ofKind(factsOf(readLines('fasthooks-v2.0.76-subagent-sidechain.jsonl')), 'usage');
+    const usage = ofKind(factsOf(readLines('v2.0.76-subagent-warm-up.jsonl')), 'usage');
     expect(usage).toHaveLength(1);
     expect(usage[0]?.sidechain).toBe(true);
   });
 
   it('identifies the session again only when the model, cwd or version changes', () => {
-    const facts = factsOf(readLines('irrlicht-v2.1.156-model-switch-midsession.jsonl'));
+    const facts = factsOf(readLines('v2.1.156-model-switch.jsonl'));
     // The first line (type "mode") has only the session id; the first user line adds cwd and version.
     expect(ofKind(facts, 'session-identified').map((fact) => [fact.model ?? null, fact.claudeVersion ?? null])).toEqual([
       [null, null],
@@ -320,8 +364,8 @@ describe('parseTranscriptLine facts', () => {
   });
 
   it('turns each system/api_error retry into an api-retry and, for a 429, a rate-limit', () => {
-    // irrlicht-v2.1.143-api-error-429-retries-mockapi.jsonl: ten 429 retries, attempts 1-5 twice, of 10.
-    const facts = factsOf(readLines('irrlicht-v2.1.143-api-error-429-retries-mockapi.jsonl'));
+    // v2.1.143-api-error-429-retries.jsonl: ten 429 retries, attempts 1-5 twice, of 10.
+    const facts = factsOf(readLines('v2.1.143-api-error-429-retries.jsonl'));
     const retries = ofKind(facts, 'api-retry');
     expect(retries.map((fact) => fact.attempt)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
     expect(retries[0]).toEqual<ApiRetryFact>({
@@ -391,7 +435,7 @@ describe('parseTranscriptLine facts', () => {
   });
 
   it('reads the limit text of an old error placeholder', () => {
-    // The 0.2.x/1.0.x -p wording, from /work/shared/claude-code-offline.md.
+    // The 0.2.x/1.0.x -p wording, as 1.0.60 writes it (transcripts/v1.0.60-five-hour-limit.jsonl).
     const limitLine = JSON.stringify({
       type: 'assistant',
       timestamp: '2025-06-12T15:25:11.533Z',
@@ -437,8 +481,8 @@ describe('parseTranscriptLine facts', () => {
   });
 
   it('sees no limit in other API errors', () => {
-    // issue-splitrail-1-v1.0.17-isApiErrorMessage.jsonl: "API Error: Request was aborted."
-    const facts = factsOf(readLines('issue-splitrail-1-v1.0.17-isApiErrorMessage.jsonl'));
+    // v1.0.17-aborted-request.jsonl: "API Error: Request was aborted."
+    const facts = factsOf(readLines('v1.0.17-aborted-request.jsonl'));
     expect(ofKind(facts, 'rate-limit')).toEqual([]);
     expect(ofKind(facts, 'usage')).toEqual([]);
   });
@@ -457,7 +501,7 @@ describe('parseTranscriptLine facts', () => {
   });
 
   it('sums the per-message costUSD of versions up to 1.0.8, a repeated message replacing itself', () => {
-    // No real line survived (see SOURCES.md, Gaps); ccusage#4 confirms the field sat on assistant lines.
+    // No fixture has one: no verbatim line of those versions is public (test/fixtures/SOURCES.md, Gaps).
     const legacy = (id: string, costUSD: number): string =>
       JSON.stringify({ type: 'assistant', requestId: `req_${id}`, costUSD, message: { id, model: 'claude-3-7-sonnet-20250219', usage: { input_tokens: 1, output_tokens: 1 } } });
     const costs = ofKind(factsOf([legacy('m1', 0.01), legacy('m1', 0.015), legacy('m2', 0.1)]), 'cost-reported').map((fact) => fact.costUsd);
@@ -520,7 +564,7 @@ function inertByWords(line: string): boolean {
 const inert = (line: string | Buffer): boolean => isInertLine(typeof line === 'string' ? Buffer.from(line) : line);
 
 describe('isInertLine', () => {
-  it('skips only lines whose absence changes nothing: every public transcript summarizes the same', () => {
+  it('skips only lines whose absence changes nothing: every transcript fixture summarizes the same', () => {
     let skipped = 0;
     for (const file of transcriptFiles) {
       const lines = readLines(file);
@@ -534,7 +578,7 @@ describe('isInertLine', () => {
     expect(skipped).toBeGreaterThan(100);
   });
 
-  it('skips exactly the lines the search for each word on decoded text skipped, on every public transcript', () => {
+  it('skips exactly the lines the search for each word on decoded text skipped, on every transcript fixture', () => {
     for (const file of transcriptFiles) {
       for (const line of readLines(file)) expect(inert(line), line.slice(0, 80)).toBe(inertByWords(line));
     }

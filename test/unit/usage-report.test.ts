@@ -2,7 +2,6 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { Calendar } from '../../src/core/calendar.js';
 import { buildReport, type UsageRecord } from '../../src/core/usage-report.js';
-import { fitTable } from '../../src/ui/fitted-table.js';
 import { renderReport } from '../../src/ui/report-render.js';
 
 const plain = new Chalk({ level: 0 });
@@ -103,7 +102,7 @@ describe('renderReport', () => {
 
   it('escapes pipes in Markdown and markup in HTML', () => {
     const markdown = renderReport(report, 'markdown', { width: Infinity, paint: plain, scope });
-    expect(markdown).toContain('/work/a "quoted", project\\|x <b>');
+    expect(markdown).toContain('/work/a "quoted", project\\|x &lt;b&gt;');
     expect(markdown).toContain('| **Total** |');
     const html = renderReport(report, 'html', { width: Infinity, paint: plain, scope });
     expect(html).toContain('/work/a &quot;quoted&quot;, project|x &lt;b&gt;');
@@ -121,21 +120,5 @@ describe('renderReport', () => {
     }
     expect(narrow).toMatch(/Hidden to fit the terminal: Models/);
     expect(narrow).toContain('$8.00!'); // the unpriced mark stays with the total
-  });
-});
-
-describe('fitTable', () => {
-  it('cuts the elastic column in the middle when nothing else can go', () => {
-    const { text, dropped } = fitTable(
-      [
-        { header: 'Project', align: 'left', cells: ['/home/someone/work/a-very-long-project-name'], elastic: true },
-        { header: 'Cost', align: 'right', cells: ['$1.00'] },
-      ],
-      30,
-    );
-    expect(dropped).toEqual([]);
-    const row = text.split('\n')[1]!;
-    expect(row.length).toBeLessThanOrEqual(30);
-    expect(row).toMatch(/^\/home\/some.*….*name {2}\$1\.00$/);
   });
 });

@@ -26,6 +26,19 @@ export function requestToken(query: URLSearchParams, headers: IncomingHttpHeader
   return fromCookie === null ? { token: null, via: null } : { token: fromCookie, via: 'cookie' };
 }
 
+/**
+ * The Host headers a page of ours sends: the address served and localhost, with the port. A page
+ * of another site that rebinds its name to 127.0.0.1 sends its own name, and is refused.
+ */
+export function localHostHeaders(host: string, port: number): string[] {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return [`${shown}:${port}`, `localhost:${port}`];
+}
+
+export function isAllowedHost(header: string | undefined, allowed: readonly string[]): boolean {
+  return allowed.includes(header?.toLowerCase() ?? '');
+}
+
 /** Cookies are shared by every port of a host: one per port, so two dashboards do not log each other out. */
 export function cookieNameFor(port: number): string {
   return `cw_dashboard_${port}`;

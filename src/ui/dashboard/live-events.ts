@@ -1,3 +1,4 @@
+import { toJson } from '../../core/json-output.js';
 import type { ServerResponse } from 'node:http';
 
 export interface LiveEvents {
@@ -22,7 +23,7 @@ export function createLiveEvents({ load, heartbeatMs = 15_000, retryMs = 2000 }:
   const clients = new Set<ServerResponse>();
   let heartbeat: NodeJS.Timeout | null = null;
 
-  const event = (): string => `event: live\ndata: ${JSON.stringify(load())}\n\n`;
+  const event = (): string => `event: live\ndata: ${toJson(load())}\n\n`;
   const stopHeartbeatIfIdle = (): void => {
     if (clients.size === 0 && heartbeat) {
       clearInterval(heartbeat);

@@ -1,3 +1,4 @@
+import { toJson } from '../../core/json-output.js';
 import type { ServerResponse } from 'node:http';
 import { blocksChart, dailyCostChart, dailyTokensChart } from './charts.js';
 import type { DashboardData } from './data-source.js';
@@ -62,7 +63,7 @@ export function dashboardRoutes(data: DashboardData, events: LiveEvents, options
 }
 
 export function json(status: number, value: unknown): Reply {
-  return { status, contentType: 'application/json', body: `${JSON.stringify(value)}\n` };
+  return { status, contentType: 'application/json', body: `${toJson(value)}\n` };
 }
 
 function text(status: number, contentType: string, body: string): Reply {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cookieNameFor, requestToken, tokenCookie, tokensMatch } from './auth.js';
+import { cookieNameFor, isAllowedHost, localHostHeaders, requestToken, tokenCookie, tokensMatch } from './auth.js';
 import { json, type Handler, type Reply } from './routes.js';
 import type { Router } from './router.js';
 
@@ -40,7 +40,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   });
   context.port = (server.address() as AddressInfo).port;
   context.cookieName = cookieNameFor(context.port);
-  context.allowedHosts = [`${host}:${context.port}`, `localhost:${context.port}`];
+  context.allowedHosts = localHostHeaders(options.host, context.port);
   return {
     server,
     port: context.port,
@@ -65,7 +65,7 @@ export function handleRequest(request: IncomingMessage, response: ServerResponse
   const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
   const isApi = url.pathname.startsWith('/api/');
   try {
-    if (options.checkHost && !context.allowedHosts.includes(request.headers.host?.toLowerCase() ?? '')) {
+    if (options.checkHost && !isAllowedHost(request.headers.host, context.allowedHosts)) {
       send(response, request, { status: 421, contentType: 'text/plain; charset=utf-8', body: `This dashboard answers only as ${context.allowedHosts.join(' or ')}.\n` });
       return;
     }

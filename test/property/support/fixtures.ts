@@ -1,27 +1,22 @@
 /**
- * Real Claude Code output to seed the generators with: shared/fixtures/public (see SOURCES.md
- * there for where each file comes from), and mutations of it: truncated at a random byte,
- * bytes flipped, invalid UTF-8 and CRs spliced in, huge strings inserted, JSON values swapped
- * for random ones.
+ * Claude Code output to seed the generators with: the fixtures in test/fixtures (captures of the
+ * real CLI and files that follow public ones; see SOURCES.md there), and mutations of it:
+ * truncated at a random byte, bytes flipped, invalid UTF-8 and CRs spliced in, huge strings
+ * inserted, JSON values swapped for random ones.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { fixtureNames, readFixture } from '../../support/fixtures.js';
 
-const PUBLIC = new URL('../../../../shared/fixtures/public/', import.meta.url);
-
-function readLines(folder: string): string[] {
-  const dir = new URL(`${folder}/`, PUBLIC);
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => readFileSync(new URL(name, dir), 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '');
-}
+const FILE_KINDS = ['.jsonl', '.json'];
 
 export function fixtureFiles(folder: string): Array<{ name: string; text: string }> {
-  const dir = new URL(`${folder}/`, PUBLIC);
-  return readdirSync(dir)
-    .sort()
-    .map((name) => ({ name, text: readFileSync(new URL(name, dir), 'utf8') }));
+  return fixtureNames(folder, FILE_KINDS).map((name) => ({ name, text: readFixture(folder, name) }));
+}
+
+function readLines(folder: string): string[] {
+  return fixtureFiles(folder)
+    .flatMap(({ text }) => text.split('\n'))
+    .filter((line) => line.trim() !== '');
 }
 
 export const TRANSCRIPT_LINES = readLines('transcripts');
@@ -37,8 +32,8 @@ export interface RateLimitRow {
   kind: string;
 }
 
-/** shared/fixtures/public/ratelimit-messages.tsv: the 55 wordings users reported; `\n` in text is a line break. */
-export const RATE_LIMIT_ROWS: RateLimitRow[] = readFileSync(new URL('ratelimit-messages.tsv', PUBLIC), 'utf8')
+/** test/fixtures/ratelimit-messages.tsv: the 55 wordings users reported; `\n` in text is a line break. */
+export const RATE_LIMIT_ROWS: RateLimitRow[] = readFixture('ratelimit-messages.tsv')
   .split('\n')
   .slice(1)
   .filter((line) => line !== '')
