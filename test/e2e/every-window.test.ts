@@ -5,11 +5,13 @@
  * and /metrics each show all three, read back here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startDashboard } from '../support/dashboard-process.js';
 import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const HOUR_S = 3600;
@@ -32,30 +34,13 @@ interface Data {
 
 function liveStates(): Data[] {
   const dir = join(sandbox.cwHome, 'state', 'sessions');
-  try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
-      .flatMap((name) => {
-        try {
-          return [(JSON.parse(readFileSync(join(dir, name), 'utf8')) as { data: Data }).data];
-        } catch {
-          return [];
-        }
-      });
-  } catch {
-    return [];
-  }
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .flatMap((name) => readStateData<Data>(join(dir, name)) ?? []);
 }
 
-async function until<T>(read: () => T | undefined | null, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`never saw ${what}: ${JSON.stringify(liveStates())}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const STATES = { timeoutMs: 20_000, seen: liveStates };
 
 it('shows the 5-hour, weekly and weekly Opus windows on every surface', async () => {
   const now = Math.floor(Date.now() / 1000);
@@ -66,7 +51,7 @@ it('shows the 5-hour, weekly and weekly Opus windows on every surface', async ()
     env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ sleep: 25_000 }, { out: 'done\n' }]) },
     timeoutMs: 60_000,
   });
-  const ours = await until(() => liveStates().find((data) => data.status === 'ACTIVE'), 'the running session');
+  const ours = await until(() => liveStates().find((data) => data.status === 'ACTIVE'), 'the running session', STATES);
   // ... and a print run of the same account whose event names the weekly Opus window.
   const printRun = await runProcess(SHIM, ['-p', 'go', '--output-format', 'stream-json', '--verbose'], {
     env: {
@@ -81,11 +66,11 @@ it('shows the 5-hour, weekly and weekly Opus windows on every surface', async ()
   });
   expect(printRun.code).toBe(0);
   // The account's windows reach the running session's state within its next look at the account.
-  await until(() => liveStates().find((data) => data.id === ours.id && data.limitWindows.seven_day_opus), 'the Opus window in the running session');
+  await until(() => liveStates().find((data) => data.id === ours.id && data.limitWindows.seven_day_opus), 'the Opus window in the running session', STATES);
   const input = { session_id: 'claude-live', model: { display_name: 'Opus 4.5' }, rate_limits: { five_hour: { used_percentage: 47, resets_at: now + 3 * HOUR_S }, seven_day: { used_percentage: 81, resets_at: now + 100 * HOUR_S } } };
   const statusline = await runProcess(process.execPath, [CW_STATUSLINE], { env: { ...sandbox.env, NO_COLOR: '1', CLAUDEWATCH_PARENT_SESSION: ours.id }, stdin: JSON.stringify(input) });
   expect(statusline.stdout.toString()).toMatch(/^Opus 4\.5 · 5h 47% \(.+\) · 7d 81% \(.+\) · 7d Opus 85% \((?:2d 1h|2d 2h)\)\n$/);
-  await until(() => liveStates().find((data) => data.id === ours.id && data.limitWindows.five_hour && data.limitWindows.seven_day), 'the statusline’s windows');
+  await until(() => liveStates().find((data) => data.id === ours.id && data.limitWindows.five_hour && data.limitWindows.seven_day), 'the statusline’s windows', STATES);
 
   const json = JSON.parse((await runCw(sandbox, ['status', '--json'])).stdout.toString()) as { windows: Array<{ kind: string; utilization: number }> };
   expect(Object.fromEntries(json.windows.map((window) => [window.kind, window.utilization]))).toEqual({ five_hour: 0.47, seven_day: 0.81, seven_day_opus: 0.85 });

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic } from '../support/mock-anthropic.js';
 import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
 
 const USAGE = { input_tokens: 900, output_tokens: 20 };
 /** What the issue asks of the state file, from the moment the screen shows the change. */
@@ -29,24 +31,18 @@ interface Data {
   activity: string | null;
 }
 
-const readData = (file: string): Data | null => {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { data: Data }).data;
-  } catch {
-    // Missing or being replaced: not yet.
-    return null;
-  }
-};
-
 /** Polls the state file until `test` holds; returns the data and how long that took. */
 async function stateWithin(file: string, test: (data: Data) => boolean, what: string, screen: ClaudeScreen): Promise<{ data: Data; tookMs: number }> {
   const started = Date.now();
-  for (;;) {
-    const data = readData(file);
-    if (data !== null && test(data)) return { data, tookMs: Date.now() - started };
-    if (Date.now() - started > 30_000) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(data)}\nscreen:\n${screen.screen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const data = await until(
+    () => {
+      const read = readStateData<Data>(file);
+      return read !== null && test(read) ? read : null;
+    },
+    what,
+    { timeoutMs: 30_000, intervalMs: 25, seen: () => ({ state: readStateData(file), screen: screen.screen() }) },
+  );
+  return { data, tookMs: Date.now() - started };
 }
 
 for (const answer of ['accept', 'deny with Esc'] as const) {
