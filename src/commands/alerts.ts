@@ -92,18 +92,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** As scripts read it: instants in ISO, the words in the zone asked for. */
+/** As scripts read it: the fields as stored (times in epoch ms, as before), the words in the zone asked for. */
 function alertJson(alert: StoredAlert, time: ZoneTime): Record<string, unknown> {
-  const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
-  return {
-    ...alert,
-    message: alertMessage(alert, (at) => time.when(at, alert.createdAt)),
-    createdAt: iso(alert.createdAt),
-    notifiedAt: iso(alert.notifiedAt),
-    deliveredAt: iso(alert.deliveredAt),
-    ackedAt: iso(alert.ackedAt),
-    clearedAt: iso(alert.clearedAt),
-  };
+  return { ...alert, message: alertMessage(alert, (at) => time.when(at, alert.createdAt)) };
 }
 
 function renderAlerts(alerts: StoredAlert[], withState: boolean, time: ZoneTime): string {
