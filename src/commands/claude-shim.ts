@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { printable } from '../core/text-escape.js';
 import { exitStatusOf, exitWithCode, type ExitStatus } from '../runner/exit-code.js';
 import { findRealClaude } from '../runner/find-claude.js';
-import { runSession } from '../runner/run-session.js';
+import { runSession } from '../runner/launch.js';
 
 /**
  * What shims/claude runs. Every argument is Claude's. If anything of ours throws before Claude

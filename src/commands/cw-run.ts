@@ -4,7 +4,7 @@ import { MAX_RESUMES, planResume } from '../core/limit-resume.js';
 import type { SessionState } from '../core/session-state.js';
 import { exitWithCode, type ExitStatus } from '../runner/exit-code.js';
 import { waitForReset } from '../runner/limit-wait.js';
-import { runSession, type RunRequest } from '../runner/run-session.js';
+import { runSession, type RunRequest } from '../runner/launch.js';
 import { loadConfig } from '../shared/config.js';
 import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';

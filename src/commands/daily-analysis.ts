@@ -6,17 +6,16 @@ import { resolvePaths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
 
 const DAY_MS = 86_400_000;
-/** Commands that own the screen, serve another program, or are the analysis itself. */
-const QUIET_COMMANDS = new Set(['analyze', 'watch', 'statusline', 'install-statusline', 'config', 'import', 'completion']);
 
 /**
  * Once a day at most, after a command a person ran in a terminal, a short note of what the last
- * days suggest (`analysis.onStart: false` turns it off). Never for scripts (a pipe or --json),
- * never before the command's own output, and never an error: a failure here is silent.
+ * days suggest (`analysis.onStart: false` turns it off). Never after a quiet command (the command
+ * table marks them), never for scripts (a pipe or --json), never before the command's own output,
+ * and never an error: a failure here is silent.
  */
-export async function noteDailyAnalysis(command: string, argv: readonly string[], env = process.env, now = Date.now()): Promise<void> {
+export async function noteDailyAnalysis(argv: readonly string[], env = process.env, now = Date.now()): Promise<void> {
   try {
-    if (QUIET_COMMANDS.has(command) || argv.includes('--json') || argv.includes('--help') || !process.stdout.isTTY || !process.stderr.isTTY) return;
+    if (argv.includes('--json') || argv.includes('--help') || !process.stdout.isTTY || !process.stderr.isTTY) return;
     const paths = resolvePaths(env);
     const config = loadConfig(paths.configFile).config;
     if (readSetting(config, 'analysis.onStart') === false) return;

@@ -1,51 +1,27 @@
-import { zoneFormatter, zoneOffsetMs } from './zone-clock.js';
+import { isUtcZone, zoneFormatter, zoneOffsetMs } from './zone-clock.js';
 
 /**
  * Dates as a person in one time zone sees them: which local day, week and month an instant falls
- * in, and where a local day begins. Offsets come from Intl, cached per UTC day (an offset changes
- * at most twice a year, never twice in a day), so a year of history costs a few hundred Intl
- * calls, not one per message; UTC needs none.
+ * in, and where a local day begins. Offsets come from the zone clock (zone-clock.ts), which keeps
+ * them per day.
  */
 
 const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Zulu', 'Etc/Zulu']);
 
 /** A calendar date with no time and no zone: days since 1970-01-01. */
 export type DayNumber = number;
 
 export class Calendar {
   readonly timeZone: string;
-  /** UTC needs no zone rules: creating an Intl formatter loads the zone database (about 10 ms). */
-  private readonly isUtc: boolean;
-  private readonly offsetByDay = new Map<number, number | null>();
-  private readonly offsetByHour = new Map<number, number | null>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
-    this.isUtc = UTC_NAMES.has(timeZone);
   }
 
   /** How far local time is ahead of UTC at an instant, in ms. */
   offsetAt(at: number): number {
-    if (this.isUtc) return 0;
-    // One offset serves a whole UTC day, or else an hour, unless it changes inside it.
-    const day = Math.floor(at / DAY_MS);
-    let daily = this.offsetByDay.get(day);
-    if (daily === undefined) {
-      const start = zoneOffsetMs(day * DAY_MS, this.timeZone);
-      daily = start === zoneOffsetMs(day * DAY_MS + DAY_MS - 1, this.timeZone) ? start : null;
-      this.offsetByDay.set(day, daily);
-    }
-    if (daily !== null) return daily;
-    const hour = Math.floor(at / HOUR_MS);
-    let hourly = this.offsetByHour.get(hour);
-    if (hourly === undefined) {
-      const start = zoneOffsetMs(hour * HOUR_MS, this.timeZone);
-      hourly = start === zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1, this.timeZone) ? start : null;
-      this.offsetByHour.set(hour, hourly);
-    }
-    return hourly ?? zoneOffsetMs(at, this.timeZone);
+    return zoneOffsetMs(at, this.timeZone);
   }
 
   dayOf(at: number): DayNumber {
@@ -102,7 +78,7 @@ export function preferredTimeZone(configured: unknown, tz: string | undefined): 
 
 /** True for a time zone name Intl knows (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(name: string): boolean {
-  if (UTC_NAMES.has(name)) return true;
+  if (isUtcZone(name)) return true;
   try {
     zoneFormatter(name);
     return true;

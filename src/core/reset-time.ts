@@ -3,7 +3,7 @@
  * 4:23am", "…|1750708800"). Pure: `now` and the fallback zone come from the caller.
  */
 import type { ResetPrecision } from './facts.js';
-import { wallClockAsUtc, zoneFormatter, zoneOffsetMs, zoneWallClock, type WallClock } from './zone-clock.js';
+import { utcWallClock, wallClockAsUtc, zoneFormatter, zoneOffsetMs, zoneWallClock, type WallClock } from './zone-clock.js';
 
 export interface ResetTime {
   /** The instant the limit lifts, epoch ms. */
@@ -170,19 +170,7 @@ function toValidZone(name: string): string | null {
 }
 
 function readWallClock(instant: number, zone: Zone): WallClock {
-  return zone.kind === 'offset' ? fromUtcFields(instant + zone.offsetMs) : zoneWallClock(instant, zone.name);
-}
-
-function fromUtcFields(ms: number): WallClock {
-  const date = new Date(ms);
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-  };
+  return zone.kind === 'offset' ? utcWallClock(instant + zone.offsetMs) : zoneWallClock(instant, zone.name);
 }
 
 function getOffsetMs(instant: number, zone: Zone): number {
@@ -230,7 +218,7 @@ function resolveNextTime(time: ClockTime, zone: Zone, now: number): number {
   const today = readWallClock(now, zone);
   const candidates: number[] = [];
   for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
-    const date = fromUtcFields(Date.UTC(today.year, today.month - 1, today.day + dayOffset));
+    const date = utcWallClock(Date.UTC(today.year, today.month - 1, today.day + dayOffset));
     candidates.push(...listInstants({ ...date, ...time }, zone));
   }
   const upcoming = candidates.filter((instant) => instant > now - SHOWN_MINUTE_GRACE_MS);

@@ -1,14 +1,14 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
-import type { Fact } from '../core/facts.js';
-import { findSameMessage, isMoreComplete } from '../core/message-identity.js';
+import { join, sep } from 'node:path';
 import type { PriceUsage } from '../core/session-state.js';
-import { completeLines } from '../ingest/transcript-file.js';
-import { INITIAL_TRANSCRIPT_STATE, isInertLine, parseTranscriptLine, type TranscriptState } from '../ingest/transcript-line.js';
+import type { TranscriptState } from '../ingest/transcript-line.js';
 import type { Db } from '../store/database.js';
-import { Ledger, ledgerLimitOf, ledgerMessageOf, type LedgerLimit, type LedgerMessage } from '../store/ledger.js';
+import { Ledger } from '../store/ledger.js';
+import { HeldRows } from '../store/message-rows.js';
 import { knownTranscriptFiles, transcriptFileStore, type FileProgress, type KnownFile } from '../store/transcript-files.js';
+import { groupJobs, readGroups } from './reading-pool.js';
+import type { ReadingJob, TranscriptReading } from './transcript-reading.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -56,19 +56,23 @@ export interface ImportOptions {
   priceUsage: PriceUsage;
   now: () => number;
   timeZone: string;
+  /** Worker threads to parse with, given how much there is to read (reading-pool.ts); none by default. */
+  threads?: (bytesToRead: number) => number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
 /**
- * Lines read (and files finished) between commits: one transaction spans many files, since a
- * commit per file costs more than the file's rows. Large enough to be fast, small enough to keep
- * little in memory; the write lock is held only while a batch is written, never while reading.
+ * Message reports placed between commits of an import that adds to a history: one transaction
+ * spans many files, since a commit per file costs more than the file's rows. Large enough to be
+ * fast, small enough to keep little in memory; the write lock is held only while a batch is
+ * written, never while reading.
  */
-const BATCH_LINES = 20_000;
-const READ_CHUNK_BYTES = 1024 * 1024;
+const BATCH_REPORTS = 20_000;
 /** Subagent transcripts sit a few folders below the project's. */
 const MAX_DEPTH = 4;
 const KEPT_REJECTIONS = 5;
+/** Messages an import into an empty history holds before it writes them: beyond this it writes in batches instead. */
+const MAX_HELD_MESSAGES = 500_000;
 
 interface FileStat {
   size: number;
@@ -91,15 +95,42 @@ export function importTranscripts(db: Db, options: ImportOptions): ImportSummary
     durationMs: 0,
   };
   const known = knownTranscriptFiles(db);
+  const now = options.now();
   // Prepared on the first file with news: most imports have none.
   let writer: HistoryWriter | undefined;
+  const jobs: Array<ReadingJob & { bytes: number; stat: FileStat; restart: boolean; index: number }> = [];
   files.forEach(({ root, path }, index) => {
     const stat = statOf(path);
     const row = known.get(path);
-    if (stat && !isUnchanged(row, stat)) importFile((writer ??= historyWriter(db, options.priceUsage)), root, path, stat, row, options, summary);
-    options.onProgress?.({ filesDone: index + 1, filesTotal: files.length, bytesRead: summary.bytesRead });
+    if (!stat || isUnchanged(row, stat)) return;
+    writer ??= historyWriter(db, options.priceUsage);
+    // Truncated or replaced: what was read belongs to a file that is gone; read it again (messages are keyed, so nothing doubles).
+    const restart = !row || row.ino !== stat.ino || stat.size < row.offset;
+    const offset = restart ? 0 : row.offset;
+    jobs.push({ root, path, offset, state: restart ? null : writer.parseState(path), now, timeZone: options.timeZone, bytes: stat.size - offset, stat, restart, index });
   });
-  writer?.flush();
+  if (writer === undefined) {
+    options.onProgress?.({ filesDone: files.length, filesTotal: files.length, bytesRead: 0 });
+    summary.durationMs = options.now() - started;
+    return summary;
+  }
+  const threads = options.threads?.(jobs.reduce((sum, job) => sum + job.bytes, 0)) ?? 0;
+  let next = 0;
+  for (const readings of readGroups(groupJobs(jobs, threads), threads)) {
+    for (const reading of readings) {
+      const job = jobs[next++]!;
+      writer.add(reading, fileRow(job.root, job.stat, reading, job.restart, now));
+      summary.filesRead += 1;
+      summary.bytesRead += reading.bytesRead;
+      summary.lines += reading.lines;
+      summary.messages += reading.messages.length;
+      summary.rejectedLines += reading.rejected;
+      for (const reason of reading.rejections) if (summary.rejections.length < KEPT_REJECTIONS) summary.rejections.push(`${reading.path}: ${reason}`);
+      options.onProgress?.({ filesDone: job.index + 1, filesTotal: files.length, bytesRead: summary.bytesRead });
+    }
+  }
+  writer.finish();
+  options.onProgress?.({ filesDone: files.length, filesTotal: files.length, bytesRead: summary.bytesRead });
   summary.durationMs = options.now() - started;
   return summary;
 }
@@ -117,207 +148,92 @@ function isUnchanged(row: KnownFile | undefined, stat: FileStat): boolean {
   return row !== undefined && row.ino === stat.ino && row.size === stat.size && row.mtime_ms === stat.mtimeMs;
 }
 
-type Identity = { sessionId: string | null; cwd: string | null; version: string | null; firstAt: number | null; lastAt: number | null; cost: number | null };
-type Counters = { lines: number; rejected: number; prompts: number; turns: number };
-
-function importFile(
-  writer: HistoryWriter,
-  root: string,
-  path: string,
-  stat: FileStat,
-  row: KnownFile | undefined,
-  options: ImportOptions,
-  summary: ImportSummary,
-): void {
-  // Truncated or replaced: what was read belongs to a file that is gone; read it again (messages are keyed, so nothing doubles).
-  const restart = !row || row.ino !== stat.ino || stat.size < row.offset;
-  let offset = restart ? 0 : row.offset;
-  let state = (restart ? null : writer.parseState(path)) ?? INITIAL_TRANSCRIPT_STATE;
-  const counters: Counters = { lines: 0, rejected: 0, prompts: 0, turns: 0 };
-  // A resumed read knows the session from the parse state: its lines name it again only on a change.
-  const identity: Identity = { sessionId: state.sessionId, cwd: state.cwd, version: state.version, firstAt: null, lastAt: null, cost: null };
-  let resetCounters = restart;
-  // Where the file stands goes into the same batch as its messages, so a commit never has one without the other.
-  const checkpoint = (): void => {
-    writer.addFile(fileRow(root, path, stat, offset, state, resetCounters, counters, identity, options.now()));
-    resetCounters = false;
-    summary.lines += counters.lines;
-    counters.lines = counters.rejected = counters.prompts = counters.turns = 0;
-  };
-  const startOffset = offset;
-  for (const { bytes, end } of completeLines(path, offset, { buffer: writer.readBuffer, onOversized: () => reject('a line over 64 MB') })) {
-    offset = end;
-    counters.lines += 1;
-    writer.countLine();
-    if (isInertLine(bytes)) continue;
-    const result = parseTranscriptLine(bytes.toString('utf8'), { now: options.now(), timeZone: options.timeZone, state });
-    state = result.state;
-    if (result.isUserPrompt) counters.prompts += 1;
-    for (const fact of result.facts) {
-      noteFact(fact, identity, counters, reject);
-      if (fact.kind === 'usage') {
-        // The line's own session wins: a 1.x resume names the new session on the lines it copies.
-        writer.addMessage(ledgerMessageOf(fact, { claudeSessionId: identity.sessionId, file: path, cwd: identity.cwd, at: 0 }));
-        summary.messages += 1;
-      } else if (fact.kind === 'rate-limit') {
-        // The account is the config directory the transcript is under; the words are not kept.
-        writer.addLimit(ledgerLimitOf(fact, { account: dirname(root), claudeSessionId: identity.sessionId, runId: null, file: path }, { keepText: false }));
-      }
-    }
-    if (writer.isFull()) {
-      checkpoint();
-      writer.flush();
-    }
-  }
-  checkpoint();
-  if (writer.isFull()) writer.flush();
-  summary.filesRead += 1;
-  summary.bytesRead += offset - startOffset;
-
-  function reject(reason: string): void {
-    counters.rejected += 1;
-    summary.rejectedLines += 1;
-    if (summary.rejections.length < KEPT_REJECTIONS) summary.rejections.push(`${path}: ${reason}`);
-  }
-}
-
 interface HistoryWriter {
-  /** One buffer for reading every file: a fresh one per file would cost more than reading it. */
-  readonly readBuffer: Buffer;
   /** The state a file's last import left, for reading on from its offset. */
   parseState(path: string): TranscriptState | null;
-  addMessage(message: LedgerMessage): void;
-  addLimit(limit: LedgerLimit): void;
-  addFile(row: FileProgress): void;
-  countLine(): void;
-  isFull(): boolean;
-  /** Writes what was added in one transaction. */
-  flush(): void;
+  /** A file's new lines: its messages and limits, and where it now stands, committed together. */
+  add(reading: TranscriptReading, progress: FileProgress): void;
+  /** Writes what waits. */
+  finish(): void;
 }
 
-/** The ledger and the file rows, and the batch waiting for its commit. */
+/**
+ * The ledger and the file rows. Messages are placed in rows held in memory (store/message-rows.ts)
+ * and written when a batch commits. Into a history that holds no message yet, every file is
+ * placed first and the rows go in at once, the way an empty table is filled best.
+ */
 function historyWriter(db: Db, priceUsage: PriceUsage): HistoryWriter {
-  const ledger = new Ledger(db, priceUsage);
   const files = transcriptFileStore(db);
-  // Claude writes a message again for each of its content blocks: the batch keeps the report the
-  // ledger would keep (the same identity rule, in memory), in the order messages first came.
-  let messages = new Map<string, LedgerMessage[]>();
-  let limits: LedgerLimit[] = [];
-  let progress: FileProgress[] = [];
-  let lines = 0;
-  const write = db.transaction(() => {
-    for (const reports of messages.values()) for (const message of reports) ledger.writeMessage(message, null);
-    for (const limit of limits) ledger.writeLimit(limit);
-    for (const row of progress) {
-      if (row.session !== null && row.cost !== null && row.cost !== files.reportedCost(row.path)) ledger.noteSessionFigure(row.session);
-      files.save(row);
-    }
+  let bulk = db.prepare('SELECT 1 FROM messages LIMIT 1').get() === undefined;
+  const rows = new HeldRows(db, bulk);
+  const ledger = new Ledger(db, priceUsage, rows);
+  let waiting: Array<{ reading: TranscriptReading; progress: FileProgress }> = [];
+  let reports = 0;
+
+  const place = (reading: TranscriptReading, progress: FileProgress): void => {
+    for (const message of reading.messages) ledger.writeMessage(message, null);
+    for (const limit of reading.limits) ledger.writeLimit(limit);
+    if (progress.session !== null && progress.cost !== null && progress.cost !== files.reportedCost(progress.path)) ledger.noteSessionFigure(progress.session);
+    files.save(progress);
+  };
+  const commit = db.transaction((batch: typeof waiting) => {
+    for (const { reading, progress } of batch) place(reading, progress);
+    rows.flush();
     ledger.settle();
   });
+  // Still empty when the lock is taken (no run wrote meanwhile): the held rows go in at once.
+  const commitIntoEmpty = db.transaction((batch: typeof waiting) => {
+    if (db.prepare('SELECT 1 FROM messages LIMIT 1').get() !== undefined) return false;
+    for (const { reading, progress } of batch) place(reading, progress);
+    rows.writeIntoEmptyTable();
+    ledger.settle();
+    return true;
+  });
+
+  const flush = (): void => {
+    const batch = waiting;
+    waiting = [];
+    reports = 0;
+    if (batch.length === 0) return;
+    if (bulk && commitIntoEmpty.immediate(batch)) return;
+    if (bulk) rows.lookUpStored();
+    bulk = false;
+    commit.immediate(batch);
+  };
+
   return {
-    readBuffer: Buffer.allocUnsafe(READ_CHUNK_BYTES),
     parseState(path) {
       const text = files.parseState(path);
       return text ? (JSON.parse(text) as TranscriptState) : null;
     },
-    addMessage(message) {
-      const reports = messages.get(message.messageId);
-      if (!reports) {
-        messages.set(message.messageId, [message]);
-        return;
-      }
-      const index = findSameMessage(message, reports);
-      if (index === -1) reports.push(message);
-      else reports[index] = mergeReports(reports[index]!, message);
+    add(reading, progress) {
+      waiting.push({ reading, progress });
+      reports += reading.messages.length + reading.limits.length;
+      if (bulk ? reports >= MAX_HELD_MESSAGES : reports >= BATCH_REPORTS) flush();
     },
-    addLimit(limit) {
-      limits.push(limit);
-    },
-    addFile(row) {
-      progress.push(row);
-    },
-    countLine() {
-      lines += 1;
-    },
-    isFull: () => lines + progress.length >= BATCH_LINES,
-    flush() {
-      if (messages.size > 0 || limits.length > 0 || progress.length > 0) write.immediate();
-      messages = new Map();
-      limits = [];
-      progress = [];
-      lines = 0;
-    },
+    finish: flush,
   };
 }
 
-/** Two reports of one message in a batch: the fuller counts, and what either alone says. */
-function mergeReports(earlier: LedgerMessage, later: LedgerMessage): LedgerMessage {
-  const fuller = isMoreComplete(later.usage, earlier.usage) ? later : earlier;
+function fileRow(root: string, stat: FileStat, reading: TranscriptReading, restart: boolean, now: number): FileProgress {
+  const { identity } = reading;
   return {
-    ...fuller,
-    requestId: earlier.requestId ?? later.requestId,
-    claudeSessionId: earlier.claudeSessionId ?? later.claudeSessionId,
-    at: Math.min(earlier.at, later.at),
-    sidechain: earlier.sidechain || later.sidechain,
-    answersPrompt: earlier.answersPrompt || later.answersPrompt,
-  };
-}
-
-function noteFact(fact: Fact, identity: Identity, counters: { turns: number }, reject: (reason: string) => void): void {
-  switch (fact.kind) {
-    case 'session-identified':
-      identity.sessionId ??= fact.claudeSessionId;
-      identity.cwd = fact.cwd ?? identity.cwd;
-      identity.version = fact.claudeVersion ?? identity.version;
-      break;
-    case 'usage':
-      if (fact.at !== undefined) {
-        identity.firstAt = Math.min(identity.firstAt ?? fact.at, fact.at);
-        identity.lastAt = Math.max(identity.lastAt ?? fact.at, fact.at);
-      }
-      break;
-    case 'turn-completed':
-      counters.turns += 1;
-      break;
-    case 'cost-reported':
-      identity.cost = fact.costUsd;
-      break;
-    case 'line-rejected':
-      reject(fact.reason);
-      break;
-    default:
-      break;
-  }
-}
-
-function fileRow(
-  root: string,
-  path: string,
-  stat: FileStat,
-  offset: number,
-  state: TranscriptState,
-  restart: boolean,
-  counters: Counters,
-  identity: Identity,
-  now: number,
-): FileProgress {
-  return {
-    path,
+    path: reading.path,
     root,
     ino: stat.ino,
     size: stat.size,
     mtime_ms: stat.mtimeMs,
-    offset,
-    parse_state: JSON.stringify(state),
+    offset: reading.offset,
+    parse_state: JSON.stringify(reading.state),
     session: identity.sessionId,
     cwd: identity.cwd,
     version: identity.version,
     first_at: identity.firstAt,
     last_at: identity.lastAt,
-    lines: counters.lines,
-    rejected: counters.rejected,
-    prompts: counters.prompts,
-    turns: counters.turns,
+    lines: reading.lines,
+    rejected: reading.rejected,
+    prompts: reading.prompts,
+    turns: reading.turns,
     cost: identity.cost,
     now,
     restart: restart ? 1 : 0,

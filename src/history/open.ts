@@ -1,4 +1,5 @@
 import type { Paths } from '../shared/paths.js';
+import { localTimeZone } from '../shared/time-zone.js';
 import { configuredPricing } from '../store/configured-pricing.js';
 import type { Db } from '../store/database.js';
 import { openForReading } from '../store/reader.js';
@@ -19,12 +20,8 @@ export function openSettledHistory(env: Env = process.env, now = Date.now()): { 
 /** Best effort: another session holding the lock only postpones it to the next command. */
 export function settleDeadSessions(db: Db, paths: Paths, env: Env, now: number): string[] {
   try {
-    return recoverDeadSessions(db, { sessionStateDir: paths.sessionStateDir, now, priceUsage: configuredPricing(paths), timeZone: displayZone(env) });
+    return recoverDeadSessions(db, { sessionStateDir: paths.sessionStateDir, now, priceUsage: configuredPricing(paths), timeZone: localTimeZone(env) });
   } catch {
     return [];
   }
-}
-
-function displayZone(env: Env): string {
-  return env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }

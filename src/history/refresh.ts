@@ -1,8 +1,10 @@
 import { loadPriceTable } from '../core/price-config.js';
 import { computeCostUsd } from '../core/pricing.js';
 import type { RunnerConfig } from '../shared/config.js';
+import { localTimeZone } from '../shared/time-zone.js';
 import type { Db } from '../store/database.js';
 import { importTranscripts, transcriptRoots, type ImportProgress, type ImportSummary } from './import.js';
+import { readingThreads } from './reading-pool.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -22,7 +24,8 @@ export function refreshHistory(
     roots: transcriptRoots(env),
     priceUsage: (model, usage, options) => computeCostUsd(model, usage, table, options),
     now: () => Date.now(),
-    timeZone: env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    timeZone: localTimeZone(env),
+    threads: (bytes) => readingThreads(env, bytes),
     ...(onProgress ? { onProgress } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** What a session did to its repository: the branch it worked on and the commits it made. */
@@ -28,6 +28,55 @@ export function gitBranchAt(cwd: string): string | null {
   const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
   if (ref !== undefined) return ref.replace(/^refs\/heads\//, '');
   return HASH.test(head) ? `detached@${head.slice(0, SHORT_HASH_CHARS)}` : null;
+}
+
+/** More refs than this are not worth checking one by one: running git is then the cheaper way to know. */
+const MAX_REF_FILES = 2000;
+/** A file system's clock may run a little behind ours. */
+const CLOCK_SLACK_MS = 2000;
+
+/**
+ * Whether a local branch or HEAD may have moved since `sinceMs`, from the files that hold them:
+ * a commit always rewrites one, so when none changed no commit was made and git need not be
+ * asked. True when unsure: the refs cannot be read, or are too many to be cheap.
+ */
+export function refsMovedSince(cwd: string, sinceMs: number): boolean {
+  const gitDir = findGitDir(resolve(cwd));
+  if (gitDir === null) return true;
+  // A worktree keeps its HEAD; branches live in the repository's common directory.
+  const common = readQuietly(join(gitDir, 'commondir'))?.trim();
+  const commonDir = common ? resolve(gitDir, common) : gitDir;
+  const files = [join(gitDir, 'HEAD'), join(commonDir, 'packed-refs')];
+  for (const dir of [join(commonDir, 'refs', 'heads'), join(commonDir, 'reftable')]) {
+    if (!collectFiles(dir, files)) return true;
+  }
+  for (const file of files) {
+    try {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat && stat.mtimeMs >= sinceMs - CLOCK_SLACK_MS) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Adds the files under `dir` (none when it does not exist); false when they are too many or unreadable. */
+function collectFiles(dir: string, files: string[]): boolean {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!collectFiles(path, files)) return false;
+    } else files.push(path);
+    if (files.length > MAX_REF_FILES) return false;
+  }
+  return true;
 }
 
 /**

@@ -61,6 +61,8 @@ export class ProcessTreeMonitor {
 
 /** The root and its descendants by pid, from each process's parent; null when the root is not there. */
 function readProcessTree(rootPid: number): Map<number, ProcStat> | null {
+  // Once Claude has exited there is no tree: asked first, so that costs one read, not one per process on the machine.
+  if (readProcStat(rootPid) === null) return null;
   let entries: string[];
   try {
     entries = readdirSync('/proc');

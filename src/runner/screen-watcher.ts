@@ -5,12 +5,16 @@
  * do not read like the screen ("You've\x1b[13Ghit" is "You've hit"). Lines are read from the
  * rendered buffer and matched one at a time with matchRateLimitText.
  */
-import xtermHeadless from '@xterm/headless';
+import { createRequire } from 'node:module';
+import type * as Xterm from '@xterm/headless';
 import type { IBuffer, IMarker, Terminal as HeadlessTerminal } from '@xterm/headless';
 import type { Fact, PromptSeenFact, RateLimitObservedFact } from '../core/facts.js';
 import { matchRateLimitText, type RateLimitMatch } from '../core/rate-limit-text.js';
+import { ScreenBatches } from './screen-batches.js';
 
-const { Terminal } = xtermHeadless;
+// Through require: importing this CommonJS package as an ES module has Node scan all its source
+// for named exports first, which costs several times the loading itself.
+const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as typeof Xterm;
 
 export interface ScreenWatcherOptions {
   cols: number;
@@ -253,18 +257,20 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
   let prompt = { permission: false, interrupted: 0 };
   /** Bytes handed to the emulator that it has not parsed yet. */
   let unparsedBytes = 0;
-  let quietTimer: NodeJS.Timeout | undefined;
-  let maxWaitTimer: NodeJS.Timeout | undefined;
+  /** When Claude last printed, and the first output the last scan has not seen (null: none). */
+  let lastOutputAt = 0;
+  let unscannedSince: number | null = null;
+  let scanTimer: NodeJS.Timeout | undefined;
+  const maxWaitMs = Math.max(MAX_SCAN_WAIT_MS, scanDelayMs);
 
   const clearTimers = (): void => {
-    clearTimeout(quietTimer);
-    clearTimeout(maxWaitTimer);
-    quietTimer = undefined;
-    maxWaitTimer = undefined;
+    clearTimeout(scanTimer);
+    scanTimer = undefined;
   };
 
   const shutDown = (): void => {
     clearTimers();
+    batches.dispose();
     const t = term;
     term = undefined;
     try {
@@ -325,6 +331,7 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
 
   const scan = (t: HeadlessTerminal): void => {
     clearTimers();
+    unscannedSince = null;
     const opts = { now: options.now(), timeZone: options.timeZone };
     readNewScrollback(t, opts);
     pruneScrollback(t);
@@ -350,38 +357,58 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
     return changes;
   };
 
+  /**
+   * The screen is read once output has been quiet for the scan delay, or at the latest a second
+   * after output the last scan did not see. One timer, moved on only when it fires, so a busy
+   * screen costs no timer per chunk.
+   */
   const scheduleScan = (): void => {
-    if (!term) return;
-    clearTimeout(quietTimer);
-    quietTimer = setTimeout(() => guarded(scan), scanDelayMs);
-    quietTimer.unref();
-    if (!maxWaitTimer) {
-      maxWaitTimer = setTimeout(() => guarded(scan), Math.max(MAX_SCAN_WAIT_MS, scanDelayMs));
-      maxWaitTimer.unref();
-    }
+    if (!term || scanTimer !== undefined) return;
+    const now = Date.now();
+    const due = Math.min(lastOutputAt + scanDelayMs, (unscannedSince ?? now) + maxWaitMs);
+    scanTimer = setTimeout(
+      () => {
+        scanTimer = undefined;
+        const at = Date.now();
+        if (at >= lastOutputAt + scanDelayMs || (unscannedSince !== null && at >= unscannedSince + maxWaitMs)) guarded(scan);
+        else scheduleScan();
+      },
+      Math.max(0, due - now),
+    );
+    scanTimer.unref();
   };
+
+  const parse = (batch: Buffer): void => {
+    // The emulator parses asynchronously and queues what it has not parsed yet: that queue must
+    // not grow without bound either.
+    if (unparsedBytes + batch.length > MAX_UNPARSED_BYTES) return;
+    unparsedBytes += batch.length;
+    guarded((t) =>
+      t.write(batch, () => {
+        unparsedBytes -= batch.length;
+        scheduleScan();
+      }),
+    );
+  };
+  const batches = new ScreenBatches({ deliver: parse });
 
   return {
     write(chunk) {
-      // The emulator parses asynchronously and queues what it has not parsed yet. A flood (a
-      // tool dumping megabytes) must not grow that queue without bound: past the cap, output is
-      // skipped until the emulator catches up, and Claude's next repaint makes the screen whole.
-      if (unparsedBytes + chunk.length > MAX_UNPARSED_BYTES) return;
-      unparsedBytes += chunk.length;
-      guarded((t) =>
-        t.write(chunk, () => {
-          unparsedBytes -= chunk.length;
-          scheduleScan();
-        }),
-      );
+      if (!term) return;
+      lastOutputAt = Date.now();
+      unscannedSince ??= lastOutputAt;
+      batches.write(chunk);
     },
     resize(cols, rows) {
       if (!validSize(cols) || !validSize(rows)) return;
+      // What waits goes to the emulator first, in the order it came, as it would without batches.
+      batches.flush();
       guarded((t) => {
         t.resize(cols, rows);
         // Reflow moves and re-wraps rows: read the whole scrollback again. Messages still there
         // keep their place in `visible`, so they are not reported twice.
         forgetScrollback();
+        unscannedSince ??= Date.now();
         scheduleScan();
       });
     },

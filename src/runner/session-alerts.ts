@@ -4,7 +4,7 @@ import { printable } from '../core/text-escape.js';
 import type { Paths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
 import { alertMessage, takeUnnotified } from '../store/alerts.js';
-import { openDatabase } from '../store/database.js';
+import type { Db } from '../store/database.js';
 import { raiseCurrentAlerts } from './alert-raise.js';
 import { displayClock, hasDesktop } from './alert-delivery.js';
 import { startDetachedCw } from './detached-cw.js';
@@ -19,19 +19,14 @@ const FULL_CHECK_EVERY_MS = 60_000;
  * rules that need every block, so the shell prompt never waits on them; without either, those
  * rules are checked by `cw alerts check` (run it from cron).
  */
-export function alertsAfterSession(options: { paths: Paths; config: Record<string, unknown>; now: number; env: NodeJS.ProcessEnv }): string | null {
-  const { paths, config, now } = options;
+export function alertsAfterSession(options: { db: Db; paths: Paths; config: Record<string, unknown>; now: number; env: NodeJS.ProcessEnv }): string | null {
+  const { db, paths, config, now } = options;
   const { delivery } = alertSettingsOf(config);
-  const db = openDatabase(paths.databaseFile);
-  let notice: string | null = null;
-  try {
-    raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
-    const fresh = takeUnnotified(db, now);
-    const top = mostSevere(fresh);
-    if (top) notice = `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(alertMessage(top, displayClock(config, options.env)))}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}`;
-  } finally {
-    db.close();
-  }
+  raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
+  const fresh = takeUnnotified(db, now);
+  const top = mostSevere(fresh);
+  // The words are written now, in the zone of the terminal that shows them.
+  const notice = top ? `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(alertMessage(top, displayClock(config, options.env)))}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}` : null;
   // Someone listens beyond this terminal: let a detached check deliver (and look at the block).
   const listened = delivery.webhooks.length > 0 || (delivery.desktop && hasDesktop(options.env));
   if (listened) startFullCheck(paths, now, options.env);

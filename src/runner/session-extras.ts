@@ -3,7 +3,7 @@ import type { RunContext } from '../core/run-context.js';
 import type { Logger } from '../shared/log.js';
 import type { StateDocument } from '../store/state-files.js';
 import { CallbackDispatcher, callbackConfigOf } from './callbacks.js';
-import { commitsSince, gitBranchAt } from './git-info.js';
+import { commitsSince, gitBranchAt, refsMovedSince } from './git-info.js';
 import { ProcessTreeMonitor } from './process-stats.js';
 import { probeRunContext } from './run-context-probe.js';
 import { noticeWaiting, waitingNoticeOf } from './waiting-notice.js';
@@ -64,6 +64,8 @@ export class SessionExtras {
     this.sample();
     if (this.gitBranch === null) return;
     try {
+      // Most sessions commit nothing: then the refs are as they were, and no git process is waited for.
+      if (!refsMovedSince(this.options.cwd, this.options.startedAt)) return;
       const commits = await commitsSince(this.options.cwd, this.options.startedAt);
       if (commits.length > 0) this.options.emit([{ kind: 'git-commits', source: 'runner', at: this.options.now(), commits }]);
     } catch (error) {

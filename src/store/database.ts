@@ -1,11 +1,13 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-fs.js';
 import { MIGRATIONS } from './migrations.js';
 import { salvageInto } from './salvage.js';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 export interface OpenDatabaseOptions {
   /** How long a statement waits for another writer before giving up (SQLITE_BUSY). */
@@ -15,6 +17,25 @@ export interface OpenDatabaseOptions {
 }
 
 const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+let nativeBinding: string | null | undefined;
+
+/**
+ * The addon's file, in the places the `bindings` package tries first, so better-sqlite3 loads it
+ * directly: `bindings` reads a stack trace and probes a dozen paths on every first open, which the
+ * shim pays after Claude exits. Null (the package finds it itself) where it lies elsewhere.
+ */
+function addonFile(): string | null {
+  if (nativeBinding !== undefined) return nativeBinding;
+  nativeBinding = null;
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+    nativeBinding = [join(root, 'build', 'better_sqlite3.node'), join(root, 'build', 'Debug', 'better_sqlite3.node'), join(root, 'build', 'Release', 'better_sqlite3.node')].find((file) => existsSync(file)) ?? null;
+  } catch {
+    // Resolved differently (a bundler, another layout): the package's own search stands.
+  }
+  return nativeBinding;
+}
 
 /**
  * Opens the shared database: WAL so readers never block the writer and many sessions can write,
@@ -54,7 +75,8 @@ function openAndMigrate(file: string, options: OpenDatabaseOptions): Db {
 /** Opens (or creates, owner-only) the file. */
 function openNew(file: string, busyTimeoutMs: number): Db {
   const isNew = !existsSync(file);
-  const db = new Database(file, { timeout: busyTimeoutMs });
+  const addon = addonFile();
+  const db = new Database(file, { timeout: busyTimeoutMs, ...(addon === null ? {} : { nativeBinding: addon }) });
   if (isNew) {
     try {
       chmodSync(file, PRIVATE_FILE_MODE);

@@ -3,7 +3,8 @@ import { isSameLimitEvent, mergeLimitReports, type LimitReport } from '../core/l
 import { isClaimable, type StoredMessage } from '../core/message-book.js';
 import { findSameMessage, isMoreComplete, messageKeyOf, type MessageIdentity } from '../core/message-identity.js';
 import type { PriceUsage } from '../core/session-state.js';
-import type { Db } from './database.js';
+import type { Db, Statement } from './database.js';
+import { MESSAGE_COLUMNS, tableRows, type MessageRow, type MessageRows } from './message-rows.js';
 
 /**
  * The ledger: every assistant message and every limit Claude reported, each once, whoever saw it
@@ -86,29 +87,6 @@ export interface LedgerLimit extends LimitReport {
   file: string | null;
 }
 
-interface MessageRow {
-  message_key: string;
-  message_id: string;
-  request_id: string | null;
-  claude_session_id: string | null;
-  run_id: string | null;
-  file: string | null;
-  cwd: string | null;
-  model: string;
-  at: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_creation_5m_tokens: number | null;
-  cache_creation_1h_tokens: number | null;
-  cache_read_tokens: number;
-  computed_cost_usd: number;
-  cost_usd: number;
-  priced: number;
-  sidechain: number;
-  answers_prompt: number;
-}
-
 interface LimitRow {
   id: number;
   account: string | null;
@@ -125,12 +103,6 @@ interface LimitRow {
   utilization: number | null;
 }
 
-const MESSAGE_COLUMNS = [
-  'message_key', 'message_id', 'request_id', 'claude_session_id', 'run_id', 'file', 'cwd', 'model', 'at', 'input_tokens', 'output_tokens',
-  'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens', 'cache_read_tokens', 'computed_cost_usd', 'cost_usd',
-  'priced', 'sidechain', 'answers_prompt',
-] as const satisfies ReadonlyArray<keyof MessageRow>;
-
 /** Runs without a message of their own hold what Claude reported for them under this id. */
 const RUN_FIGURE_PREFIX = 'run:';
 
@@ -139,26 +111,20 @@ const RUN_FIGURE_PREFIX = 'run:';
  * transaction and call `settle()` before it commits.
  */
 export class Ledger {
-  private readonly selectById;
-  private readonly insertMessage;
-  private readonly updateMessage;
   private readonly touchedRuns = new Set<string>();
   private readonly touchedSessions = new Set<string>();
+  private readonly statements = new Map<string, Statement>();
 
+  /** `rows`: where message rows are read and written; the table itself unless an import holds them. */
   constructor(
     private readonly db: Db,
     private readonly priceUsage: PriceUsage,
-  ) {
-    this.selectById = db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE message_id = ?`);
-    this.insertMessage = db.prepare(`INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})`);
-    this.updateMessage = db.prepare(
-      `UPDATE messages SET ${MESSAGE_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE message_key = ?`,
-    );
-  }
+    private readonly rows: MessageRows = tableRows(db),
+  ) {}
 
   /** What the ledger holds under one message id, for a run's message book. */
   lookup(messageId: string): StoredMessage[] {
-    return (this.selectById.all(messageId) as MessageRow[]).map((row) => ({
+    return this.rows.ofId(messageId).map((row) => ({
       messageId: row.message_id,
       requestId: row.request_id,
       model: row.model,
@@ -176,11 +142,11 @@ export class Ledger {
    * message is earlier work instead.
    */
   writeMessage(message: LedgerMessage, claim: RunClaim | null): { inherited: boolean } {
-    const rows = this.selectById.all(message.messageId) as MessageRow[];
+    const rows = this.rows.ofId(message.messageId);
     const index = findSameMessage(message, rows.map((row) => ({ messageId: row.message_id, requestId: row.request_id })));
     if (index === -1) {
       const row = this.newRow(message, claim?.runId ?? null);
-      this.insertMessage.run(MESSAGE_COLUMNS.map((column) => row[column]));
+      this.rows.insert(row);
       this.touch(row);
       return { inherited: false };
     }
@@ -188,7 +154,7 @@ export class Ledger {
     const claimable = claim !== null && isClaimable({ runId: stored.run_id, at: stored.at }, claim.runId, claim.runStartedAt);
     const merged = this.mergedRow(stored, message, claimable ? claim.runId : null);
     if (merged !== null) {
-      this.updateMessage.run(...MESSAGE_COLUMNS.map((column) => merged[column]), stored.message_key);
+      this.rows.replace(stored.message_key, merged);
       this.touch(merged);
     }
     return { inherited: claim !== null && !claimable };
@@ -199,8 +165,8 @@ export class Ledger {
    * live or imported, become one row that keeps the most exact of what each said.
    */
   writeLimit(limit: LedgerLimit): void {
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .statement(
         `SELECT * FROM limits WHERE severity = @severity AND observed_at BETWEEN @from AND @to
            AND ((@run IS NOT NULL AND run_id = @run) OR (@session IS NOT NULL AND claude_session_id = @session)
              OR (@run IS NULL AND @session IS NULL AND account IS @account))`,
@@ -208,8 +174,8 @@ export class Ledger {
       .all({ severity: limit.severity, from: limit.observedAt - 60_000, to: limit.observedAt + 60_000, run: limit.runId, session: limit.claudeSessionId, account: limit.account }) as LimitRow[];
     const same = rows.map(reportOfRow).find((report) => isSameLimitEvent(report.report, limit));
     if (same === undefined) {
-      this.db
-        .prepare(
+      this
+        .statement(
           `INSERT INTO limits (account, claude_session_id, run_id, file, observed_at, kind, severity, resets_at, reset_precision, text, sources, utilization)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -218,8 +184,8 @@ export class Ledger {
     }
     const merged = mergeLimitReports(same.report, { ...limit });
     const sources = [...new Set([...same.row.sources.split(','), limit.source])].join(',');
-    this.db
-      .prepare(
+    this
+      .statement(
         `UPDATE limits SET account = COALESCE(account, ?), claude_session_id = COALESCE(claude_session_id, ?), run_id = COALESCE(run_id, ?),
            file = COALESCE(file, ?), observed_at = ?, kind = ?, resets_at = ?, reset_precision = ?, text = ?, sources = ?, utilization = ?
          WHERE id = ?`,
@@ -235,8 +201,8 @@ export class Ledger {
   clearAnsweredLimits(account: string | null, model: string | null, answeredAt: number, now: number): number {
     if (account === null) return 0;
     const kinds = kindsLiftedBy(model);
-    return this.db
-      .prepare(
+    return this
+      .statement(
         `UPDATE limits SET cleared_at = ?
          WHERE account = ? AND severity = 'limit' AND cleared_at IS NULL AND observed_at < ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
       )
@@ -260,7 +226,7 @@ export class Ledger {
    */
   settle(): void {
     for (const runId of this.touchedRuns) this.settleRun(runId);
-    for (const sessionId of this.touchedSessions) this.settleSession(sessionId);
+    this.settleSessions([...this.touchedSessions]);
     this.touchedRuns.clear();
     this.touchedSessions.clear();
   }
@@ -273,32 +239,51 @@ export class Ledger {
 
   /** Deletes what happened before `cutoff`: messages and limits. */
   prune(cutoff: number): { messages: number; limits: number } {
-    const limits = this.db.prepare('DELETE FROM limits WHERE observed_at < ?').run(cutoff).changes;
-    const messages = this.db.prepare('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
+    const limits = this.statement('DELETE FROM limits WHERE observed_at < ?').run(cutoff).changes;
+    const messages = this.statement('DELETE FROM messages WHERE at < ?').run(cutoff).changes;
     return { messages, limits };
   }
 
   private settleRun(runId: string): void {
-    const share = this.db.prepare('SELECT reported_cost_usd FROM sessions WHERE id = ?').pluck().get(runId) as number | null | undefined;
-    const rows = this.db
-      .prepare('SELECT message_key, computed_cost_usd, cost_usd FROM messages WHERE run_id = ? AND message_key != ?')
+    const share = this.statement('SELECT reported_cost_usd FROM sessions WHERE id = ?').pluck().get(runId) as number | null | undefined;
+    const rows = this
+      .statement('SELECT message_key, computed_cost_usd, cost_usd FROM messages WHERE run_id = ? AND message_key != ?')
       .all(runId, `${RUN_FIGURE_PREFIX}${runId}`) as Pick<MessageRow, 'message_key' | 'computed_cost_usd' | 'cost_usd'>[];
     const computed = rows.reduce((sum, row) => sum + row.computed_cost_usd, 0);
     const holdsFigure = share !== null && share !== undefined && share > 0 && computed <= 0;
     this.placeRunFigure(runId, holdsFigure ? share : null);
     const factor = share === null || share === undefined || computed <= 0 ? 1 : share / computed;
     this.restate(rows, factor);
-    const sessions = this.db.prepare('SELECT DISTINCT claude_session_id FROM messages WHERE run_id = ? AND claude_session_id IS NOT NULL').pluck().all(runId) as string[];
+    const sessions = this.statement('SELECT DISTINCT claude_session_id FROM messages WHERE run_id = ? AND claude_session_id IS NOT NULL').pluck().all(runId) as string[];
     for (const sessionId of sessions) this.touchedSessions.add(sessionId);
   }
 
-  private settleSession(claudeSessionId: string): void {
-    const figure = this.db
-      .prepare('SELECT SUM(reported_cost_usd) FROM transcript_files WHERE claude_session_id = ? AND reported_cost_usd IS NOT NULL')
-      .pluck()
-      .get(claudeSessionId) as number | null;
-    const rows = this.db
-      .prepare(
+  /**
+   * Sessions a batch touched, settled set-wise: an import touches thousands, and most hold no
+   * figure of Claude's, so their messages need one statement between them, not two each.
+   */
+  private settleSessions(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    const ids = JSON.stringify(sessionIds);
+    const figures = this.statement(
+      `SELECT claude_session_id, SUM(reported_cost_usd) FROM transcript_files
+       WHERE claude_session_id IN (SELECT value FROM json_each(?)) AND reported_cost_usd IS NOT NULL GROUP BY claude_session_id`,
+    )
+      .raw()
+      .all(ids) as Array<[string, number]>;
+    // No figure of Claude's: ours stands for every message no reported run holds.
+    this.statement(
+      `UPDATE messages SET cost_usd = computed_cost_usd
+       WHERE claude_session_id IN (SELECT value FROM json_each(?)) AND claude_session_id NOT IN (SELECT value FROM json_each(?))
+         AND cost_usd != computed_cost_usd
+         AND NOT EXISTS (SELECT 1 FROM sessions AS s WHERE s.id = messages.run_id AND s.reported_cost_usd IS NOT NULL)`,
+    ).run(ids, JSON.stringify(figures.map(([sessionId]) => sessionId)));
+    for (const [sessionId, figure] of figures) this.settleSession(sessionId, figure);
+  }
+
+  private settleSession(claudeSessionId: string, figure: number): void {
+    const rows = this
+      .statement(
         `SELECT m.message_key, m.computed_cost_usd, m.cost_usd, s.reported_cost_usd IS NOT NULL AS covered
          FROM messages AS m LEFT JOIN sessions AS s ON s.id = m.run_id WHERE m.claude_session_id = ?`,
       )
@@ -306,13 +291,13 @@ export class Ledger {
     const rest = rows.filter((row) => row.covered !== 1);
     const covered = rows.filter((row) => row.covered === 1).reduce((sum, row) => sum + row.cost_usd, 0);
     const computed = rest.reduce((sum, row) => sum + row.computed_cost_usd, 0);
-    const remainder = figure === null ? null : figure - covered;
-    const factor = remainder === null || remainder < 0 || computed <= 0 ? 1 : remainder / computed;
+    const remainder = figure - covered;
+    const factor = remainder < 0 || computed <= 0 ? 1 : remainder / computed;
     this.restate(rest, factor);
   }
 
   private restate(rows: readonly Pick<MessageRow, 'message_key' | 'computed_cost_usd' | 'cost_usd'>[], factor: number): void {
-    const update = this.db.prepare('UPDATE messages SET cost_usd = ? WHERE message_key = ?');
+    const update = this.statement('UPDATE messages SET cost_usd = ? WHERE message_key = ?');
     for (const row of rows) {
       const cost = row.computed_cost_usd * factor;
       if (cost !== row.cost_usd) update.run(cost, row.message_key);
@@ -323,15 +308,15 @@ export class Ledger {
   private placeRunFigure(runId: string, costUsd: number | null): void {
     const key = `${RUN_FIGURE_PREFIX}${runId}`;
     if (costUsd === null) {
-      this.db.prepare('DELETE FROM messages WHERE message_key = ?').run(key);
+      this.statement('DELETE FROM messages WHERE message_key = ?').run(key);
       return;
     }
-    const run = this.db.prepare('SELECT claude_session_id, COALESCE(project_path, cwd) AS cwd, model, started_at FROM sessions WHERE id = ?').get(runId) as
+    const run = this.statement('SELECT claude_session_id, COALESCE(project_path, cwd) AS cwd, model, started_at FROM sessions WHERE id = ?').get(runId) as
       | { claude_session_id: string | null; cwd: string | null; model: string | null; started_at: number }
       | undefined;
     if (!run) return;
-    this.db
-      .prepare(
+    this
+      .statement(
         `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, 0, 0, 0, NULL, NULL, 0, 0, ?, 1, 0, 0)
          ON CONFLICT (message_key) DO UPDATE SET cost_usd = excluded.cost_usd, model = excluded.model, claude_session_id = excluded.claude_session_id`,
       )
@@ -387,6 +372,13 @@ export class Ledger {
       merged.priced = known ? 1 : 0;
     }
     return MESSAGE_COLUMNS.some((column) => merged[column] !== stored[column]) ? merged : null;
+  }
+
+  /** Each statement prepared once per ledger: an import settles thousands of sessions, and preparing costs more than running. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   private touch(row: MessageRow): void {

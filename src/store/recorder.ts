@@ -51,6 +51,8 @@ export interface RecorderOptions {
   accountLimitsPollMs?: number;
   /** Given the database once it opens, for work that shares the connection (settling runs that died). */
   onDatabaseOpen?: (db: Db) => void;
+  /** Given the database once the session's end is written, before it closes, unless it failed the session. */
+  onFinish?: (db: Db) => void;
   /** Told each time the session's status changes, with the state document just written. */
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
   /** Told each time Claude starts or stops waiting for the user, with the state document just written. */
@@ -225,6 +227,14 @@ export class Recorder {
     this.flush({ claimCurrent: false });
     this.keepUnsaved();
     if (this.droppedFacts > 0) this.report(`${this.droppedFacts} events dropped while the database was busy`);
+    // A database that failed the session (locked past the final wait, say) would fail this work too, after as long again.
+    if (this.db && !this.dbDisabled && this.options.onFinish) {
+      try {
+        this.options.onFinish(this.db);
+      } catch (error) {
+        this.options.logger.error('work at the end of the session failed', error);
+      }
+    }
     this.close();
     return this.state;
   }

@@ -1,10 +1,10 @@
 /** A session's branch and commits, from a real repository made with the real git. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitsSince, gitBranchAt } from '../../src/runner/git-info.js';
+import { commitsSince, gitBranchAt, refsMovedSince } from '../../src/runner/git-info.js';
 
 let dir: string;
 let repo: string;
@@ -121,5 +121,52 @@ describe('commitsSince', () => {
       process.env.PATH = join(dir, 'nothing-here');
       expect(await commitsSince(repo, SINCE)).toEqual([]);
     });
+  });
+});
+
+describe('refsMovedSince', () => {
+  /** Every file under the repository's git directory, dated an hour before `at`. */
+  function ageRefs(gitDir: string, at: number): void {
+    const walk = (path: string): void => {
+      utimesSync(path, new Date(at - 3_600_000), new Date(at - 3_600_000));
+      if (statSync(path).isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    walk(gitDir);
+  }
+
+  it('is false while no branch or HEAD moved, and true after a commit, a new branch or a checkout', () => {
+    commit('first', SINCE);
+    git(repo, ['branch', 'other']);
+    const start = Date.now();
+    ageRefs(join(repo, '.git'), start);
+    expect(refsMovedSince(repo, start)).toBe(false);
+
+    commit('during the session', SINCE);
+    expect(refsMovedSince(repo, start)).toBe(true);
+
+    ageRefs(join(repo, '.git'), start);
+    git(repo, ['branch', 'feature/new']);
+    expect(refsMovedSince(repo, start)).toBe(true);
+
+    ageRefs(join(repo, '.git'), start);
+    git(repo, ['checkout', '-q', '--detach', 'HEAD']);
+    expect(refsMovedSince(repo, start)).toBe(true);
+  });
+
+  it('sees a commit made in a worktree, whose branches live in the main repository', () => {
+    commit('first', SINCE);
+    const worktree = join(dir, 'wt');
+    git(repo, ['worktree', 'add', '-q', '-b', 'side', worktree]);
+    const start = Date.now();
+    ageRefs(join(repo, '.git'), start);
+    expect(refsMovedSince(worktree, start)).toBe(false);
+    git(worktree, ['commit', '-q', '--allow-empty', '-m', 'in the worktree'], SINCE);
+    expect(refsMovedSince(worktree, start)).toBe(true);
+  });
+
+  it('says yes when it cannot tell: outside a repository', () => {
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    expect(refsMovedSince(outside, Date.now())).toBe(true);
   });
 });

@@ -71,6 +71,14 @@ describe('faults inside our process, with the fake claude', () => {
     expect(session).toMatchObject({ claudeSessionId: 'uncaught', status: 'FAILED', exitCode: 2, costUsd: 0.05 });
   });
 
+  it('what records the session fails to load once Claude runs: Claude untouched, one line, nothing recorded', async () => {
+    const result = await runDirectAndShim(sandbox, PRINT, [{ out: resultLine('no-recorder', 0.2) }, { err: 'bye\n' }, { exit: 5 }], { env: faultEnv('no-session') });
+    expectUntouched(result);
+    expect(result.ours).toEqual([expect.stringMatching(/^claudewatch: 1 internal error\(s\); see .*claudewatch\.log$/)]);
+    expect(readFileSync(join(sandbox.cwHome, 'logs', 'claudewatch.log'), 'utf8')).toContain('the session recorder could not load; claude runs unwatched');
+    expect(await recordedSessions(sandbox)).toEqual([]);
+  });
+
   it('node-pty fails to load: Claude runs on the terminal itself, its bytes and exit code reach the user, the terminal is restored', async () => {
     const before = join(sandbox.root, 'stty-before');
     const after = join(sandbox.root, 'stty-after');

@@ -170,9 +170,10 @@ describe('cw statusline without hooks', () => {
       env: { ...sandbox.env, FAKE_CLAUDE_VERSION: '2.1.330', FAKE_CLAUDE_SCRIPT: fakeScript([{ waitFor: release }, { out: 'done\n' }]) },
       timeoutMs: 40_000,
     });
-    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE'), 'a running session', SESSIONS);
+    // Without hooks the runner chooses Claude's session id (--session-id): Claude's statusline input names it.
+    const ours = await until(() => sessionStates().find((state) => state.status === 'ACTIVE' && state.claudeSessionId !== null), 'a running session with its Claude session id', SESSIONS);
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    const reading = JSON.stringify({ session_id: 'claude-no-hooks', model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, rate_limits: { five_hour: { used_percentage: 100, resets_at: reset } } });
+    const reading = JSON.stringify({ session_id: ours.claudeSessionId, model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, rate_limits: { five_hour: { used_percentage: 100, resets_at: reset } } });
     expect(await statusline(reading, { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · 5h 100%/);
     const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({ id: ours.id, rateLimit: { kind: 'five_hour', source: 'statusline' } });

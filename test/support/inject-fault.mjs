@@ -4,6 +4,7 @@
 //   observer      a line containing CW-INJECTED-OBSERVER-FAULT throws inside the print observer
 //   async-throw   an exception nobody catches, thrown from a timer 700 ms into the run
 //   no-node-pty   importing node-pty fails, as when the native addon is missing or broken
+//   no-session    the part of a session that loads once Claude runs (run-session.js) fails to load
 import { register } from 'node:module';
 
 const inRunner = (process.argv[1] ?? '').endsWith('claude-shim.js');
@@ -27,6 +28,14 @@ if (inRunner && fault === 'async-throw') {
 if (inRunner && fault === 'no-node-pty') {
   const hooks = `export async function resolve(specifier, context, next) {
     if (specifier === 'node-pty') throw new Error('injected: node-pty failed to load');
+    return next(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+}
+
+if (inRunner && fault === 'no-session') {
+  const hooks = `export async function resolve(specifier, context, next) {
+    if (specifier.endsWith('run-session.js')) throw new Error('injected: the session failed to load');
     return next(specifier, context);
   }`;
   register(`data:text/javascript,${encodeURIComponent(hooks)}`);

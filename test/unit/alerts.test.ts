@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertSettingsOf, describeAlert, evaluateAlerts, mostSevere, rulesJudged, type AlertCandidate, type AlertFacts } from '../../src/core/alert-rules.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
+import { alertsAfterSession } from '../../src/runner/session-alerts.js';
+import { resolvePaths } from '../../src/shared/paths.js';
 import { ackAlert, alertMessage, clearAlerts, listAlerts, raiseAlerts, takeUndelivered, takeUnnotified } from '../../src/store/alerts.js';
+import { Ledger } from '../../src/store/ledger.js';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 const HOUR = 3_600_000;
@@ -152,5 +155,60 @@ describe('the alert store', () => {
     expect(listAlerts(db, { includeClosed: true })).toHaveLength(3);
     // Acknowledged is not forgotten: the same condition does not alert again.
     expect(raise([daily('2026-11-29'), failed('a'), daily('2026-11-30')], T0 + 7000, 0)).toEqual([]);
+  });
+});
+
+describe('the check after a session', () => {
+  let dir: string;
+  let db: Db;
+  let statements: string[];
+  /** The database as the check sees it: every statement it prepares is noted. */
+  let watched: Db;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cw-alerts-'));
+    db = openDatabase(join(dir, 'claudewatch.db'));
+    statements = [];
+    watched = new Proxy(db, {
+      get(target, key) {
+        if (key === 'prepare') return (sql: string) => (statements.push(sql), target.prepare(sql));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // A limit in force, and a day's usage of $3.
+    new Ledger(db, () => ({ costUsd: 3, known: true })).writeLimit({
+      kind: 'five_hour', severity: 'limit', resetsAt: T0 + 2 * HOUR, resetPrecision: 'second', text: null, source: 'stream-json', utilization: null,
+      observedAt: T0 - 60_000, account: '/home/a/.claude', claudeSessionId: 's1', runId: null, file: null,
+    });
+    new Ledger(db, () => ({ costUsd: 3, known: true })).writeMessage(
+      { messageId: 'm1', requestId: 'r1', claudeSessionId: 's1', file: null, cwd: '/w', model: 'claude-sonnet-4-5', at: T0 - HOUR, usage: { inputTokens: 1, outputTokens: 1, cacheCreationTokens: 0, cacheReadTokens: 0 }, sidechain: false, answersPrompt: true },
+      null,
+    );
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const check = (alerts: Record<string, unknown>) => alertsAfterSession({ db: watched, paths: resolvePaths({ CLAUDEWATCH_HOME: dir }), config: { alerts: { bell: false, ...alerts } }, now: T0, env: {} });
+  const readUsage = () => statements.some((sql) => sql.includes('usage_buckets'));
+
+  it('shows a limit in force without reading any usage when no cost rule is set', () => {
+    expect(check({ windows: false })).toBe(`claudewatch: alert: Claude's 5-hour limit is reached; it resets at 12:00 UTC`);
+    // On the session's own connection, the one it was handed.
+    expect(statements.some((sql) => sql.includes('FROM limits'))).toBe(true);
+    expect(readUsage()).toBe(false);
+  });
+
+  it('reads the week’s usage only for a cost rule', () => {
+    expect(check({ dailyCostUsd: 2, limitReached: false })).toBe("claudewatch: alert: today's cost $3.00 passed $2.00 (alerts.dailyCostUsd)");
+    expect(readUsage()).toBe(true);
+  });
+
+  it('asks nothing of the history with every rule off, but still shows what a full check raised', () => {
+    const data = { rule: 'block-percent', percent: 85, threshold: 80, limitTokens: 1000, limitBasis: 'given', endAt: T0 + 3_600_000 } as const;
+    raiseAlerts(db, [{ rule: 'block-percent', condition: 'block-percent:80', key: 'block-percent:80:1', severity: 'warning', data }], { now: T0 - 1000, minIntervalMs: 0, judged: [] });
+    expect(check({ limitReached: false, windows: false, sessionErrors: false })).toMatch(/^claudewatch: alert: the 5-hour block is at 85% of 1,000 tokens \(given\); it ends at \d\d:\d\d/);
+    expect(statements.some((sql) => /\balerts\b/.test(sql))).toBe(true);
+    expect(statements.filter((sql) => !/\balerts\b/.test(sql))).toEqual([]);
   });
 });

@@ -419,6 +419,16 @@ describe('synthetic screens', () => {
     expect(h.facts).toHaveLength(2);
   });
 
+  it('finds the limit Claude shows right after a flood of output, which the emulator skipped', async () => {
+    const h = harness({ rows: 10 });
+    // 5 MB of a tool's output in the 4 KB chunks a pty reads, with no time to parse between them.
+    const block = bytes('x'.repeat(98).concat('\r\n').repeat(41));
+    for (let written = 0; written < 5_000_000; written += block.length) h.write(block);
+    h.write(LIMIT_SCREEN);
+    await h.settle();
+    expect(h.facts.map((f) => f.text)).toEqual(["You've hit your 5-hour limit · resets 8:38am (UTC)"]);
+  });
+
   it('never throws, and stops after an internal error', async () => {
     let calls = 0;
     const watcher = createScreenWatcher({
