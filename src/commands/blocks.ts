@@ -1,11 +1,15 @@
+import { gaugeBlock } from '../core/block-gauge.js';
 import { formatJson, versioned } from '../core/json-output.js';
-import { highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
+import { BLOCK_MS, highestBlockTokens, identifyBlocks, projectBlock, summarizeWeeks, type TokenLimit } from '../core/blocks.js';
 import { configuredTokensPerBlock } from '../core/config-schema.js';
-import { estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
+import { currentWindows, type WindowReading } from '../core/limit-windows.js';
+import { estimateBlockLimit, finishedBlockCount, limitOfEstimate } from '../core/plan-limits.js';
+import { readingsOfView } from '../core/session-view.js';
 import { loadConfig, type LoadedConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
 import { refreshHistory } from '../history/refresh.js';
+import { allWindowsInForce } from '../store/account-limits.js';
 import { openForReading } from '../store/reader.js';
 import { isLiveDocument, listSessionDocuments } from '../store/state-files.js';
 import { loadLimitEvents, type LimitEvent } from '../store/limit-history.js';
@@ -52,14 +56,13 @@ export function collectBlocks(request: BlocksRequest, env = process.env): Blocks
     if (!request.scope.skipImport) refreshHistory(db, request.config, env);
     // The whole history: "max" looks at every block, and a block may have opened before --since.
     const records = loadUsageRecords(db, request.scope.project ? { project: request.scope.project } : {});
-    const view = planBlocksView(records, loadLimitEvents(db), request);
-    return { ...view, claudeReading: claudeFiveHourReading(resolvePaths(env).sessionStateDir, request.now) };
+    return planBlocksView(records, loadLimitEvents(db), request, claudeWindows(db, resolvePaths(env).sessionStateDir, request.now));
   } finally {
     db.close();
   }
 }
 
-export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], limits: LimitEvent[], request: BlocksRequest): BlocksView {
+export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], limits: LimitEvent[], request: BlocksRequest, windows: WindowReading[] = []): BlocksView {
   const { scope, now } = request;
   const timeline = identifyBlocks(records, now, limits);
   const last = timeline.at(-1);
@@ -72,28 +75,34 @@ export function planBlocksView(records: Parameters<typeof identifyBlocks>[0], li
   while (listed[0]?.kind === 'gap') listed.shift();
   while (listed.at(-1)?.kind === 'gap') listed.pop();
   const weekFrom = scope.calendar.startOfDay(scope.calendar.dayOf(now) - 7 * request.weeks);
+  const fiveHour = windows.find((window) => window.kind === 'five_hour') ?? null;
+  const windowStart = fiveHour?.resetsAt == null ? null : fiveHour.resetsAt - BLOCK_MS;
+  const gauge = gaugeBlock({
+    block: openBlock,
+    claude: fiveHour,
+    firstInWindowAt: windowStart === null ? null : (records.filter((record) => record.at >= windowStart).reduce<number | null>((first, record) => (first === null || record.at < first ? record.at : first), null)),
+    limit,
+    finishedBlocks: finishedBlockCount(timeline),
+    now,
+  });
   return {
     timeZone: scope.calendar.timeZone,
     timeline: listed,
     active: openBlock ? { block: openBlock, projection: projectBlock(openBlock, now, limit) } : null,
     weeks: request.activeOnly ? [] : summarizeWeeks(records.filter((record) => record.at >= weekFrom), scope.calendar, now).slice(-request.weeks),
-    claudeReading: null,
+    windows,
+    gauge,
     scope: request.activeOnly ? 'open now' : scope.since || scope.until ? [scope.since && `from ${scope.since}`, scope.until && `until ${scope.until}`].filter(Boolean).join(' ') : `in the last ${DEFAULT_DAYS} days`,
   };
 }
 
 /**
- * Claude's own reading of the 5-hour window (subscribers: the statusline and rate_limit_event
- * give it), from the live sessions' state files: the highest, as they share one account's window.
+ * Claude's own readings of its windows (subscribers: the statusline and rate_limit_event give
+ * them): what the runs recorded, and the live sessions' state files, newest of each window.
  */
-function claudeFiveHourReading(sessionStateDir: string, now: number): BlocksView['claudeReading'] {
-  let best: BlocksView['claudeReading'] = null;
-  for (const document of listSessionDocuments(sessionStateDir)) {
-    const reading = document.data.limitWindows?.five_hour;
-    if (!reading || !isLiveDocument(document, now)) continue;
-    if (best === null || reading.utilization > best.utilization) best = { utilization: reading.utilization, resetsAt: reading.resetsAt };
-  }
-  return best;
+function claudeWindows(db: Parameters<typeof allWindowsInForce>[0], sessionStateDir: string, now: number): WindowReading[] {
+  const live = listSessionDocuments(sessionStateDir).filter((document) => isLiveDocument(document, now));
+  return currentWindows([...allWindowsInForce(db, now), ...live.flatMap((document) => readingsOfView(document.data))], now);
 }
 
 function tokenLimitOf(option: number | 'max' | null, timeline: ReturnType<typeof identifyBlocks>, configured: number | undefined): TokenLimit | null {
@@ -140,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(formatJson(versioned(blocksJson(view))));
   } else {
-    process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter() }));
+    process.stdout.write(renderBlocks(view, { width: outputWidth(env), paint: createPainter(), now }));
   }
   return 0;
 }
@@ -153,12 +162,20 @@ function parseTokenLimit(text: string | undefined): number | 'max' | null {
   return value;
 }
 
+function claudeReadingOf(windows: readonly WindowReading[]): { utilization: number; resetsAt: string | null } | null {
+  const reading = windows.find((window) => window.kind === 'five_hour');
+  return reading ? { utilization: reading.utilization, resetsAt: reading.resetsAt === null ? null : new Date(reading.resetsAt).toISOString() } : null;
+}
+
 /** Instants as ISO strings: what a script expects in JSON. */
 function blocksJson(view: BlocksView): object {
   const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
   return {
     timeZone: view.timeZone,
-    claudeReading: view.claudeReading,
+    // Claude's 5-hour reading alone, as earlier versions gave it; `windows` has them all.
+    claudeReading: claudeReadingOf(view.windows),
+    windows: view.windows.map((window) => ({ ...window, resetsAt: iso(window.resetsAt), observedAt: iso(window.observedAt) })),
+    gauge: view.gauge,
     blocks: view.timeline.map((entry) =>
       entry.kind === 'gap'
         ? { kind: 'gap', startAt: iso(entry.startAt), endAt: iso(entry.endAt) }

@@ -1,8 +1,16 @@
+import { inspectClaudeArgs, resumeClaudeArgs } from '../core/claude-args.js';
+import { preferredTimeZone } from '../core/calendar.js';
+import { MAX_RESUMES, planResume } from '../core/limit-resume.js';
+import type { SessionState } from '../core/session-state.js';
 import { exitWithCode, type ExitStatus } from '../runner/exit-code.js';
-import { runSession } from '../runner/launch.js';
+import { waitForReset } from '../runner/limit-wait.js';
+import { runSession, type RunRequest } from '../runner/launch.js';
+import { loadConfig } from '../shared/config.js';
 import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';
+
+const DEFAULT_RESUME_PROMPT = 'continue';
 
 /** `cw-run [our options] [--] <claude arguments>`: a session with our options, Claude's exit code. */
 export async function run(argv: string[]): Promise<ExitStatus> {
@@ -12,14 +20,27 @@ export async function run(argv: string[]): Promise<ExitStatus> {
     return exitWithCode(0);
   }
   if (args.debug) process.env.CLAUDEWATCH_DEBUG = '1';
-  const status = await runSession({
+  const { config } = loadConfig(resolvePaths().configFile);
+  const resume = resumeSettings(config, args.resumeAfterLimit, args.resumePrompt);
+  const request: RunRequest = {
     claudeArgs: args.claudeArgs,
     sessionType: args.sessionType,
     projectPath: args.projectPath,
     stateFile: args.stateFile,
     isolation: args.isolation,
     verbose: args.verbose,
-  });
+  };
+  let ended = await runAndKeep(request);
+  // A run that ends in a limit continues after the reset, only when the user asked for it.
+  const print = inspectClaudeArgs(args.claudeArgs).print;
+  for (let resumes = 0; resume.enabled && print && resumes < MAX_RESUMES; resumes++) {
+    const decision = planResume(ended.state, Date.now(), Math.random());
+    if (decision.resume === null) break;
+    const waited = await waitForReset(decision.resume, { now: Date.now, timeZone: preferredTimeZone(config.timezone, process.env.TZ) });
+    if (!waited) break;
+    ended = await runAndKeep({ ...request, claudeArgs: resumeClaudeArgs(args.claudeArgs, decision.resume.claudeSessionId, resume.prompt) });
+  }
+  const { status } = ended;
   if (args.debug) {
     // Named only once it holds the session's end: a log that could not be written is said so.
     const file = resolvePaths().logFile;
@@ -27,4 +48,16 @@ export async function run(argv: string[]): Promise<ExitStatus> {
     process.stderr.write(logged ? `cw-run: debug log in ${file}\n` : `cw-run: the debug log could not be written to ${file}\n`);
   }
   return status;
+}
+
+async function runAndKeep(request: RunRequest): Promise<{ status: ExitStatus; state: SessionState | null }> {
+  let state: SessionState | null = null;
+  const status = await runSession({ ...request, onEnd: (final) => (state = final) });
+  return { status, state };
+}
+
+function resumeSettings(config: Record<string, unknown>, flag: boolean, prompt: string | null): { enabled: boolean; prompt: string } {
+  const section = config.resumeAfterLimit !== null && typeof config.resumeAfterLimit === 'object' ? (config.resumeAfterLimit as Record<string, unknown>) : {};
+  const configured = typeof section.prompt === 'string' && section.prompt.trim() !== '' ? section.prompt : DEFAULT_RESUME_PROMPT;
+  return { enabled: flag || section.enabled === true, prompt: prompt ?? configured };
 }

@@ -9,6 +9,9 @@ import { openSettledHistory } from '../history/open.js';
 import { listSessionRows } from '../store/session-list.js';
 import { createPainter, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
+import { loadConfig } from '../shared/config.js';
+import { zoneTime, type ZoneTime } from '../core/zone-time.js';
+import { resolveTimeZone } from './options/history-options.js';
 import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 /** Wrapped runs and imported sessions, newest first, after settling runs whose process died. */
@@ -22,22 +25,25 @@ export function collectSessions(limit: number, env = process.env, now = Date.now
 }
 
 /** The options `cw sessions` takes, for its parser and for shell completion. */
-export const OPTIONS = { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' } } as const satisfies CommandOptions;
+export const OPTIONS = { json: { type: 'boolean' }, limit: { type: 'string', short: 'n' }, timezone: { type: 'string' } } as const satisfies CommandOptions;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('sessions', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
-      'Usage: cw sessions [--limit N] [--json]\n\n' +
+      'Usage: cw sessions [--limit N] [--json] [--timezone ZONE]\n\n' +
         'Sessions, newest first (default 20): each run through the shim or cw-run with what it added,\n' +
-        'and each Claude session used without them, as its transcripts were imported.\n',
+        'and each Claude session used without them, as its transcripts were imported. Times are in\n' +
+        '--timezone, else config "timezone", else TZ, else the system’s (--json: ISO instants).\n',
     );
     return 0;
   }
   const limit = parsePositiveInt('sessions', 'limit', values.limit, 20);
   const now = Date.now();
-  const sessions = collectSessions(limit, process.env, now);
-  process.stdout.write(values.json ? formatJson(versioned({ sessions })) : renderSessions(sessions, now, outputWidth()));
+  const env = process.env;
+  const time = zoneTime(resolveTimeZone('sessions', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
+  const sessions = collectSessions(limit, env, now);
+  process.stdout.write(values.json ? formatJson(versioned({ sessions })) : renderSessions(sessions, now, outputWidth(), time));
   if (!values.json && sessions.length === 0) process.stdout.write(demoNote(resolvePaths().demoHome));
   return 0;
 }
@@ -56,7 +62,7 @@ function demoNote(demoHome: string): string {
 const SESSION_COLUMNS = [
   'ID',
   'KIND',
-  'STARTED (UTC)',
+  'STARTED',
   'STATUS',
   { header: 'MODE', dropOrder: 4 },
   { header: 'TYPE', dropOrder: 1 },
@@ -69,7 +75,7 @@ const SESSION_COLUMNS = [
   { header: 'LIMIT', dropOrder: 3 },
 ] as const;
 
-function renderSessions(sessions: SessionListRow[], now: number, width: number): string {
+function renderSessions(sessions: SessionListRow[], now: number, width: number, time: ZoneTime): string {
   if (sessions.length === 0) return 'No sessions recorded yet. Run claude through the shim or cw-run, or `cw import` its transcripts.\n';
   const paint = createPainter();
   const rows = sessions.map((session): Cell[] =>
@@ -77,7 +83,7 @@ function renderSessions(sessions: SessionListRow[], now: number, width: number):
       ? [
           session.id.slice(0, 8),
           'run',
-          startedAt(session.startedAt),
+          startedAt(session.startedAt, time),
           { text: session.status, style: statusStyle(paint, session.status) },
           session.mode,
           session.sessionType ?? '-',
@@ -92,7 +98,7 @@ function renderSessions(sessions: SessionListRow[], now: number, width: number):
       : [
           session.id.slice(0, 8),
           'imported',
-          startedAt(session.startedAt),
+          startedAt(session.startedAt, time),
           '-',
           '-',
           '-',
@@ -106,15 +112,16 @@ function renderSessions(sessions: SessionListRow[], now: number, width: number):
         ],
   );
   const columns = SESSION_COLUMNS.map((spec) =>
-    spec === 'STARTED (UTC)' ? { header: spec, compact: sessions.map((session) => startedAt(session.startedAt).slice(0, 16)) } : spec,
+    spec === 'STARTED' ? { header: `STARTED (${time.timeZone})`, compact: sessions.map((session) => startedAt(session.startedAt, time).slice(0, 16)) } : spec,
   );
   const { text, dropped } = renderRows(columns, rows, { width, headerStyle: paint.bold });
   const notes = [...hiddenColumnsNote(dropped, '--json', width), ...unpricedFootnotes(sessions).map((line) => paint.yellow(line))];
   return notes.length === 0 ? text : `${text}\n${notes.join('\n')}\n`;
 }
 
-function startedAt(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 19);
+/** `2026-11-27 14:05:09` in the display zone. */
+function startedAt(iso: string, time: ZoneTime): string {
+  return time.dateTime(Date.parse(iso));
 }
 
 function statusStyle(paint: ReturnType<typeof createPainter>, status: string): (text: string) => string {

@@ -3,9 +3,15 @@ import { findClaudeProcesses } from '../runner/process-table.js';
 import { openSettledHistory } from '../history/open.js';
 import { readLiveStatus, type LimitInForce, type LiveStatus, type LiveStatusOptions } from '../store/live-status.js';
 import { printable } from '../core/text-escape.js';
+import { loadConfig } from '../shared/config.js';
+import { resolvePaths } from '../shared/paths.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { wrapToWidth } from '../ui/screen-text.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
+import { activityWord, waitingLines } from '../ui/waiting-text.js';
+import { windowLines } from '../ui/window-text.js';
+import { zoneTime, type ZoneTime } from '../core/zone-time.js';
+import { resolveTimeZone } from './options/history-options.js';
 import { type CommandOptions, parseCommandArgs, parsePositiveInt } from './options/parse.js';
 
 export type { LimitInForce } from '../store/live-status.js';
@@ -31,9 +37,9 @@ export function collectStatus(env = process.env, now = Date.now(), options: Stat
   } finally {
     db.close();
   }
-  const { current, live, limits, sharedProjects } = status;
+  const { current, live, limits, windows, sharedProjects } = status;
   // Spelled out so `--json` keeps its key order.
-  return { current, live, limits, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
+  return { current, live, limits, windows, unwrapped: options.singleSession ? [] : unwrappedClaudes(), sharedProjects };
 }
 
 function unwrappedClaudes(): UnwrappedClaude[] {
@@ -48,24 +54,29 @@ export const OPTIONS = {
     watch: { type: 'boolean', short: 'w' },
     interval: { type: 'string' },
     'single-session': { type: 'boolean' },
+    timezone: { type: 'string' },
   } as const satisfies CommandOptions;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('status', argv, OPTIONS);
   if (values.help) {
     process.stdout.write(
-      'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session]\n\n' +
-        'Live sessions on this machine (wrapped or not), limits in force, and the current session.\n' +
+      'Usage: cw status [--json] [--watch [--interval SECONDS]] [--single-session] [--timezone ZONE]\n\n' +
+        'Live sessions on this machine (wrapped or not), limits in force, Claude\'s limit windows, and the\n' +
+        'current session.\n' +
         '  --watch            redraw every --interval seconds (default 2) until Ctrl+C\n' +
-        '  --single-session   only the current session and its limits\n',
+        '  --single-session   only the current session and its limits\n' +
+        '  --timezone ZONE    times in this zone (default: config "timezone", else TZ, else the system\'s)\n',
     );
     return 0;
   }
   const options: StatusOptions = { singleSession: values['single-session'] === true };
+  const env = process.env;
+  const time = zoneTime(resolveTimeZone('status', values.timezone, loadConfig(resolvePaths(env).configFile).config.timezone, env));
   const show = (): void => {
     const now = Date.now();
-    const data = collectStatus(process.env, now, options);
-    process.stdout.write(values.json ? formatJson(versioned(data)) : renderStatus(data, now));
+    const data = collectStatus(env, now, options);
+    process.stdout.write(values.json ? formatJson(versioned(data)) : renderStatus(data, now, time));
   };
   if (!values.watch) {
     show();
@@ -95,14 +106,14 @@ async function watch(show: () => void, intervalMs: number): Promise<number> {
   });
 }
 
-function formatLimitInForce(limit: LimitInForce, now: number): string {
-  const until = limit.resetsAt === null ? 'reset time unknown' : `until ${limit.resetsAt} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
+function formatLimitInForce(limit: LimitInForce, now: number, time: ZoneTime): string {
+  const until = limit.resetsAt === null ? 'reset time unknown' : `until ${time.when(Date.parse(limit.resetsAt), now)} (${formatDuration(Date.parse(limit.resetsAt) - now)} left)`;
   const account = limit.account === null ? '' : `, account ${limit.account}`;
   return printable(`${limit.kind}: ${until}; met by session ${limit.sessionId.slice(0, 8)}${account}`);
 }
 
 /**
- * Live sessions, one a row. To fit the terminal, MEM goes first, then CPU, KIND, LIMIT and
+ * Live sessions, one a row. To fit the terminal, MEM goes first, then CPU, KIND, NOW, LIMIT and
  * DURATION; KEY and PROJECT are cut in the middle after that.
  */
 const LIVE_COLUMNS = [
@@ -110,18 +121,22 @@ const LIVE_COLUMNS = [
   { header: 'KIND', dropOrder: 3 },
   { header: 'PROJECT', elastic: true },
   'STATUS',
-  { header: 'DURATION', align: 'right', dropOrder: 5 },
+  { header: 'NOW', dropOrder: 4 },
+  { header: 'DURATION', align: 'right', dropOrder: 6 },
   { header: 'COST', align: 'right' },
   { header: 'TOKENS', align: 'right' },
   { header: 'CPU', align: 'right', dropOrder: 2 },
   { header: 'MEM', align: 'right', dropOrder: 1 },
-  { header: 'LIMIT', dropOrder: 4 },
+  { header: 'LIMIT', dropOrder: 5 },
 ] as const;
 
-export function renderStatus(data: StatusData, now: number, width = outputWidth()): string {
+export function renderStatus(data: StatusData, now: number, time: ZoneTime, width = outputWidth()): string {
   const paint = createPainter();
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
+  // Who needs the user comes first: that is what a look at the status is most often for.
+  const waiting = waitingLines(data.live, { now, time, paint });
+  if (waiting.length > 0) out.push(...waiting, '');
   if (data.live.length === 0) {
     out.push('No live sessions.');
   } else {
@@ -133,6 +148,7 @@ export function renderStatus(data: StatusData, now: number, width = outputWidth(
         session.placeKind ?? session.mode,
         shared.has(project) ? { text: `${project} *`, style: (text) => text.replace(/\*$/, paint.yellow('*')) } : project,
         { text: session.status, style: session.status === 'RATE_LIMITED' ? paint.red : paint.green },
+        activityWord(session) ?? '-',
         formatDuration(now - Date.parse(session.startedAt)),
         formatSessionCost(session),
         formatTokens(totalTokens(session)),
@@ -152,7 +168,16 @@ export function renderStatus(data: StatusData, now: number, width = outputWidth(
   }
   if (data.limits.length > 0) {
     out.push('', paint.bold('Limits in force'));
-    for (const limit of data.limits) out.push(`  ${paint.red(formatLimitInForce(limit, now))}`);
+    for (const limit of data.limits) out.push(`  ${paint.red(formatLimitInForce(limit, now, time))}`);
+  }
+  if (data.windows.length > 0) {
+    out.push('', paint.bold(`Claude's limit windows (times in ${time.timeZone})`));
+    const accounts = [...new Set(data.windows.map((window) => window.account))];
+    for (const account of accounts) {
+      if (accounts.length > 1) out.push(`  account ${account === null ? 'of this session' : printable(account)}`);
+      const rows = data.windows.filter((window) => window.account === account).map((window) => ({ ...window, resetsAt: window.resetsAt === null ? null : Date.parse(window.resetsAt) }));
+      out.push(...windowLines(rows, { now, time, paint, indent: accounts.length > 1 ? '    ' : '  ' }));
+    }
   }
   const current = data.current;
   if (current) {
@@ -161,7 +186,7 @@ export function renderStatus(data: StatusData, now: number, width = outputWidth(
     out.push(
       printable(
         `Current: ${session.id.slice(0, 8)} ${current.status} ${session.mode} ${formatSessionCost(session)} ` +
-          `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${current.updatedAt}`,
+          `${formatTokens(totalTokens(session))} tokens, ${session.numTurns} turns, updated ${time.dateTime(Date.parse(current.updatedAt))}`,
       ),
     );
   }

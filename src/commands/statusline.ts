@@ -29,8 +29,8 @@ export interface StatuslineResult {
 const USAGE = `Usage: cw statusline [--then COMMAND]
 
 Claude Code's statusline command: reads Claude's statusline JSON on stdin and prints one line:
-the model, this session's cost, the 5-hour window's use and, while a limit is in force, when it
-resets. Passes Claude's limit readings to the running ClaudeWatch session. With --then, runs
+the model, this session's cost, each limit window's use and, while a limit is in force, when it
+resets; and which other sessions wait for you. Passes Claude's limit readings to the running ClaudeWatch session. With --then, runs
 COMMAND with the same input and shows its first line after ours. Install with
 \`cw install-statusline\`.
 `;
@@ -68,9 +68,9 @@ export async function renderStatusline(options: { raw: string; env: Env; now: nu
   try {
     input = readStatuslineInput(raw);
     const paths = resolvePaths(env);
-    const { own, current } = findStatuslineSessions(paths, input.claudeSessionId, env.CLAUDEWATCH_PARENT_SESSION || null);
+    const { own, current, waiting } = findStatuslineSessions(paths, input.claudeSessionId, env.CLAUDEWATCH_PARENT_SESSION || null);
     if (own !== null) delivered = await passOnLimits(paths, own, input, now);
-    const view = statuslineView(input, own?.data ?? null, current?.data ?? null, now);
+    const view = statuslineView(input, own?.data ?? null, current?.data ?? null, now, waiting.map((document) => document.data));
     line = formatStatusline(view, now, { color: env.NO_COLOR === undefined || env.NO_COLOR === '' });
   } catch {
     line = minimalStatusline(input.modelName);

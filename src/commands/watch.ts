@@ -5,7 +5,7 @@ import { checkAlerts } from '../runner/alert-check.js';
 import { loadConfig } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
 import { resolvePaths } from '../shared/paths.js';
-import { loadLiveSnapshot } from '../history/live-snapshot.js';
+import { createLiveLoader, loadLiveSnapshot } from '../history/live-snapshot.js';
 import { watchStateFiles } from '../store/state-watcher.js';
 import { createPainter } from '../ui/format.js';
 import { renderLiveView } from '../ui/live-render.js';
@@ -90,8 +90,9 @@ function renderOnce(options: WatchOptions): string {
 function watchLive(options: WatchOptions): Promise<number> {
   const paint = createPainter(process.stdout, options.env);
   const paths = resolvePaths(options.env);
+  const load = createLiveLoader(options.env);
   return new Promise<number>((resolve, reject) => {
-    let snapshot: LiveSnapshot = loadLiveSnapshot(options.env, Date.now(), { importTranscripts: false });
+    let snapshot: LiveSnapshot = load(Date.now(), { importTranscripts: false });
     let importedAt = -Infinity;
     const timers: NodeJS.Timeout[] = [];
     let tick: NodeJS.Timeout | null = null;
@@ -124,7 +125,7 @@ function watchLive(options: WatchOptions): Promise<number> {
     };
     const reload = (): void => {
       const now = Date.now();
-      snapshot = loadLiveSnapshot(options.env, now, { importTranscripts: false });
+      snapshot = load(now, { importTranscripts: false });
       draw();
       if (options.importTranscripts && now - importedAt >= IMPORT_EVERY_MS) {
         importedAt = now;
@@ -141,7 +142,7 @@ function watchLive(options: WatchOptions): Promise<number> {
         // A view that cannot check alerts still shows what it can read.
       }
       guarded(() => {
-        snapshot = loadLiveSnapshot(options.env, Date.now(), { importTranscripts: false });
+        snapshot = load(Date.now(), { importTranscripts: false });
         draw();
       })();
     };

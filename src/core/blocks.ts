@@ -10,8 +10,8 @@ import { modelFamily, SYNTHETIC_MODEL, UsageSums, type UsageRecord, type UsageTo
 
 export const BLOCK_MS = 5 * 3_600_000;
 const HOUR_MS = 3_600_000;
-/** Below this much activity a rate is noise, not a rate. */
-const MIN_RATE_SPAN_MS = 60_000;
+/** Below this much activity a rate is noise, not a rate: nothing is projected from less. */
+export const MIN_PROJECTION_SPAN_MS = 15 * 60_000;
 
 export type BlockTotals = Omit<UsageTotals, 'sessions'>;
 
@@ -110,7 +110,9 @@ class BlockBuilder {
 export interface BlockProjection {
   elapsedMs: number;
   remainingMs: number;
-  /** Per hour, from the block's first message until now; null until there is a minute to measure. */
+  /** Activity a rate could be measured over: from the block's first message until now. */
+  measuredMs: number;
+  /** Per hour, from the block's first message until now; null until MIN_PROJECTION_SPAN_MS of it. */
   tokensPerHour: number | null;
   costPerHour: number | null;
   projectedTokens: number | null;
@@ -138,8 +140,8 @@ export function projectBlock(block: UsageBlock, now: number, limit: TokenLimit |
   const elapsedMs = Math.max(0, now - block.startAt);
   const remainingMs = Math.max(0, block.endAt - now);
   const span = now - block.firstAt;
-  const tokensPerHour = span >= MIN_RATE_SPAN_MS ? (block.totals.totalTokens / span) * HOUR_MS : null;
-  const costPerHour = span >= MIN_RATE_SPAN_MS ? (block.totals.costUsd / span) * HOUR_MS : null;
+  const tokensPerHour = span >= MIN_PROJECTION_SPAN_MS ? (block.totals.totalTokens / span) * HOUR_MS : null;
+  const costPerHour = span >= MIN_PROJECTION_SPAN_MS ? (block.totals.costUsd / span) * HOUR_MS : null;
   const projectedTokens = tokensPerHour === null ? null : block.totals.totalTokens + (tokensPerHour * remainingMs) / HOUR_MS;
   const projectedCostUsd = costPerHour === null ? null : block.totals.costUsd + (costPerHour * remainingMs) / HOUR_MS;
   let limitReachedAt: number | null = null;
@@ -152,6 +154,7 @@ export function projectBlock(block: UsageBlock, now: number, limit: TokenLimit |
   return {
     elapsedMs,
     remainingMs,
+    measuredMs: Math.max(0, span),
     tokensPerHour,
     costPerHour,
     projectedTokens,

@@ -139,6 +139,36 @@ export function inspectClaudeArgs(args: readonly string[]): ClaudeArgsInfo {
 }
 
 /**
+ * The same command line continuing Claude session `claudeSessionId` with `prompt`: every option
+ * kept but those that choose a session (`--resume`, `--continue`, `--session-id`), the prompt
+ * replaced. Words after `--` are the prompt too.
+ */
+export function resumeClaudeArgs(args: readonly string[], claudeSessionId: string, prompt: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    const [name, inlineValue] = splitInline(arg);
+    if (name === '-c' || name === '--continue') continue;
+    if (isShortCluster(arg)) {
+      const kept = arg.replace(/c/g, '');
+      if (kept !== '-') out.push(kept);
+      continue;
+    }
+    if (OPTIONS_WITH_VALUE.has(name)) {
+      const value = inlineValue === undefined ? args[++i] : undefined;
+      if (name === '--resume' || name === '-r' || name === '--session-id') continue;
+      out.push(arg, ...(value === undefined ? [] : [value]));
+      continue;
+    }
+    // The old prompt; a management subcommand never reaches here (nothing to resume).
+    if (!arg.startsWith('-')) continue;
+    out.push(arg);
+  }
+  return [...out, '--resume', claudeSessionId, prompt];
+}
+
+/**
  * The argv we store: option names and plain values kept, prompt text and free-text option
  * values replaced by a placeholder that gives only their length.
  */

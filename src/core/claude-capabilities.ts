@@ -9,10 +9,15 @@
 /** The hook events we listen to, with the first version that fires each. */
 export const HOOK_EVENT_SINCE = {
   Stop: '1.0.38',
+  PreToolUse: '1.0.38',
+  PostToolUse: '1.0.38',
+  Notification: '1.0.38',
   UserPromptSubmit: '1.0.54',
   SessionStart: '1.0.62',
   SessionEnd: '1.0.85',
   StopFailure: '2.1.78',
+  // Fires as a permission prompt is drawn; earlier versions say it only by Notification, seconds later.
+  PermissionRequest: '2.0.45',
 } as const;
 
 export type WatchedHookEvent = keyof typeof HOOK_EVENT_SINCE;

@@ -36,6 +36,10 @@ export type LimitKind =
   | 'seven_day'
   | 'seven_day_opus'
   | 'seven_day_sonnet'
+  /** The weekly window that counts extra usage too (2.1.x `unifiedWindows`). */
+  | 'seven_day_overage_included'
+  /** The weekly window of third-party apps signed in with Claude (statusline `rate_limits`). */
+  | 'seven_day_oauth_apps'
   | 'overage'
   /** A subscription limit whose window the message does not name ("You've hit your limit"). */
   | 'subscription'
@@ -175,7 +179,13 @@ export interface LineRejectedFact {
   reason: string;
 }
 
-/** How much of a limit window is used, as the statusline input reports it for subscribers. */
+/** The server's word on a window: still allowed, past a warning threshold, or spent. */
+export type WindowStatus = 'allowed' | 'allowed_warning' | 'rejected';
+
+/**
+ * How much of a limit window is used, as Claude reports it to subscribers: the statusline input,
+ * a `rate_limit_event`, the unified headers of a response (see core/limit-windows.ts).
+ */
 export interface LimitWindowFact {
   kind: 'limit-window';
   source: FactSource;
@@ -183,10 +193,12 @@ export interface LimitWindowFact {
   /** 0..1 (and above 1 once the window is spent). */
   utilization: number;
   resetsAt: number | null;
+  /** Absent where the source gives none (the statusline). */
+  status?: WindowStatus;
   at: number;
 }
 
-/** A hook Claude ran for the session (SessionStart, UserPromptSubmit, Stop, StopFailure, SessionEnd). */
+/** A hook Claude ran for the session (SessionStart, UserPromptSubmit, PermissionRequest, Notification, Stop, ...). */
 export interface HookFact {
   kind: 'hook';
   source: FactSource;
@@ -195,6 +207,22 @@ export interface HookFact {
   detail?: string;
   /** The prompt's words: only when the user turned prompt capture on. */
   text?: string;
+  /** The tool a PreToolUse, PermissionRequest or PostToolUse hook is about. */
+  toolName?: string;
+  /** A Notification's type (permission_prompt, idle_prompt, elicitation_dialog, ...) and Claude's own words for it. */
+  notificationType?: string;
+  message?: string;
+  at: number;
+}
+
+/**
+ * What Claude's interactive screen shows of a question to the user: a permission prompt drawn,
+ * the prompt gone again (answered), or the turn interrupted (a prompt denied with Esc fires no hook).
+ */
+export interface PromptSeenFact {
+  kind: 'prompt-seen';
+  source: 'screen';
+  prompt: 'permission' | 'gone' | 'interrupted';
   at: number;
 }
 
@@ -206,6 +234,18 @@ export interface AccountLimit {
   observedAt: number;
   /** The wrapped session that saw it. */
   sessionId: string;
+}
+
+/** One window's reading as the session and every reader hold it (see core/limit-windows.ts). */
+export interface WindowReading {
+  kind: LimitKind;
+  /** 0..1, past 1 once the window is spent. */
+  utilization: number;
+  resetsAt: number | null;
+  /** The server's word for the window; where the source gave none, what the reading implies. */
+  status: WindowStatus;
+  source: FactSource;
+  observedAt: number;
 }
 
 /** Another live session of the same account, as a unified session lists it. */
@@ -222,6 +262,8 @@ export interface AccountLimitsFact {
   kind: 'account-limits';
   source: 'runner';
   limits: AccountLimit[];
+  /** The latest reading of each window the account's sessions made (a newer one replaces the session's own). */
+  windows?: WindowReading[];
   /** The account's other live sessions, read only for `unified` isolation. */
   peers?: AccountPeer[];
 }
@@ -280,6 +322,7 @@ export type Fact =
   | TurnCompletedFact
   | LineRejectedFact
   | HookFact
+  | PromptSeenFact
   | LimitWindowFact
   | AccountLimitsFact
   | SessionStartedFact

@@ -1,4 +1,8 @@
 import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';
+import { WINDOW_ORDER } from './limit-windows.js';
+
+/** Limits that are not a subscription's window: prepaid credits and the API's own rate limits. */
+const NOT_SUBSCRIPTION_WINDOWS: ReadonlySet<LimitKind> = new Set(['credits', 'api_rate_limit', 'server_rate_limit']);
 
 /**
  * One limit, however many reported it. The transcript, a hook, the screen, a print event and the
@@ -27,7 +31,7 @@ export function isSameLimitEvent(a: Pick<LimitReport, 'severity' | 'kind' | 'obs
 }
 
 /** The windows of a subscription; a report that names none ("You've hit your limit") may be any of them. */
-const SUBSCRIPTION_WINDOWS: ReadonlySet<LimitKind> = new Set(['subscription', 'five_hour', 'seven_day', 'seven_day_opus', 'seven_day_sonnet', 'overage']);
+const SUBSCRIPTION_WINDOWS: ReadonlySet<LimitKind> = new Set(WINDOW_ORDER.filter((kind) => !NOT_SUBSCRIPTION_WINDOWS.has(kind)));
 
 function isSameWindow(a: LimitKind, b: LimitKind): boolean {
   if (a === b) return true;

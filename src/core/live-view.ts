@@ -1,4 +1,7 @@
-import { identifyBlocks, projectBlock, type BlockProjection, type UsageBlock } from './blocks.js';
+import type { AlertData } from './alert-rules.js';
+import { gaugeBlock, type BlockGauge } from './block-gauge.js';
+import { BLOCK_MS, identifyBlocks, projectBlock, type BlockProjection, type TokenLimit, type UsageBlock } from './blocks.js';
+import { currentWindows, type WindowReading } from './limit-windows.js';
 import type { SessionView } from './session-view.js';
 import type { UsageRecord } from './usage-report.js';
 
@@ -32,11 +35,18 @@ export interface LiveSnapshot {
   alerts: LiveAlert[];
   /** Something could not be read (a broken database): shown, not thrown, so the view keeps going. */
   problem: string | null;
+  /** Claude's readings of its windows: the accounts' latest, and the live sessions'. */
+  windows: WindowReading[];
+  /** The limit the block is measured against (configured or learned), and how many blocks learning has. */
+  blockLimit: { limit: TokenLimit | null; finishedBlocks: number };
 }
 
 export interface LiveAlert {
   id: number;
   severity: 'info' | 'warning' | 'critical';
+  /** What it was raised on, to be put in words when shown (core/alert-rules.ts describeAlert); null for old alerts. */
+  data: AlertData | null;
+  /** Its words as raised, for alerts without data. */
   message: string;
   createdAt: number;
 }
@@ -55,7 +65,11 @@ export interface LiveView {
   sessions: LiveSessionRow[];
   lastSession: { session: SessionView; totalTokens: number; endedAgoMs: number | null } | null;
   block: { block: UsageBlock; projection: BlockProjection; elapsedShare: number } | null;
+  /** The 5-hour window's use against its limit, Claude's figure first (core/block-gauge.ts). */
+  gauge: BlockGauge | null;
   limits: Array<LiveLimit & { remainingMs: number | null }>;
+  /** Each window Claude reported that has not reset, session window first. */
+  windows: Array<WindowReading & { remainingMs: number | null }>;
   spark: { bucketMs: number; from: number; tokens: number[]; costUsd: number[] };
   dataAgeMs: number;
   alerts: LiveAlert[];
@@ -71,13 +85,26 @@ export function buildLiveView(snapshot: LiveSnapshot, now: number): LiveView {
     .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
     .map((session) => ({ session, runningMs: Math.max(0, now - Date.parse(session.startedAt)), totalTokens: tokensOf(session), limit: ownLimit(session, now) }));
   const last = snapshot.lastSession;
+  const windows = currentWindows(snapshot.windows, now);
+  const block = openBlock(snapshot.records, now, snapshot.blockLimit.limit);
+  const fiveHour = windows.find((window) => window.kind === 'five_hour') ?? null;
+  const windowStart = fiveHour?.resetsAt == null ? null : fiveHour.resetsAt - BLOCK_MS;
   return {
     now,
     live: sessions.length > 0,
     sessions,
     lastSession: last ? { session: last, totalTokens: tokensOf(last), endedAgoMs: last.endedAt === null ? null : Math.max(0, now - Date.parse(last.endedAt)) } : null,
-    block: openBlock(snapshot.records, now),
+    block,
+    gauge: gaugeBlock({
+      block: block?.block ?? null,
+      claude: fiveHour,
+      firstInWindowAt: windowStart === null ? null : firstRecordSince(snapshot.records, windowStart),
+      limit: snapshot.blockLimit.limit,
+      finishedBlocks: snapshot.blockLimit.finishedBlocks,
+      now,
+    }),
     limits,
+    windows: windows.map((window) => ({ ...window, remainingMs: window.resetsAt === null ? null : window.resetsAt - now })),
     spark: sparkBuckets(snapshot.records, now),
     dataAgeMs: Math.max(0, now - snapshot.loadedAt),
     alerts: snapshot.alerts,
@@ -97,10 +124,16 @@ function ownLimit(session: SessionView, now: number): LiveLimit | null {
   return { kind: limit.kind, resetsAt, sessionId: session.id, text: limit.text };
 }
 
-function openBlock(records: readonly UsageRecord[], now: number): LiveView['block'] {
+function firstRecordSince(records: readonly UsageRecord[], from: number): number | null {
+  let first: number | null = null;
+  for (const record of records) if (record.at >= from && (first === null || record.at < first)) first = record.at;
+  return first;
+}
+
+function openBlock(records: readonly UsageRecord[], now: number, limit: TokenLimit | null): LiveView['block'] {
   const last = identifyBlocks(records, now).at(-1);
   if (!last || last.kind !== 'block' || !last.active) return null;
-  const projection = projectBlock(last, now, null);
+  const projection = projectBlock(last, now, limit);
   return { block: last, projection, elapsedShare: Math.min(1, projection.elapsedMs / (last.endAt - last.startAt)) };
 }
 

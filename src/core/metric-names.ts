@@ -14,6 +14,8 @@ export const METRICS = {
   rateLimitResetSeconds: { prometheus: 'claudewatch_rate_limit_reset_seconds', otel: 'claudewatch.rate_limit.reset', type: 'gauge', unit: 's', help: 'Seconds until a limit in force resets.' },
   blockTokens: { prometheus: 'claudewatch_block_tokens', otel: 'claudewatch.block.tokens', type: 'gauge', unit: '{token}', help: 'Tokens used in the open 5-hour block.' },
   blockUtilization: { prometheus: 'claudewatch_block_utilization_ratio', otel: 'claudewatch.block.utilization', type: 'gauge', unit: '1', help: 'The open block’s tokens over its limit (configured or learned; see limit_source).' },
+  windowUtilization: { prometheus: 'claudewatch_limit_window_utilization_ratio', otel: 'claudewatch.limit_window.utilization', type: 'gauge', unit: '1', help: 'Claude’s own share used of each limit window it reports, until the window resets.' },
+  windowResetSeconds: { prometheus: 'claudewatch_limit_window_reset_seconds', otel: 'claudewatch.limit_window.reset', type: 'gauge', unit: 's', help: 'Seconds until each limit window Claude reports resets.' },
 } as const;
 
 export type MetricKey = keyof typeof METRICS;

@@ -21,7 +21,12 @@ export interface BlockLimitEstimate {
 }
 
 /** Fewer finished blocks than this say nothing about a limit. */
-const MIN_P90_SAMPLES = 5;
+export const MIN_P90_SAMPLES = 5;
+
+/** Finished blocks so far: what learning a limit waits for when none was configured or met. */
+export function finishedBlockCount(timeline: Timeline): number {
+  return timeline.filter((entry) => entry.kind === 'block' && !entry.active).length;
+}
 
 export function estimateBlockLimit(timeline: Timeline, configured: { tokensPerBlock?: number } = {}): BlockLimitEstimate | null {
   if (configured.tokensPerBlock !== undefined) {

@@ -5,6 +5,7 @@ import type {
   RateLimitObservedFact,
   TokenUsage,
 } from './facts.js';
+import { windowFactsFromRateLimitInfo } from './limit-windows.js';
 import { messageKeyOf } from './message-identity.js';
 import { costProblem, MAX_MESSAGE_TOKENS, MAX_SESSION_TOKENS, tokenCountProblem } from './plausible-numbers.js';
 import { limitKindFromRateLimitType } from './rate-limit-text.js';
@@ -92,8 +93,9 @@ function factsFromRateLimitEvent(event: Record<string, unknown>, now: number, so
   const info = event.rate_limit_info;
   if (!isRecord(info)) return [];
   const status = typeof info.status === 'string' ? info.status : '';
-  // "allowed" is the all-clear Claude sends with every answer; only warnings and rejections matter.
-  if (status !== 'rejected' && status !== 'allowed_warning') return [];
+  // Every event reads the windows; only warnings and rejections are limits ("allowed" comes with every answer).
+  const windows: Fact[] = windowFactsFromRateLimitInfo(info, now, source);
+  if (status !== 'rejected' && status !== 'allowed_warning') return windows;
   // Seconds; a value too large to be an instant in milliseconds is no reset time.
   const resetsAtSeconds = typeof info.resetsAt === 'number' && Number.isFinite(info.resetsAt * 1000) ? info.resetsAt : null;
   const fact: RateLimitObservedFact = {
@@ -105,7 +107,7 @@ function factsFromRateLimitEvent(event: Record<string, unknown>, now: number, so
     at: now,
   };
   if (typeof info.utilization === 'number') fact.utilization = info.utilization;
-  return [fact];
+  return [fact, ...windows];
 }
 
 function factsFromResultEvent(event: Record<string, unknown>, source: FactSource): Fact[] {

@@ -1,9 +1,11 @@
 /**
- * Recognises the limit and warning messages Claude Code prints, in every wording seen from 0.2.x
- * to 2.1.330 (test/fixtures/ratelimit-messages.tsv lists them, with where each was seen).
- * Pure: `now` and the fallback zone come from the caller.
+ * Recognises the limit and warning messages Claude Code prints, in every wording its published
+ * packages carry, 0.2.x to 2.1.330 (each wording with the releases that print it is a row of
+ * test/unit/limit-wordings.test.ts; test/fixtures/ratelimit-messages.tsv lists those users
+ * reported). Pure: `now` and the fallback zone come from the caller.
  */
 import type { LimitKind, LimitSeverity, ResetPrecision } from './facts.js';
+import { windowKindOf } from './limit-windows.js';
 import { parseResetTime, type ResetTime, type ResetTimeOptions } from './reset-time.js';
 
 export interface RateLimitMatch {
@@ -20,17 +22,9 @@ export interface RateLimitMatch {
 
 export type RateLimitTextOptions = ResetTimeOptions;
 
-/** Claude's `rate_limit_event.rate_limit_info.rateLimitType` values and the kind each one names. */
-export const RATE_LIMIT_TYPE_KINDS: Readonly<Record<string, LimitKind>> = Object.freeze({
-  five_hour: 'five_hour',
-  seven_day: 'seven_day',
-  seven_day_opus: 'seven_day_opus',
-  seven_day_sonnet: 'seven_day_sonnet',
-  overage: 'overage',
-});
-
+/** The window a `rateLimitType` names; one this version does not know is still a subscription limit. */
 export function limitKindFromRateLimitType(type: string): LimitKind {
-  return Object.hasOwn(RATE_LIMIT_TYPE_KINDS, type) ? (RATE_LIMIT_TYPE_KINDS[type] ?? 'subscription') : 'subscription';
+  return windowKindOf(type) ?? 'subscription';
 }
 
 interface Classified {
@@ -44,7 +38,7 @@ type Rule = (body: string, hasErrorPrefix: boolean) => Classified | null;
 const APOSTROPHE = "['’]";
 /** What may follow a message's head: the end, a separator, or punctuation; never more prose words. */
 const END = String.raw`(?=\s*(?:$|[·∙•.,;:|(—–]))`;
-const WINDOW_NAME = String.raw`((?:[\w'’$-]+\s+){0,4}?(?:limit|budget))`;
+const WINDOW_NAME = String.raw`((?:[\w'’$-]+\s+){0,4}?(?:limit|budget|cap))`;
 
 /*
  * Anchoring rule: a message counts only when it starts the line, optionally after spaces, the
@@ -70,11 +64,13 @@ function classifyWindowName(name: string): LimitKind | null {
   // Fast mode's cooldown only drops back to normal speed; nothing is blocked.
   if (/\bfast\b/.test(words)) return null;
   if (/\b(?:5-hour|five-hour|session)\b/.test(words)) return 'five_hour';
+  // 2.1.x names the weekly window that counts extra usage too after its model.
+  if (/\bfable\b/.test(words)) return 'seven_day_overage_included';
   if (/\bopus\b/.test(words)) return 'seven_day_opus';
   if (/\bsonnet\b/.test(words)) return 'seven_day_sonnet';
   if (/\b(?:weekly|7-day)\b/.test(words)) return 'seven_day';
-  // "usage credit limit" is what 2.1.x calls the overage window in its warnings.
-  if (/\b(?:extra usage|usage credits?)\b/.test(words)) return 'overage';
+  // "usage credit limit" is what 2.1.x calls the overage window in its warnings, "spending cap" 1.0.85 to 2.0.49.
+  if (/\b(?:extra usage|usage credits?|spending cap)\b/.test(words)) return 'overage';
   if (/\b(?:spend|budget|monthly|individual|org's|org’s|group)\b/.test(words)) return 'credits';
   if (/^(?:(?:your|claude|claude ai)\s*)?(?:usage)?$/.test(words)) return 'subscription';
   return null;
@@ -86,7 +82,23 @@ const warning = (limitKind: LimitKind, utilization?: number): Classified =>
 
 const HIT_YOUR = new RegExp(`^You${APOSTROPHE}ve (?:hit|reached) your ${WINDOW_NAME}${END}`, 'i');
 // Each word before "limit" has a letter: a bare number first is a line number (`cat -n`, a grep hit).
-const LIMIT_REACHED = /^((?:(?=[\w-]*[a-z])[\w-]+\s+){0,3}?)limit reached(?:\s+again)?(?=\s*(?:$|[·∙.|:]))/i;
+// 1.0.85 to 2.0.49 go on with "–" ("Limit reached – contact an admin to keep working").
+const LIMIT_REACHED = /^((?:(?=[\w-]*[a-z])[\w-]+\s+){0,3}?)limit reached(?:\s+again)?(?=\s*(?:$|[·∙.|:–—]))/i;
+/** 1.0.85 to 2.0.49, both the plan's window and the extra-usage cap spent: "Spending cap reached resets 1:24am". */
+const SPENDING_CAP_REACHED = /^Spending cap reached(?=\s*(?:$|[·∙.|:–—]|resets\b))/i;
+/** 1.0.85 to 2.0.49 for team and enterprise seats: "Session limit resets 6pm ∙ contact an admin to keep working". */
+const TEAM_LIMIT_RESETS = /^((?:(?=[\w-]*[a-z])[\w-]+\s+){0,2}?)limit (?:resets\b[^·∙]*|reached\s*)[·∙]\s*contact an admin\b/i;
+/**
+ * Work goes on at extra cost after a window is spent, so it is a warning, not a wall:
+ * "5-hour limit reached, now using extra usage" (1.0.85), "Weekly limit reached · resets … · now
+ * using extra usage" (2.0.51), "You're now using extra usage · Your session limit resets 6am"
+ * (2.0.71), "Now using usage credits for Opus · Your Opus limit resets …" (2.1.x).
+ */
+const NOW_USING_EXTRA = /\bnow using (?:extra usage|(?:your )?usage (?:credits|allocation)|credits)\b/i;
+const NOW_USING_HEAD = new RegExp(`^(?:You${APOSTROPHE}re now using|Now using|((?:(?=[\\w-]*[a-z])[\\w-]+\\s+){0,3}?)limit reached\\b)`, 'i');
+const NOW_USING_WINDOW = /\b(?:your ((?:[\w'’-]+\s+){0,2}?limit) resets|usage credits for (\w+))\b/i;
+/** 2.0.51 to 2.0.69: "93% of 5-hour limit used · resets 6am". */
+const PERCENT_OF = /^(\d{1,3})% of ((?:[\w'’-]+\s+){0,3}?[\w'’-]+) used\b/i;
 const MODEL_FALLBACK = /^Claude ((?:[\w.-]+\s+){0,3}?)limit reached, now using\b/i;
 const OUT_OF_EXTRA_USAGE = new RegExp(`^You${APOSTROPHE}re out of extra usage${END}`, 'i');
 const CREDITS = new RegExp(
@@ -122,6 +134,18 @@ const RULES: readonly Rule[] = [
     return match ? warning(classifyWindowName(match[1] ?? '') ?? 'subscription') : null;
   },
   (body) => {
+    const head = NOW_USING_HEAD.exec(body);
+    if (!head || !NOW_USING_EXTRA.test(body)) return null;
+    const named = NOW_USING_WINDOW.exec(body);
+    const name = head[1] !== undefined ? `${head[1]}limit` : (named?.[1] ?? (named?.[2] ? `${named[2]} limit` : null));
+    return warning(name === null ? 'overage' : (classifyWindowName(name) ?? 'subscription'));
+  },
+  (body) => (SPENDING_CAP_REACHED.test(body) ? limit('subscription') : null),
+  (body) => {
+    const match = TEAM_LIMIT_RESETS.exec(body);
+    return match ? limit(classifyWindowName(match[1] ?? '') ?? 'subscription') : null;
+  },
+  (body) => {
     const match = HIT_YOUR.exec(body);
     if (!match) return null;
     const name = match[1] ?? '';
@@ -154,6 +178,13 @@ const RULES: readonly Rule[] = [
     const name = match[2] ?? '';
     const kind = OVERAGE_WARNING_NAME.test(name) ? 'overage' : classifyWindowName(name);
     return kind === null ? null : warning(kind, percent / 100);
+  },
+  (body) => {
+    const match = PERCENT_OF.exec(body);
+    if (!match) return null;
+    const percent = Number(match[1]);
+    const kind = classifyWindowName(match[2] ?? '');
+    return kind === null || percent > 100 ? null : warning(kind, percent / 100);
   },
   (body) => {
     // "Over 75%" is a threshold crossed, not a reading, so it carries no utilization.

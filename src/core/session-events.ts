@@ -19,7 +19,11 @@ export interface StoredFact {
   fact: Fact;
 }
 
-export function describeSessionEvents(facts: readonly StoredFact[]): SessionEvent[] {
+/** Instants in an event's words, as readers who did not say otherwise get them: ISO, in UTC. */
+export const ISO_TIME = (at: number): string => new Date(at).toISOString();
+
+/** `time` writes the instants the words name (a limit's reset): the reader's display zone. */
+export function describeSessionEvents(facts: readonly StoredFact[], time: (at: number) => string = ISO_TIME): SessionEvent[] {
   const ordered = [...facts].sort((a, b) => timeOf(a) - timeOf(b));
   const events: SessionEvent[] = [];
   const limits: LimitEvent[] = [];
@@ -36,7 +40,7 @@ export function describeSessionEvents(facts: readonly StoredFact[]): SessionEven
       events.push(event);
     }
   }
-  for (const limit of limits) limit.event.detail = limitDetail(limit.best, [...limit.sources]);
+  for (const limit of limits) limit.event.detail = limitDetail(limit.best, [...limit.sources], time);
   // Commits are read at the end but happened during the session: the log is in time order.
   return events.sort((a, b) => a.at - b.at);
 }
@@ -75,8 +79,8 @@ function exactness(fact: RateLimitFact): number {
   return reportDetail({ kind: fact.limitKind, resetsAt: fact.resetsAt, source: fact.source }) * 2 + (fact.resetPrecision === 'minute' ? 0 : 1);
 }
 
-function limitDetail(fact: RateLimitFact, sources: string[]): string {
-  const reset = fact.resetsAt === null ? 'reset time unknown' : `resets ${new Date(fact.resetsAt).toISOString()}`;
+function limitDetail(fact: RateLimitFact, sources: string[], time: (at: number) => string): string {
+  const reset = fact.resetsAt === null ? 'reset time unknown' : `resets ${time(fact.resetsAt)}`;
   const used = fact.utilization === undefined ? '' : `, ${Math.round(fact.utilization * 100)}% used`;
   return `${fact.limitKind} ${fact.severity}${used}, ${reset} (${sources.join(', ')})`;
 }

@@ -1,5 +1,7 @@
+import { NO_ATTENTION, reduceAttention, type Activity, type Waiting } from './attention.js';
 import { NO_COST_FIGURES, runCostShare, type RunCostFigures } from './cost-share.js';
 import { isSameLimitEvent, mergeLimitReports, type LimitReport } from './limit-event.js';
+import { statusOfReading, type WindowReading } from './limit-windows.js';
 import type { AccountLimit, AccountPeer, Fact, LimitKind, ModelTotals, TokenUsage, UsageObservedFact } from './facts.js';
 import type { Isolation } from './isolation.js';
 import type { RunContext } from './run-context.js';
@@ -10,11 +12,8 @@ export type SessionStatus = 'ACTIVE' | 'RATE_LIMITED' | 'COMPLETED' | 'FAILED' |
 export type RunMode = 'interactive' | 'print' | 'pipe';
 export type CostSource = 'claude' | 'computed';
 
-export interface LimitWindowState {
-  utilization: number;
-  resetsAt: number | null;
-  observedAt: number;
-}
+/** The latest reading of one window (core/limit-windows.ts), by whichever source or session gave it. */
+export type LimitWindowState = Omit<WindowReading, 'kind'>;
 
 export type RateLimitState = LimitReport;
 
@@ -78,7 +77,7 @@ export interface SessionState extends SessionContext {
   /** CPU time of Claude's process tree so far, and its peak resident memory. */
   cpuMs: number | null;
   peakRssBytes: number | null;
-  /** The latest reading of each limit window's use (statusline), by window. */
+  /** The latest reading of each limit window Claude reported for the account, by window. */
   limitWindows: Partial<Record<LimitKind, LimitWindowState>>;
   /** When Claude last answered (a message with output), from the message's own time. */
   lastAnswerAt: number | null;
@@ -92,6 +91,10 @@ export interface SessionState extends SessionContext {
   claudeModelTotals: ModelTotals[] | null;
   /** The latest result's own `usage`: the process's requests (2.x: this run's). */
   claudeResultUsage: TokenUsage | null;
+  /** What Claude waits for the user to answer mid-turn, if anything (core/attention.ts). */
+  waiting: Waiting | null;
+  /** Working on a turn, or idle until the next prompt; null until a hook or the screen tells. */
+  activity: Activity | null;
 }
 
 export function createSessionState(context: SessionContext): SessionState {
@@ -137,6 +140,7 @@ export function createSessionState(context: SessionContext): SessionState {
     updatedAt: context.startedAt,
     claudeModelTotals: null,
     claudeResultUsage: null,
+    ...NO_ATTENTION,
   };
 }
 
@@ -207,6 +211,11 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       return { ...state, rateLimit: chooseRateLimit(state.rateLimit, observed, limitHolds), status, rateLimitEvents: state.rateLimitEvents + 1 };
     }
     case 'hook':
+    case 'prompt-seen': {
+      if (isFinalStatus(state.status)) return state;
+      const { waiting, activity } = reduceAttention(state, fact);
+      return waiting === state.waiting && activity === state.activity ? state : { ...state, waiting, activity };
+    }
     case 'git-commits':
       return state;
     case 'session-started':
@@ -216,13 +225,17 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       return { ...state, cpuMs: fact.cpuMs, peakRssBytes: fact.peakRssBytes };
     case 'limit-window': {
       const previous = state.limitWindows[fact.window];
-      if (previous && previous.utilization === fact.utilization && previous.resetsAt === fact.resetsAt) return state;
-      return { ...state, limitWindows: { ...state.limitWindows, [fact.window]: { utilization: fact.utilization, resetsAt: fact.resetsAt, observedAt: fact.at } } };
+      const status = statusOfReading(fact.utilization, fact.status, previous, fact.resetsAt);
+      // Claude refreshes the statusline with the same numbers many times a minute: only a change is news.
+      if (previous && previous.utilization === fact.utilization && previous.resetsAt === fact.resetsAt && previous.status === status) return state;
+      const reading: LimitWindowState = { utilization: fact.utilization, resetsAt: fact.resetsAt, status, source: fact.source, observedAt: fact.at };
+      return { ...state, limitWindows: { ...state.limitWindows, [fact.window]: reading } };
     }
     case 'account-limits': {
       const peers = fact.peers ?? [];
-      if (sameJson(state.accountLimits, fact.limits) && sameJson(state.accountPeers, peers)) return state;
-      return { ...state, accountLimits: fact.limits, accountPeers: peers };
+      const limitWindows = withAccountWindows(state.limitWindows, fact.windows ?? []);
+      if (sameJson(state.accountLimits, fact.limits) && sameJson(state.accountPeers, peers) && limitWindows === state.limitWindows) return state;
+      return { ...state, accountLimits: fact.limits, accountPeers: peers, limitWindows };
     }
     case 'api-retry':
       return { ...state, apiRetries: state.apiRetries + 1 };
@@ -240,6 +253,7 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
         endedAt: fact.at,
         durationMs: Math.max(0, fact.at - state.startedAt),
         status: finalStatus(fact.exitCode, fact.signal),
+        ...NO_ATTENTION,
       };
     default:
       return assertNever(fact);
@@ -383,6 +397,17 @@ function withCost(state: SessionState): SessionState {
   if (state.reportedCostUsd !== null) return { ...state, costUsd: state.reportedCostUsd, costSource: 'claude' };
   const hasUsage = state.tokens.inputTokens + state.tokens.outputTokens + state.tokens.cacheCreationTokens + state.tokens.cacheReadTokens > 0;
   return hasUsage ? { ...state, costUsd: state.computedCostUsd, costSource: 'computed' } : state;
+}
+
+/** Readings other sessions of the account made since this one last read a window. */
+function withAccountWindows(own: SessionState['limitWindows'], readings: readonly WindowReading[]): SessionState['limitWindows'] {
+  let merged = own;
+  for (const { kind, ...reading } of readings) {
+    const known = merged[kind];
+    if (known !== undefined && known.observedAt >= reading.observedAt) continue;
+    merged = { ...merged, [kind]: reading };
+  }
+  return merged;
 }
 
 function sameJson<T>(a: readonly T[], b: readonly T[]): boolean {

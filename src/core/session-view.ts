@@ -1,3 +1,5 @@
+import type { Activity, WaitingReason } from './attention.js';
+import type { LimitKind, WindowReading, WindowStatus } from './facts.js';
 import type { RunContext } from './run-context.js';
 import type { SessionState, SessionStatus } from './session-state.js';
 
@@ -55,8 +57,12 @@ export interface SessionView {
   peakRssBytes: number | null;
   /** The account's other live sessions; listed only by a session with `unified` isolation. */
   accountPeers: Array<{ id: string; status: string; project: string; costUsd: number | null; startedAt: string }>;
-  /** How much of each limit window is used (0..1), where Claude reported it. */
-  limitWindows: Record<string, { utilization: number; resetsAt: string | null }>;
+  /** Each limit window Claude reported for the account: its use (0..1), reset, status and source. */
+  limitWindows: Record<string, LimitWindowView>;
+  /** What Claude waits for the user to answer mid-turn; live sessions only, null in the history. */
+  waiting: WaitingView | null;
+  /** "working" on a turn or "idle" until the next prompt; null where nothing told (print runs, the history). */
+  activity: Activity | null;
   apiRetries: number;
   rejectedLines: number;
   isError: boolean;
@@ -105,6 +111,20 @@ export interface RateLimitView {
   resetsAt: string | null;
   text: string | null;
   source: string;
+}
+
+export interface LimitWindowView {
+  utilization: number;
+  resetsAt: string | null;
+  status: WindowStatus;
+  source: string;
+  observedAt: string;
+}
+
+export interface WaitingView {
+  since: string;
+  reason: WaitingReason;
+  message: string;
 }
 
 export interface AccountLimitView {
@@ -175,12 +195,9 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     cpuMs: state.cpuMs,
     peakRssBytes: state.peakRssBytes,
     accountPeers: state.accountPeers.map((peer) => ({ ...peer, startedAt: isoTime(peer.startedAt) })),
-    limitWindows: Object.fromEntries(
-      Object.entries(state.limitWindows).map(([window, reading]) => [
-        window,
-        { utilization: reading.utilization, resetsAt: reading.resetsAt === null ? null : isoTime(reading.resetsAt) },
-      ]),
-    ),
+    limitWindows: viewOfWindows(state.limitWindows),
+    waiting: state.waiting === null ? null : { ...state.waiting, since: isoTime(state.waiting.since) },
+    activity: state.activity,
     apiRetries: state.apiRetries,
     rejectedLines: state.rejectedLines,
     isError: state.isError,
@@ -188,6 +205,43 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     heartbeatAt: extra.heartbeatAt === null ? null : isoTime(extra.heartbeatAt),
     updatedAt: isoTime(state.updatedAt),
   };
+}
+
+export function viewOfWindows(windows: SessionState['limitWindows']): SessionView['limitWindows'] {
+  return Object.fromEntries(
+    Object.entries(windows).map(([window, reading]) => [
+      window,
+      {
+        utilization: reading.utilization,
+        resetsAt: reading.resetsAt === null ? null : isoTime(reading.resetsAt),
+        status: reading.status,
+        source: reading.source,
+        observedAt: isoTime(reading.observedAt),
+      },
+    ]),
+  );
+}
+
+/**
+ * A view's windows read back as readings, for readers that only have state files. Files written
+ * before windows carried a status or source read as allowed, from the statusline.
+ */
+export function readingsOfView(view: Pick<SessionView, 'limitWindows' | 'updatedAt'>): WindowReading[] {
+  const readings: WindowReading[] = [];
+  for (const [kind, window] of Object.entries(view.limitWindows ?? {})) {
+    if (typeof window?.utilization !== 'number') continue;
+    const resetsAt = window.resetsAt === null ? null : Date.parse(window.resetsAt);
+    const observedAt = Date.parse(window.observedAt ?? view.updatedAt);
+    readings.push({
+      kind: kind as LimitKind,
+      utilization: window.utilization,
+      resetsAt: resetsAt !== null && Number.isFinite(resetsAt) ? resetsAt : null,
+      status: window.status ?? (window.utilization >= 1 ? 'rejected' : 'allowed'),
+      source: (window.source ?? 'statusline') as WindowReading['source'],
+      observedAt: Number.isFinite(observedAt) ? observedAt : 0,
+    });
+  }
+  return readings;
 }
 
 export function isoTime(ms: number): string {

@@ -1,4 +1,4 @@
-import { RATE_LIMIT_TYPE_KINDS } from './rate-limit-text.js';
+import { windowKindOf } from './limit-windows.js';
 import type { SessionView } from './session-view.js';
 
 /**
@@ -9,7 +9,7 @@ import type { SessionView } from './session-view.js';
  */
 export function isNewLimitReading(windows: Record<string, { usedPercent: number; resetsAt: number | null }>, own: SessionView): boolean {
   for (const [name, window] of Object.entries(windows)) {
-    if (!Object.hasOwn(RATE_LIMIT_TYPE_KINDS, name)) continue;
+    if (windowKindOf(name) === null) continue;
     const known = own.limitWindows?.[name];
     const resetsAt = window.resetsAt === null ? null : new Date(window.resetsAt).toISOString();
     if (!known || known.utilization !== window.usedPercent / 100 || known.resetsAt !== resetsAt) return true;

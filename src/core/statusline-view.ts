@@ -1,4 +1,5 @@
-import type { SessionView } from './session-view.js';
+import { currentWindows, windowKindOf, type WindowReading } from './limit-windows.js';
+import { readingsOfView, type SessionView } from './session-view.js';
 
 /**
  * What one statusline line says, decided from Claude's input first and our state files second.
@@ -7,10 +8,12 @@ import type { SessionView } from './session-view.js';
 export interface StatuslineView {
   model: string | null;
   costUsd: number | null;
-  /** The 5-hour window's use, 0..100 (and beyond, if Claude says so). */
-  fiveHourPercent: number | null;
+  /** Each window Claude reported that has not reset, session window first: its use 0..100 (and beyond). */
+  windows: Array<{ kind: string; usedPercent: number; resetsAt: number | null }>;
   /** A limit in force: the one that lifts last, since until then Claude cannot answer. */
   limit: { kind: string; resetsAt: number | null } | null;
+  /** Other sessions waiting for the user, the longest wait first: the folder each works in. */
+  othersWaiting: string[];
 }
 
 export interface StatuslineFacts {
@@ -24,26 +27,33 @@ export interface StatuslineFacts {
  * session's state (current_session.json). Limits and windows are per account, so either may
  * supply them; cost and model only ever come from Claude or our own session.
  */
-export function statuslineView(input: StatuslineFacts, own: SessionView | null, account: SessionView | null, now: number): StatuslineView {
+export function statuslineView(input: StatuslineFacts, own: SessionView | null, account: SessionView | null, now: number, waiting: readonly SessionView[] = []): StatuslineView {
   const sessions = [own, account].filter((session): session is SessionView => session !== null);
   return {
     model: input.modelName ?? own?.model ?? null,
     costUsd: input.costUsd ?? own?.costUsd ?? null,
-    fiveHourPercent: input.windows.five_hour?.usedPercent ?? stateFiveHourPercent(sessions, now),
+    windows: windowsOf(input, sessions, now),
     limit: latestLimit([...inputLimits(input, now), ...sessions.flatMap((session) => stateLimits(session, now))]),
+    othersWaiting: [...waiting]
+      .filter((session) => session.waiting && session.id !== own?.id)
+      .sort((a, b) => Date.parse(a.waiting!.since) - Date.parse(b.waiting!.since))
+      .map((session) => folderName(session.projectPath ?? session.cwd)),
   };
 }
 
-function stateFiveHourPercent(sessions: SessionView[], now: number): number | null {
-  for (const session of sessions) {
-    const reading = session.limitWindows?.five_hour;
-    if (!reading) continue;
-    // A reading from a window that has since reset says nothing about the new one.
-    const resetsAt = reading.resetsAt === null ? null : Date.parse(reading.resetsAt);
-    if (resetsAt !== null && Number.isFinite(resetsAt) && resetsAt <= now) continue;
-    return reading.utilization * 100;
+/**
+ * Claude's input is the freshest reading of what it carries; our state files add the windows it
+ * does not carry (a weekly Opus window a print run's event named). A reading from a window that
+ * has since reset says nothing about the new one.
+ */
+function windowsOf(input: StatuslineFacts, sessions: SessionView[], now: number): StatuslineView['windows'] {
+  const readings: WindowReading[] = sessions.flatMap((session) => readingsOfView(session));
+  for (const [name, window] of Object.entries(input.windows)) {
+    const kind = windowKindOf(name);
+    // Read now, so newer than anything a state file holds.
+    if (kind !== null) readings.push({ kind, utilization: window.usedPercent / 100, resetsAt: window.resetsAt, status: 'allowed', source: 'statusline', observedAt: now });
   }
-  return null;
+  return currentWindows(readings, now).map((reading) => ({ kind: reading.kind, usedPercent: reading.utilization * 100, resetsAt: reading.resetsAt }));
 }
 
 type Limit = NonNullable<StatuslineView['limit']>;
@@ -86,4 +96,8 @@ function parseTime(iso: string | null): number | null {
   if (iso === null) return null;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms : null;
+}
+
+function folderName(path: string): string {
+  return path.split('/').filter((part) => part !== '').at(-1) ?? path;
 }

@@ -70,3 +70,12 @@ export function markdownCell(text: string): string {
     .replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char]!)
     .replace(/[\\`*_[\]|~]/g, '\\$&');
 }
+
+/**
+ * Text from outside (a path, a model's or a tool's words) for a terminal: control characters,
+ * escape sequences among them, are shown as `\xNN` instead of acted on.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -3,13 +3,14 @@ import { summarizeDailyUsage, type DailyUsage } from '../core/daily-usage.js';
 import { buildLiveView, type LiveView } from '../core/live-view.js';
 import { summarizeRecentBlocks, type RecentBlocks } from '../core/recent-blocks.js';
 import type { SessionListRow } from '../core/session-view.js';
+import { zoneTime } from '../core/zone-time.js';
 import { loadConfig } from '../shared/config.js';
 import { readPackageVersion } from '../shared/package-info.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import type { Db } from '../store/database.js';
 import { refreshHistory } from './refresh.js';
 import { loadLimitEvents } from '../store/limit-history.js';
-import { loadLiveSnapshot } from './live-snapshot.js';
+import { createLiveLoader } from './live-snapshot.js';
 import { openSettledHistory } from './open.js';
 import { readSessionDetail, type SessionDetail } from '../store/session-detail.js';
 import { listSessionRows } from '../store/session-list.js';
@@ -34,7 +35,7 @@ export interface DashboardStore {
   timeZone: string;
   health(now: number): { status: 'ok'; version: string; time: string; historyImportedAt: string | null };
   currentSession(): StateDocument | null;
-  live(now: number): LiveView;
+  live(now: number): LiveView & { timeZone: string };
   sessions(limit: number, now: number): SessionListRow[];
   session(reference: string, now: number): SessionDetail | null;
   stats(dayCount: number, now: number): DailyUsage;
@@ -45,6 +46,7 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
   const importEveryMs = options.importEveryMs ?? IMPORT_EVERY_MS;
   let importedAt: number | null = null;
   const version = readPackageVersion();
+  const loadLive = createLiveLoader(env);
 
   /** True when this call should import; claims the slot so the next one within the interval does not. */
   const claimImport = (now: number): boolean => {
@@ -69,13 +71,14 @@ export function createDashboardStore(env: NodeJS.ProcessEnv, options: DashboardD
     }
   };
 
+  const zone = zoneTime(options.calendar.timeZone);
   return {
     timeZone: options.calendar.timeZone,
     health: (now) => ({ status: 'ok', version, time: new Date(now).toISOString(), historyImportedAt: importedAt === null ? null : new Date(importedAt).toISOString() }),
     currentSession: () => readStateDocument(resolvePaths(env).currentStateFile),
-    live: (now) => buildLiveView(loadLiveSnapshot(env, now, { importTranscripts: claimImport(now) }), now),
+    live: (now) => ({ ...buildLiveView(loadLive(now, { importTranscripts: claimImport(now) }), now), timeZone: options.calendar.timeZone }),
     sessions: (limit, now) => withHistory(now, (db) => listSessionRows(db, { limit })),
-    session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference)),
+    session: (reference, now) => withHistory(now, (db) => readSessionDetail(db, reference, { time: (at) => zone.dateTime(at) })),
     stats: (dayCount, now) =>
       withHistory(now, (db) => {
         const from = options.calendar.startOfDay(options.calendar.dayOf(now) - dayCount + 1);

@@ -1,6 +1,9 @@
-import { BLOCK_MS } from '../core/blocks.js';
+import { BLOCK_MS, identifyBlocks } from '../core/blocks.js';
+import { configuredTokensPerBlock } from '../core/config-schema.js';
+import type { WindowReading } from '../core/limit-windows.js';
 import { SPARK_SPAN_MS, type LiveLimit, type LiveSnapshot } from '../core/live-view.js';
-import type { SessionView } from '../core/session-view.js';
+import { estimateBlockLimit, finishedBlockCount, limitOfEstimate } from '../core/plan-limits.js';
+import { readingsOfView, type SessionView } from '../core/session-view.js';
 import { loadConfig } from '../shared/config.js';
 import { describeError } from '../shared/errors.js';
 import { listAlerts } from '../store/alerts.js';
@@ -9,7 +12,10 @@ import { readLiveStatus } from '../store/live-status.js';
 import { openSettledHistory } from './open.js';
 import { listSessions } from '../store/session-rows.js';
 import { isLiveDocument, listSessionDocuments, type StateDocument } from '../store/state-files.js';
-import { loadUsageRecords } from '../store/usage-records.js';
+import { allWindowsInForce } from '../store/account-limits.js';
+import type { Db } from '../store/database.js';
+import { loadLimitEvents } from '../store/limit-history.js';
+import { loadQuarterHourTotals, loadUsageRecords } from '../store/usage-records.js';
 
 /**
  * Blocks chain: each opens at the first message after the last one closed, so the open block can
@@ -20,40 +26,73 @@ const RECORDS_LOOKBACK_MS = Math.max(2 * 24 * 3_600_000, SPARK_SPAN_MS, 2 * BLOC
 /** A view has room for a few alerts; `cw alerts list` has them all. */
 const MAX_ALERTS = 3;
 
+/** The limit a block is measured against changes when a block ends or a limit is met: learned again this often. */
+const BLOCK_LIMIT_EVERY_MS = 60_000;
+
 export interface SnapshotOptions {
   /** Read new transcript lines into the history first (costs tens of milliseconds or more). */
   importTranscripts: boolean;
 }
 
+export type LiveLoader = (now: number, options: SnapshotOptions) => LiveSnapshot;
+
 /** Everything `cw watch` shows, read once. A failure becomes `problem`, so the view stays up. */
 export function loadLiveSnapshot(env: NodeJS.ProcessEnv, now: number, options: SnapshotOptions): LiveSnapshot {
-  try {
-    const { db, paths } = openSettledHistory(env, now);
+  return createLiveLoader(env)(now, options);
+}
+
+/**
+ * A loader for a view that reads again and again: the block's limit, learned from every block of
+ * the history, is read at most every BLOCK_LIMIT_EVERY_MS (and after an import); the rest each time.
+ */
+export function createLiveLoader(env: NodeJS.ProcessEnv): LiveLoader {
+  let blockLimit: { value: LiveSnapshot['blockLimit']; at: number } | null = null;
+  return (now, options) => {
     try {
-      if (options.importTranscripts) refreshHistory(db, loadConfig(paths.configFile).config, env);
-      const status = readLiveStatus(db, paths, now);
-      const documents = listSessionDocuments(paths.sessionStateDir);
-      const sessions = mergeLive(status.live, documents, now);
-      const live = new Set(sessions.map((session) => session.id));
-      const newest = [status.current?.data, ...listSessions(db, { limit: 5 })].filter((session): session is SessionView => session !== undefined && !live.has(session.id));
-      return {
-        sessions,
-        limits: mergeLimits(
-          status.limits.map((limit) => ({ kind: limit.kind, resetsAt: limit.resetsAt === null ? null : Date.parse(limit.resetsAt), sessionId: limit.sessionId, text: limit.text })),
-          sessions,
-        ),
-        lastSession: newestOf(newest),
-        records: loadUsageRecords(db, { from: now - RECORDS_LOOKBACK_MS }),
-        loadedAt: now,
-        alerts: listAlerts(db, { limit: MAX_ALERTS }).map(({ id, severity, message, createdAt }) => ({ id, severity, message, createdAt })),
-        problem: null,
-      };
-    } finally {
-      db.close();
+      const { db, paths } = openSettledHistory(env, now);
+      try {
+        const config = loadConfig(paths.configFile).config;
+        if (options.importTranscripts) refreshHistory(db, config, env);
+        if (blockLimit === null || options.importTranscripts || now - blockLimit.at >= BLOCK_LIMIT_EVERY_MS) {
+          blockLimit = { value: learnBlockLimit(db, config, now), at: now };
+        }
+        return readSnapshot(db, paths, now, blockLimit.value);
+      } finally {
+        db.close();
+      }
+    } catch (error) {
+      return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: now, alerts: [], problem: `history not read: ${describeError(error)}`, windows: [], blockLimit: { limit: null, finishedBlocks: 0 } };
     }
-  } catch (error) {
-    return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: now, alerts: [], problem: `history not read: ${describeError(error)}` };
-  }
+  };
+}
+
+function learnBlockLimit(db: Db, config: Record<string, unknown>, now: number): LiveSnapshot['blockLimit'] {
+  const timeline = identifyBlocks(loadQuarterHourTotals(db), now, loadLimitEvents(db));
+  const tokensPerBlock = configuredTokensPerBlock(config);
+  return { limit: limitOfEstimate(estimateBlockLimit(timeline, tokensPerBlock === undefined ? {} : { tokensPerBlock })), finishedBlocks: finishedBlockCount(timeline) };
+}
+
+function readSnapshot(db: Db, paths: ReturnType<typeof openSettledHistory>['paths'], now: number, blockLimit: LiveSnapshot['blockLimit']): LiveSnapshot {
+  const status = readLiveStatus(db, paths, now);
+  const documents = listSessionDocuments(paths.sessionStateDir);
+  const sessions = mergeLive(status.live, documents, now);
+  const live = new Set(sessions.map((session) => session.id));
+  const newest = [status.current?.data, ...listSessions(db, { limit: 5 })].filter((session): session is SessionView => session !== undefined && !live.has(session.id));
+  const windows: WindowReading[] = [...allWindowsInForce(db, now), ...sessions.flatMap((session) => readingsOfView(session))];
+  return {
+    sessions,
+    limits: mergeLimits(
+      status.limits.map((limit) => ({ kind: limit.kind, resetsAt: limit.resetsAt === null ? null : Date.parse(limit.resetsAt), sessionId: limit.sessionId, text: limit.text })),
+      sessions,
+    ),
+    lastSession: newestOf(newest),
+    records: loadUsageRecords(db, { from: now - RECORDS_LOOKBACK_MS }),
+    loadedAt: now,
+    alerts: listAlerts(db, { limit: MAX_ALERTS }).map(({ id, severity, data, message, createdAt }) => ({ id, severity, data, message, createdAt })),
+    problem: null,
+    windows,
+    blockLimit,
+  };
 }
 
 /** The database's live rows, each replaced by its state file where that is fresher; ended files drop a row. */

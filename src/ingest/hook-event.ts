@@ -9,7 +9,8 @@ import { factsFromStatusline } from './statusline.js';
  *
  * - SessionStart names the Claude session and its transcript (again after `/clear` or a resume).
  * - StopFailure with `error: "rate_limit"` is a limit; its text, when given, names the window.
- * - Every event is kept as a `hook` fact for the session's history.
+ * - Every event is kept as a `hook` fact for the session's history; the tool, the notification's
+ *   type and its words say what Claude waits for (core/attention.ts).
  * - A `statusline` line is what `cw statusline` passed on from Claude's statusline input: only its
  *   limit windows are taken (see runner/statusline-inbox.ts), and it is no hook event.
  */
@@ -49,6 +50,9 @@ export function parseHookLine(line: string, ctx: { now: number; timeZone: string
       at,
       ...(text(entry.reason) ? { detail: text(entry.reason)! } : {}),
       ...(hook.event === 'UserPromptSubmit' && text(entry.prompt) ? { text: text(entry.prompt)! } : {}),
+      ...(text(entry.tool_name) ? { toolName: text(entry.tool_name)! } : {}),
+      ...(text(entry.notification_type) ? { notificationType: text(entry.notification_type)! } : {}),
+      ...(hook.event === 'Notification' && text(entry.message) ? { message: text(entry.message)! } : {}),
     },
   ];
   if (hook.event === 'SessionStart' && hook.claudeSessionId !== null) {

@@ -1,6 +1,6 @@
-import type { Fact, LimitKind } from '../core/facts.js';
+import type { Fact } from '../core/facts.js';
+import { epochMsOf, windowKindOf } from '../core/limit-windows.js';
 import { isRecord } from '../core/print-events.js';
-import { RATE_LIMIT_TYPE_KINDS } from '../core/rate-limit-text.js';
 
 /**
  * Reads the JSON Claude Code pipes to a statusline command (2.1.x): the session and transcript,
@@ -38,12 +38,11 @@ export function factsFromStatusline(input: unknown, now: number): Fact[] {
 }
 
 function windowFacts(name: string, window: unknown, now: number): Fact[] {
-  if (!Object.hasOwn(RATE_LIMIT_TYPE_KINDS, name) || !isRecord(window)) return [];
-  const kind: LimitKind = RATE_LIMIT_TYPE_KINDS[name]!;
+  const kind = windowKindOf(name);
+  if (kind === null || !isRecord(window)) return [];
   const percent = window.used_percentage;
   if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0) return [];
-  const reset = window.resets_at;
-  const resetsAt = typeof reset === 'number' && Number.isFinite(reset) && reset > 0 ? (reset > 1e12 ? reset : reset * 1000) : null;
+  const resetsAt = epochMsOf(window.resets_at);
   const utilization = percent / 100;
   const facts: Fact[] = [{ kind: 'limit-window', source: 'statusline', window: kind, utilization, resetsAt, at: now }];
   if (utilization >= 1) facts.push({ kind: 'rate-limit', source: 'statusline', severity: 'limit', limitKind: kind, resetsAt, utilization, at: now });

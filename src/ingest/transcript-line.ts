@@ -11,7 +11,8 @@ import { ZERO_USAGE } from '../core/facts.js';
 import { messageKeyOf } from '../core/message-identity.js';
 import { costProblem, timeProblem } from '../core/plausible-numbers.js';
 import { isRecord, usageFromApi } from '../core/print-events.js';
-import { limitKindFromRateLimitType, matchRateLimitText, RATE_LIMIT_TYPE_KINDS } from '../core/rate-limit-text.js';
+import { windowFactsFromHeaders, windowKindOf } from '../core/limit-windows.js';
+import { matchRateLimitText } from '../core/rate-limit-text.js';
 import { addUsage } from '../core/token-usage.js';
 
 /**
@@ -306,6 +307,8 @@ function apiErrorFacts(entry: Record<string, unknown>, timeZone: string, at: num
   };
   const facts: Fact[] = [retry];
   if (status === 429 || body.type === 'rate_limit_error') facts.push(rateLimitFromApiError(error, body.message, timeZone, at));
+  // The response's unified headers say how full each window was, whatever the error.
+  if (isRecord(error.headers)) facts.push(...windowFactsFromHeaders(error.headers, at, SOURCE));
   return facts;
 }
 
@@ -433,7 +436,7 @@ function resetOfText(fact: RateLimitObservedFact | null): Pick<RateLimitObserved
 
 /** The window a `rateLimitType` or representative-claim header names; null for one we do not know. */
 function limitKindFromClaim(value: string | null): LimitKind | null {
-  return value !== null && Object.hasOwn(RATE_LIMIT_TYPE_KINDS, value) ? limitKindFromRateLimitType(value) : null;
+  return value === null ? null : windowKindOf(value);
 }
 
 /** Claude reports resets in epoch seconds; a value already in milliseconds is kept. */

@@ -17,7 +17,7 @@ export async function checkAlerts(config: LoadedConfig['config'], env = process.
   try {
     refreshHistory(db, config, env);
     const raised = raiseCurrentAlerts(db, config, { now, env, withBlock: true });
-    const problems = await deliverAlerts(takeUndelivered(db, now), alertSettingsOf(config).delivery, env);
+    const problems = await deliverAlerts(takeUndelivered(db, now), alertSettingsOf(config).delivery, env, config);
     return { raised, problems };
   } finally {
     db.close();

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AlertDelivery } from '../core/alert-rules.js';
-import type { StoredAlert } from '../store/alerts.js';
+import { preferredTimeZone } from '../core/calendar.js';
+import { alertMessage, type StoredAlert } from '../store/alerts.js';
 
 const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -16,14 +17,16 @@ export async function deliverAlerts(
   alerts: readonly StoredAlert[],
   delivery: AlertDelivery,
   env: NodeJS.ProcessEnv = process.env,
+  config: Record<string, unknown> = {},
   platform: NodeJS.Platform = process.platform,
 ): Promise<string[]> {
   const problems: string[] = [];
   if (alerts.length === 0) return problems;
+  const time = displayClock(config, env);
   if (delivery.desktop) {
     const notifier = desktopNotifier(env, platform);
     for (const alert of notifier ? alerts : []) {
-      const child = spawn(notifier!.command, notifier!.args(alert), { detached: true, stdio: 'ignore', env });
+      const child = spawn(notifier!.command, notifier!.args('ClaudeWatch', alertMessage(alert, time), alert.severity === 'critical'), { detached: true, stdio: 'ignore', env });
       child.on('error', (error) => problems.push(`${basename(notifier!.command)}: ${error.message}`));
       child.unref();
     }
@@ -35,7 +38,10 @@ export async function deliverAlerts(
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ source: 'claudewatch', alert: { id: alert.id, rule: alert.rule, severity: alert.severity, message: alert.message, createdAt: new Date(alert.createdAt).toISOString() } }),
+            body: JSON.stringify({
+              source: 'claudewatch',
+              alert: { id: alert.id, rule: alert.rule, condition: alert.condition, severity: alert.severity, message: alertMessage(alert, time), data: alert.data, createdAt: new Date(alert.createdAt).toISOString() },
+            }),
             signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
           });
           await response.arrayBuffer();
@@ -49,32 +55,38 @@ export async function deliverAlerts(
   return problems;
 }
 
+/** Clock times as the user reads them: in the zone of config.json, else TZ, else the system's, named. */
+export function displayClock(config: Record<string, unknown>, env: NodeJS.ProcessEnv): (at: number) => string {
+  const timeZone = preferredTimeZone(config.timezone, env.TZ);
+  const clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return (at) => `${clock.format(new Date(at))} ${timeZone}`;
+}
+
 /** A desktop to notify: X, Wayland or a session bus on Linux; macOS always has one. */
 export function hasDesktop(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
   return platform === 'darwin' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.DBUS_SESSION_BUS_ADDRESS);
 }
 
-interface Notifier {
+export interface Notifier {
   command: string;
-  args(alert: StoredAlert): string[];
+  args(title: string, message: string, critical: boolean): string[];
 }
 
 /**
  * notify-send where a Linux desktop runs; osascript on macOS, where notify-send is not. The
- * alert's text reaches AppleScript as an argument, never as script source, so nothing in it is
- * run.
+ * message reaches AppleScript as an argument, never as script source, so nothing in it is run.
  */
-function desktopNotifier(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Notifier | null {
+export function desktopNotifier(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Notifier | null {
   if (!hasDesktop(env, platform)) return null;
   const notifySend = findOnPath('notify-send', env);
   if (notifySend !== null) {
-    return { command: notifySend, args: (alert) => ['--app-name=ClaudeWatch', `--urgency=${alert.severity === 'critical' ? 'critical' : 'normal'}`, 'ClaudeWatch', alert.message] };
+    return { command: notifySend, args: (title, message, critical) => ['--app-name=ClaudeWatch', `--urgency=${critical ? 'critical' : 'normal'}`, title, message] };
   }
   const osascript = platform === 'darwin' ? findOnPath('osascript', env) : null;
   if (osascript === null) return null;
   return {
     command: osascript,
-    args: (alert) => ['-e', 'on run argv', '-e', 'display notification (item 2 of argv) with title (item 1 of argv)', '-e', 'end run', 'ClaudeWatch', alert.message],
+    args: (title, message) => ['-e', 'on run argv', '-e', 'display notification (item 2 of argv) with title (item 1 of argv)', '-e', 'end run', title, message],
   };
 }
 

@@ -3,9 +3,10 @@ import type { Logger } from '../shared/log.js';
 import { describeError } from '../shared/errors.js';
 
 /**
- * Callbacks tell the user's own tools when a session changes status: shell commands get the
- * state JSON on stdin, webhooks get it POSTed. They run beside the session and must never hold
- * it up or break it: failures are logged, and the end of the session waits for them only so long.
+ * Callbacks tell the user's own tools when a session changes status, or starts or stops waiting
+ * for the user: shell commands get the state JSON on stdin, webhooks get it POSTed. They run
+ * beside the session and must never hold it up or break it: failures are logged, and the end of
+ * the session waits for them only so long.
  */
 export interface CallbackConfig {
   /** Shell commands run with `sh -c`, the state JSON on stdin. */
@@ -72,7 +73,12 @@ function webhookProblem(entry: unknown): string | null {
   return url.protocol === 'http:' || url.protocol === 'https:' ? null : `must be an http or https URL, not ${url.protocol}`;
 }
 
+/** A session changed status, or Claude started or stopped waiting for the user (the status stays). */
+export type CallbackEvent = 'status-changed' | 'waiting-started' | 'waiting-ended';
+
 export interface Transition {
+  /** What happened; a status change unless told otherwise. */
+  event?: CallbackEvent;
   from: string | null;
   to: string;
   /** The StateDocument written at that moment. */
@@ -145,9 +151,10 @@ export class CallbackDispatcher {
 }
 
 function deliveryOf(transition: Transition): Delivery {
-  const payload = JSON.stringify({ event: 'status-changed', from: transition.from, to: transition.to, at: new Date().toISOString(), session: transition.document });
+  const event = transition.event ?? 'status-changed';
+  const payload = JSON.stringify({ event, from: transition.from, to: transition.to, at: new Date().toISOString(), session: transition.document });
   const env: Record<string, string> = {
-    CLAUDEWATCH_EVENT: 'status-changed',
+    CLAUDEWATCH_EVENT: event,
     CLAUDEWATCH_STATUS: transition.to,
     CLAUDEWATCH_PREVIOUS_STATUS: transition.from ?? '',
     // Empty rather than absent, so a value inherited from an enclosing session cannot pass for this one.

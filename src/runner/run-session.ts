@@ -75,7 +75,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
       logger,
       clock,
       priceUsage,
-      ...(extras ? { onStatusChange: extras.onStatusChange } : {}),
+      ...(extras ? { onStatusChange: extras.onStatusChange, onWaitingChange: extras.onWaitingChange } : {}),
       // Any run of ours settles runs that died without an end (kill -9), so none looks live for long.
       onDatabaseOpen: (db) => settleDeadSessions(db, paths, env, clock.now()),
       // The cheap alert rules on the session's own connection, before it closes: never a second one.
@@ -119,6 +119,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
   reportAfterExit(recorder, logger, finalState, request.verbose === true);
   // An alert is for a person: on their terminal, after Claude's last byte, never in a script's stderr.
   if (alert !== null && process.stderr.isTTY) process.stderr.write(`${alert}\n`);
+  request.onEnd?.(finalState);
   return exitStatusOf(exit);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Watches Claude Code's interactive screen for its limit and warning messages. The pty output
+ * Watches Claude Code's interactive screen for its limit and warning messages, and for the
+ * permission prompts it waits on. The pty output
  * is fed to a headless terminal emulator because Claude paints with cursor moves: the raw bytes
  * do not read like the screen ("You've\x1b[13Ghit" is "You've hit"). Lines are read from the
  * rendered buffer and matched one at a time with matchRateLimitText.
@@ -7,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type * as Xterm from '@xterm/headless';
 import type { IBuffer, IMarker, Terminal as HeadlessTerminal } from '@xterm/headless';
-import type { Fact, RateLimitObservedFact } from '../core/facts.js';
+import type { Fact, PromptSeenFact, RateLimitObservedFact } from '../core/facts.js';
 import { matchRateLimitText, type RateLimitMatch } from '../core/rate-limit-text.js';
 import { ScreenBatches } from './screen-batches.js';
 
@@ -120,6 +121,28 @@ function isNotification(line: string, context: LineContext): boolean {
   return aboveInputBox && /^\s/.test(line) && line.length >= context.cols - RIGHT_MARGIN;
 }
 
+/*
+ * A permission prompt, as 2.1.330 and 1.0.60 draw it: the question, then numbered choices.
+ *
+ *   Do you want to proceed?                 Do you want to make this edit to app.ts?
+ *   ❯ 1. Yes                                ❯ 1. Yes
+ *     2. Yes, and don't ask again for ...     2. Yes, allow all edits during this session
+ *     3. No, and tell Claude what to do ...   3. No, and tell Claude what to do differently (esc)
+ *
+ * Denied with Esc, the turn ends under "⎿  Interrupted · What should Claude do instead?"
+ * (older versions: "⎿  Interrupted by user"), and no hook says so.
+ */
+const PROMPT_QUESTION = /^[│|\s]*Do you want to .+\?[│|\s]*$/;
+const FIRST_CHOICE = /^[│|\s]*(?:[❯>]\s*)?1\.\s+Yes\b/;
+const INTERRUPTED = /^\s*⎿\s+Interrupted\b/;
+
+/** What the rows on screen show of a question to the user: a permission prompt, and how many turns were interrupted. */
+export function readPromptRows(rows: readonly string[]): { permission: boolean; interrupted: number } {
+  const question = rows.findIndex((row) => PROMPT_QUESTION.test(row));
+  const permission = question >= 0 && rows.slice(question + 1, question + 4).some((row) => FIRST_CHOICE.test(row));
+  return { permission, interrupted: rows.filter((row) => INTERRUPTED.test(row)).length };
+}
+
 /** Matches `line` if it is Claude's own limit or warning message, given what surrounds it. */
 export function matchScreenLine(line: string, context: LineContext, opts: { now: number; timeZone: string }): RateLimitMatch | null {
   const notification = isNotification(line, context);
@@ -230,6 +253,8 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
   let readUpTo: IMarker | undefined;
   /** Texts of the messages the last scan saw anywhere in the buffer. */
   let visible = new Set<string>();
+  /** What the last scan saw of a question to the user. */
+  let prompt = { permission: false, interrupted: 0 };
   /** Bytes handed to the emulator that it has not parsed yet. */
   let unparsedBytes = 0;
   /** When Claude last printed, and the first output the last scan has not seen (null: none). */
@@ -316,7 +341,20 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
     for (const s of [...scrollback, ...onScreen]) seen.set(s.match.text, s.match);
     const fresh = [...seen.values()].filter((m) => !visible.has(m.text));
     visible = new Set(seen.keys());
-    if (fresh.length > 0) options.emit(fresh.map((m) => toFact(m, opts.now)));
+    const facts: Fact[] = [...fresh.map((m) => toFact(m, opts.now)), ...promptChanges(active, t.rows, opts.now)];
+    if (facts.length > 0) options.emit(facts);
+  };
+
+  /** A prompt drawn or gone, a turn newly interrupted: told once, as the screen changes. */
+  const promptChanges = (active: IBuffer, rows: number, at: number): PromptSeenFact[] => {
+    const lines: string[] = [];
+    for (let row = active.baseY; row < active.baseY + rows; row++) lines.push(normalizeRow(active.getLine(row)?.translateToString(true) ?? ''));
+    const now = readPromptRows(lines);
+    const changes: PromptSeenFact[] = [];
+    if (now.permission !== prompt.permission) changes.push({ kind: 'prompt-seen', source: 'screen', prompt: now.permission ? 'permission' : 'gone', at });
+    if (now.interrupted > prompt.interrupted) changes.push({ kind: 'prompt-seen', source: 'screen', prompt: 'interrupted', at });
+    prompt = now;
+    return changes;
   };
 
   /**

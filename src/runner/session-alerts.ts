@@ -3,10 +3,10 @@ import { alertSettingsOf, mostSevere } from '../core/alert-rules.js';
 import { printable } from '../core/text-escape.js';
 import type { Paths } from '../shared/paths.js';
 import { takeTurn } from '../shared/turn-stamp.js';
-import { takeUnnotified } from '../store/alerts.js';
+import { alertMessage, takeUnnotified } from '../store/alerts.js';
 import type { Db } from '../store/database.js';
 import { raiseCurrentAlerts } from './alert-raise.js';
-import { hasDesktop } from './alert-delivery.js';
+import { displayClock, hasDesktop } from './alert-delivery.js';
 import { startDetachedCw } from './detached-cw.js';
 
 /** A full check (every block, delivery) at most this often from the shim: a loop of runs must not spawn a check each. */
@@ -25,7 +25,8 @@ export function alertsAfterSession(options: { db: Db; paths: Paths; config: Reco
   raiseCurrentAlerts(db, config, { now, env: options.env, withBlock: false });
   const fresh = takeUnnotified(db, now);
   const top = mostSevere(fresh);
-  const notice = top ? `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(top.message)}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}` : null;
+  // The words are written now, in the zone of the terminal that shows them.
+  const notice = top ? `${delivery.bell ? '\x07' : ''}claudewatch: alert: ${printable(alertMessage(top, displayClock(config, options.env)))}${fresh.length > 1 ? ` (+${fresh.length - 1} more: cw alerts list)` : ''}` : null;
   // Someone listens beyond this terminal: let a detached check deliver (and look at the block).
   const listened = delivery.webhooks.length > 0 || (delivery.desktop && hasDesktop(options.env));
   if (listened) startFullCheck(paths, now, options.env);

@@ -6,6 +6,7 @@ import { CallbackDispatcher, callbackConfigOf } from './callbacks.js';
 import { commitsSince, gitBranchAt, refsMovedSince } from './git-info.js';
 import { ProcessTreeMonitor } from './process-stats.js';
 import { probeRunContext } from './run-context-probe.js';
+import { noticeWaiting, waitingNoticeOf } from './waiting-notice.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -48,6 +49,13 @@ export class SessionExtras {
   /** For the recorder: each status change, once its state file is written. */
   readonly onStatusChange = (change: { from: string | null; to: string; document: StateDocument }): void => {
     this.callbacks?.notify(change);
+  };
+
+  /** For the recorder: Claude started or stopped waiting for the user; the status is unchanged. */
+  readonly onWaitingChange = (change: { waiting: boolean; document: StateDocument }): void => {
+    const status = change.document.status;
+    this.callbacks?.notify({ event: change.waiting ? 'waiting-started' : 'waiting-ended', from: status, to: status, document: change.document });
+    if (change.waiting) this.guard('waiting notice', () => noticeWaiting(waitingNoticeOf(this.options.config), change.document, this.options.env, this.options.logger), undefined);
   };
 
   /** Claude exited: the last sample and the commits made meanwhile, before the recorder's final write. */

@@ -1,5 +1,7 @@
 import type { AccountLimit, AccountPeer, LimitKind } from '../core/facts.js';
+import { currentWindows, type WindowReading } from '../core/limit-windows.js';
 import type { Db } from './database.js';
+import { parseWindows } from './session-rows.js';
 
 /**
  * Limits are per account, not per session: once one session meets the 5-hour limit, every other
@@ -84,4 +86,34 @@ export function allLimitsInForce(db: Db, now: number): (AccountLimit & { account
     .prepare(`SELECT DISTINCT account FROM limits WHERE account IS NOT NULL AND severity = 'limit' AND observed_at > ?`)
     .all(now - 8 * 24 * 60 * 60_000) as { account: string }[];
   return accounts.flatMap(({ account }) => limitsInForce(db, account, now).map((limit) => ({ ...limit, account })));
+}
+
+/** A week and a day: the longest window resets within a week of its reading. */
+const WINDOW_LOOKBACK_MS = 8 * 24 * 60 * 60_000;
+
+/**
+ * The latest current reading of each limit window of `account`, whichever of its runs made it:
+ * Claude reports the account's windows, so a reading one run made holds for all of them until
+ * the window resets. A reading another run made later replaces it.
+ */
+export function windowsOfAccount(db: Db, account: string | null, now: number): WindowReading[] {
+  if (account === null) return [];
+  const rows = db
+    .prepare(`SELECT limit_windows FROM sessions WHERE account = ? AND limit_windows IS NOT NULL AND updated_at > ? ORDER BY updated_at DESC LIMIT 50`)
+    .pluck()
+    .all(account, now - WINDOW_LOOKBACK_MS) as string[];
+  return currentWindows(rows.flatMap(readingsOfRow), now);
+}
+
+/** Every account's current windows, for `cw status` and the metrics. */
+export function allWindowsInForce(db: Db, now: number): Array<WindowReading & { account: string }> {
+  const accounts = db
+    .prepare(`SELECT DISTINCT account FROM sessions WHERE account IS NOT NULL AND limit_windows IS NOT NULL AND updated_at > ?`)
+    .pluck()
+    .all(now - WINDOW_LOOKBACK_MS) as string[];
+  return accounts.flatMap((account) => windowsOfAccount(db, account, now).map((reading) => ({ ...reading, account })));
+}
+
+function readingsOfRow(text: string): WindowReading[] {
+  return Object.entries(parseWindows(text)).map(([kind, reading]) => ({ ...reading, kind: kind as LimitKind }));
 }

@@ -2,7 +2,7 @@ import type { AlertFacts, AlertSettings } from '../core/alert-rules.js';
 import { identifyBlocks, projectBlock } from '../core/blocks.js';
 import { type Calendar, formatDay, weekStartOf } from '../core/calendar.js';
 import { describeEstimate, estimateBlockLimit, limitOfEstimate } from '../core/plan-limits.js';
-import { allLimitsInForce } from './account-limits.js';
+import { allLimitsInForce, allWindowsInForce } from './account-limits.js';
 import type { Db } from './database.js';
 import { loadLimitEvents } from './limit-history.js';
 import { loadUsageRecords } from './usage-records.js';
@@ -33,6 +33,7 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: () =>
     facts.week = { weekStart: formatDay(weekStart), costUsd: sum(weekRecords) };
   }
   if (rules.limitReached) facts.limits = allLimitsInForce(db, now).map((limit) => ({ kind: limit.kind, resetsAt: limit.resetsAt, observedAt: limit.observedAt }));
+  if (rules.windows) facts.windows = allWindowsInForce(db, now).map((window) => ({ kind: window.kind, utilization: window.utilization, resetsAt: window.resetsAt, observedAt: window.observedAt }));
   if (rules.sessionErrors) {
     facts.failedSessions = (
       db
@@ -41,6 +42,7 @@ export function gatherAlertFacts(db: Db, options: { now: number; calendar: () =>
     ).map((row) => ({ id: row.id, project: row.project, endedAt: row.ended_at, error: row.api_error }));
   }
   if (allRecords) {
+    facts.block = null;
     const timeline = identifyBlocks(allRecords, now, loadLimitEvents(db));
     const last = timeline.at(-1);
     const open = last && last.kind === 'block' && last.active ? last : null;

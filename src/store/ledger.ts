@@ -456,5 +456,7 @@ function kindsLiftedBy(model: string | null): LimitKind[] {
   const name = (model ?? '').toLowerCase();
   if (name.includes('opus')) kinds.push('seven_day_opus');
   if (name.includes('sonnet')) kinds.push('seven_day_sonnet');
+  // 2.1.x counts one model's weekly use with extra usage in a window of its own ("Fable limit").
+  if (name.includes('fable')) kinds.push('seven_day_overage_included');
   return kinds;
 }

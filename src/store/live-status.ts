@@ -1,9 +1,10 @@
-import type { SessionView } from '../core/session-view.js';
+import { currentWindows, type WindowReading } from '../core/limit-windows.js';
+import { readingsOfView, type SessionView } from '../core/session-view.js';
 import type { Paths } from '../shared/paths.js';
-import { allLimitsInForce } from './account-limits.js';
+import { allLimitsInForce, allWindowsInForce } from './account-limits.js';
 import type { Db } from './database.js';
 import { listSessions } from './session-rows.js';
-import { readStateDocument, type StateDocument } from './state-files.js';
+import { readStateDocument, sessionStateFile, type StateDocument } from './state-files.js';
 
 /** A limit some session met that still holds for its account (Claude's config directory). */
 export interface LimitInForce {
@@ -15,10 +16,24 @@ export interface LimitInForce {
   sessionId: string;
 }
 
+/** Claude's latest reading of one window of an account (see core/limit-windows.ts). */
+export interface WindowInForce {
+  account: string | null;
+  kind: string;
+  /** 0..1, past 1 once spent. */
+  utilization: number;
+  resetsAt: string | null;
+  status: string;
+  source: string;
+  observedAt: string;
+}
+
 export interface LiveStatus {
   current: StateDocument | null;
   live: SessionView[];
   limits: LimitInForce[];
+  /** Every window Claude reported, per account, while it has not reset. */
+  windows: WindowInForce[];
   /** Projects that more than one live session works in, with those sessions' ids. */
   sharedProjects: Array<{ project: string; sessions: string[] }>;
 }
@@ -29,9 +44,9 @@ export interface LiveStatusOptions {
 }
 
 /** Live sessions and limits as the database and current_session.json show them now, from a database the caller opened (and closes). */
-export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile'>, now: number, options: LiveStatusOptions = {}): LiveStatus {
+export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile' | 'sessionStateDir'>, now: number, options: LiveStatusOptions = {}): LiveStatus {
   const current = readStateDocument(paths.currentStateFile);
-  let live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] });
+  let live = listSessions(db, { statuses: ['ACTIVE', 'RATE_LIMITED'] }).map((session) => withAttention(session, paths.sessionStateDir));
   let limits: LimitInForce[] = allLimitsInForce(db, now).map((limit) => ({
     account: limit.account,
     kind: limit.kind,
@@ -40,13 +55,34 @@ export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile'>, n
     observedAt: new Date(limit.observedAt).toISOString(),
     sessionId: limit.sessionId,
   }));
+  let windows = allWindowsInForce(db, now).map((reading) => windowInForce(reading, reading.account));
   if (options.singleSession) {
     // The current session and the limits its own state file shows: those of its account.
     const own = current?.data;
     live = live.filter((session) => session.id === own?.id);
     limits = limits.filter((limit) => own?.accountLimits.some((shown) => shown.kind === limit.kind && shown.sessionId === limit.sessionId) === true);
+    // Its state file holds its account's windows already.
+    windows = own === undefined ? [] : currentWindows(readingsOfView(own), now).map((reading) => windowInForce(reading, null));
   }
-  return { current, live, limits, sharedProjects: sharedProjects(live) };
+  return { current, live, limits, windows, sharedProjects: sharedProjects(live) };
+}
+
+/** Whether Claude waits for the user is a moment's state, kept only in the session's own state file. */
+function withAttention(session: SessionView, sessionStateDir: string): SessionView {
+  const data = readStateDocument(sessionStateFile(sessionStateDir, session.id))?.data;
+  return data ? { ...session, waiting: data.waiting ?? null, activity: data.activity ?? null } : session;
+}
+
+function windowInForce(reading: WindowReading, account: string | null): WindowInForce {
+  return {
+    account,
+    kind: reading.kind,
+    utilization: reading.utilization,
+    resetsAt: reading.resetsAt === null ? null : new Date(reading.resetsAt).toISOString(),
+    status: reading.status,
+    source: reading.source,
+    observedAt: new Date(reading.observedAt).toISOString(),
+  };
 }
 
 function sharedProjects(live: readonly SessionView[]): LiveStatus['sharedProjects'] {

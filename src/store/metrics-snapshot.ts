@@ -2,7 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { identifyBlocks } from '../core/blocks.js';
 import { projectLabeller, type MetricSample } from '../core/metrics.js';
 import { estimateBlockLimit } from '../core/plan-limits.js';
-import { allLimitsInForce } from './account-limits.js';
+import { allLimitsInForce, allWindowsInForce } from './account-limits.js';
 import type { Db } from './database.js';
 import { loadLimitEvents } from './limit-history.js';
 import { loadUsageRecords } from './usage-records.js';
@@ -76,6 +76,11 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
     if (limit.resetsAt !== null) samples.push({ key: 'rateLimitResetSeconds', labels: { ...machine, kind: limit.kind }, value: Math.max(0, Math.round((limit.resetsAt - now) / 1000)) });
   }
 
+  for (const window of fullestWindows(allWindowsInForce(db, now))) {
+    samples.push({ key: 'windowUtilization', labels: { ...machine, window: window.kind, status: window.status }, value: round(window.utilization) });
+    if (window.resetsAt !== null) samples.push({ key: 'windowResetSeconds', labels: { ...machine, window: window.kind }, value: Math.max(0, Math.round((window.resetsAt - now) / 1000)) });
+  }
+
   const timeline = identifyBlocks(records, now, limitEvents);
   const last = timeline.at(-1);
   const open = last && last.kind === 'block' && last.active ? last : null;
@@ -85,6 +90,16 @@ export function collectMetricSamples(db: Db, options: { now: number; tokensPerBl
     samples.push({ key: 'blockUtilization', labels: { ...machine, limit_source: estimate.source, confidence: estimate.confidence }, value: round((open ? open.totals.totalTokens : 0) / estimate.tokens) });
   }
   return samples;
+}
+
+/** One series per window: of several accounts on the machine, the fullest window is the one that stops work first. */
+function fullestWindows(windows: ReturnType<typeof allWindowsInForce>): ReturnType<typeof allWindowsInForce> {
+  const byKind = new Map<string, (typeof windows)[number]>();
+  for (const window of windows) {
+    const known = byKind.get(window.kind);
+    if (known === undefined || window.utilization > known.utilization) byKind.set(window.kind, window);
+  }
+  return [...byKind.values()];
 }
 
 function safeUser(): string {

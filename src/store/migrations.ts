@@ -261,4 +261,20 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // Another machine's history, imported from its export: each message keeps its machine's name.
   addMachineLabels,
+  // Each run keeps the latest reading of every limit window Claude reported for its account, so
+  // the account's windows are known after the run ends (store/account-limits.ts).
+  `
+  ALTER TABLE sessions ADD COLUMN limit_windows TEXT;
+  CREATE INDEX sessions_by_account ON sessions (account, updated_at DESC);
+  `,
+  // An alert per condition (one rule about one window or threshold), kept with its facts so its
+  // words are written when shown, in the zone of whoever shows them; closed when it clears.
+  `
+  ALTER TABLE alerts ADD COLUMN condition TEXT;
+  ALTER TABLE alerts ADD COLUMN data TEXT;
+  ALTER TABLE alerts ADD COLUMN cleared_at INTEGER;
+  UPDATE alerts SET condition = rule;
+  CREATE INDEX alerts_by_condition ON alerts (condition, created_at DESC);
+  CREATE INDEX alerts_open ON alerts (cleared_at, rule);
+  `,
 ];

@@ -20,7 +20,7 @@ import type { Logger } from '../shared/log.js';
 import type { Paths } from '../shared/paths.js';
 import { sharesLimits } from '../core/isolation.js';
 import { MessageBook, type BookEntry } from '../core/message-book.js';
-import { limitsInForce, livePeers } from './account-limits.js';
+import { limitsInForce, livePeers, windowsOfAccount } from './account-limits.js';
 import { isBusy, openDatabase, type Db } from './database.js';
 import { mergeJournal, waitingSince, writeJournalEntry } from './journal.js';
 import { Ledger, ledgerLimitOf, type LedgerLimit, type LedgerMessage } from './ledger.js';
@@ -55,6 +55,8 @@ export interface RecorderOptions {
   onFinish?: (db: Db) => void;
   /** Told each time the session's status changes, with the state document just written. */
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
+  /** Told each time Claude starts or stops waiting for the user, with the state document just written. */
+  onWaitingChange?: (change: { waiting: boolean; document: StateDocument }) => void;
 }
 
 /**
@@ -118,6 +120,8 @@ export class Recorder {
   private clearedUpTo = 0;
   /** The status last announced to `onStatusChange`; null before the first write. */
   private announcedStatus: SessionStatus | null = null;
+  /** When the wait last announced to `onWaitingChange` began; null while none is. */
+  private announcedWaitSince: string | null = null;
   private finished = false;
   private readonly problems = new Set<string>();
   private readonly currentFile: string;
@@ -337,7 +341,13 @@ export class Recorder {
       const now = this.options.clock.now();
       const { account, isolation, id } = this.state;
       const peers = isolation === 'unified' ? livePeers(db, account, id) : undefined;
-      const fact: Fact = { kind: 'account-limits', source: 'runner', limits: limitsInForce(db, account, now), ...(peers ? { peers } : {}) };
+      const fact: Fact = {
+        kind: 'account-limits',
+        source: 'runner',
+        limits: limitsInForce(db, account, now),
+        windows: windowsOfAccount(db, account, now),
+        ...(peers ? { peers } : {}),
+      };
       const next = reduceSession(this.state, fact, now);
       if (next === this.state) return;
       this.state = next;
@@ -502,15 +512,25 @@ export class Recorder {
     }
   }
 
-  /** A status change goes out once the state file that shows it is written, so a reader of the file agrees. */
+  /** A change goes out once the state file that shows it is written, so a reader of the file agrees. */
   private announce(document: StateDocument): void {
-    if (document.status === this.announcedStatus) return;
-    const from = this.announcedStatus;
-    this.announcedStatus = document.status;
+    if (document.status !== this.announcedStatus) {
+      const from = this.announcedStatus;
+      this.announcedStatus = document.status;
+      this.tell('status change', () => this.options.onStatusChange?.({ from, to: document.status, document }));
+    }
+    const waitSince = document.data.waiting?.since ?? null;
+    if (waitSince !== this.announcedWaitSince) {
+      this.announcedWaitSince = waitSince;
+      this.tell('waiting change', () => this.options.onWaitingChange?.({ waiting: waitSince !== null, document }));
+    }
+  }
+
+  private tell(what: string, listener: () => void): void {
     try {
-      this.options.onStatusChange?.({ from, to: document.status, document });
+      listener();
     } catch (error) {
-      this.options.logger.error('status change listener failed', error);
+      this.options.logger.error(`${what} listener failed`, error);
     }
   }
 

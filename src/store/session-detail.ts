@@ -1,4 +1,4 @@
-import { describeSessionEvents, type SessionEvent, type StoredFact } from '../core/session-events.js';
+import { describeSessionEvents, ISO_TIME, type SessionEvent, type StoredFact } from '../core/session-events.js';
 import type { SessionListRow, SessionView } from '../core/session-view.js';
 import { UserError } from '../shared/errors.js';
 import type { Db } from './database.js';
@@ -19,7 +19,8 @@ export interface SessionDetail {
  * log joins the logs of all its runs; one used only without the shim tells what the ledger knows
  * of it (its answers and limits). Null when nothing is recorded or nothing matches.
  */
-export function readSessionDetail(db: Db, reference: string | undefined): SessionDetail | null {
+export function readSessionDetail(db: Db, reference: string | undefined, options: { time?: (at: number) => string } = {}): SessionDetail | null {
+  const time = options.time ?? ISO_TIME;
   let ref;
   try {
     ref = reference === undefined ? newestRef(db) : resolveSessionRef(db, reference);
@@ -30,12 +31,12 @@ export function readSessionDetail(db: Db, reference: string | undefined): Sessio
   if (ref === null) return null;
   if (ref.kind === 'run') {
     const run = getRun(db, ref.id);
-    return run ? { session: { ...run, source: 'wrapped' }, runs: [run.id], events: runEvents(db, [run]) } : null;
+    return run ? { session: { ...run, source: 'wrapped' }, runs: [run.id], events: runEvents(db, [run], time) } : null;
   }
   const runs = runsOfClaudeSession(db, ref.id);
-  if (runs.length > 0) return { session: { ...runs[0]!, source: 'wrapped' }, runs: runs.map((run) => run.id), events: runEvents(db, runs) };
+  if (runs.length > 0) return { session: { ...runs[0]!, source: 'wrapped' }, runs: runs.map((run) => run.id), events: runEvents(db, runs, time) };
   const imported = getImportedSession(db, ref.id);
-  return imported ? { session: imported, runs: [], events: ledgerEvents(db, ref.id) } : null;
+  return imported ? { session: imported, runs: [], events: ledgerEvents(db, ref.id, time) } : null;
 }
 
 function newestRef(db: Db): { kind: 'run' | 'claude'; id: string } | null {
@@ -44,7 +45,7 @@ function newestRef(db: Db): { kind: 'run' | 'claude'; id: string } | null {
   return newest.source === 'wrapped' ? { kind: 'run', id: newest.id } : { kind: 'claude', id: newest.claudeSessionId };
 }
 
-function runEvents(db: Db, runs: readonly SessionView[]): SessionEvent[] {
+function runEvents(db: Db, runs: readonly SessionView[], time: (at: number) => string): SessionEvent[] {
   const facts: StoredFact[] = [];
   const starts: SessionEvent[] = [];
   for (const run of runs) {
@@ -55,11 +56,11 @@ function runEvents(db: Db, runs: readonly SessionView[]): SessionEvent[] {
       starts.push({ at: Date.parse(run.startedAt), type: 'start', detail: `${run.mode} in ${run.projectPath ?? run.cwd}` });
     }
   }
-  return [...starts, ...describeSessionEvents(facts)].sort((a, b) => a.at - b.at);
+  return [...starts, ...describeSessionEvents(facts, time)].sort((a, b) => a.at - b.at);
 }
 
 /** A session seen only in its transcript: its answered prompts and its limits, as the ledger holds them. */
-function ledgerEvents(db: Db, claudeSessionId: string): SessionEvent[] {
+function ledgerEvents(db: Db, claudeSessionId: string, time: (at: number) => string): SessionEvent[] {
   const answers = db
     .prepare('SELECT at FROM messages WHERE claude_session_id = ? AND answers_prompt = 1 ORDER BY at')
     .pluck()
@@ -89,5 +90,5 @@ function ledgerEvents(db: Db, claudeSessionId: string): SessionEvent[] {
       },
     })),
   ];
-  return describeSessionEvents(facts);
+  return describeSessionEvents(facts, time);
 }

@@ -3,7 +3,7 @@ import { machineName, userName } from '../shared/identity.js';
 import type { Fact } from '../core/facts.js';
 import type { RunContext } from '../core/run-context.js';
 import type { RateLimitState, SessionState, SessionStatus } from '../core/session-state.js';
-import { isoTime as iso, type SessionView } from '../core/session-view.js';
+import { isoTime as iso, viewOfWindows, type SessionView } from '../core/session-view.js';
 
 export type SessionRecord = SessionView;
 
@@ -15,7 +15,7 @@ const COLUMNS = `id, claude_session_id, status, mode, session_type, project_path
   claude_version, transcript_path, model, started_at, ended_at, duration_ms, duration_api_ms, exit_code,
   signal, reported_cost_usd, rate_limit, rate_limit_events, api_retries, rejected_lines, result_subtype, is_error, api_error,
   heartbeat_at, updated_at, account, identify_method, transcript_offset, isolation, isolation_key, place_kind, place,
-  git_branch, cpu_ms, peak_rss_bytes, claude_num_turns, claude_model_totals`;
+  git_branch, cpu_ms, peak_rss_bytes, claude_num_turns, claude_model_totals, limit_windows`;
 
 const PARAMS = COLUMNS.split(',').map((column) => `@${column.trim()}`).join(', ');
 const UPDATES = COLUMNS.split(',')
@@ -227,6 +227,7 @@ function rowFromState(state: SessionState, heartbeatAt: number): Row {
     peak_rss_bytes: state.peakRssBytes,
     claude_num_turns: state.claudeNumTurns,
     claude_model_totals: state.claudeModelTotals ? JSON.stringify(state.claudeModelTotals) : null,
+    limit_windows: Object.keys(state.limitWindows).length > 0 ? JSON.stringify(state.limitWindows) : null,
   };
 }
 
@@ -292,7 +293,10 @@ function recordFromRow(row: Row, usage: RunUsage | null): SessionRecord {
     gitBranch: str(row.git_branch),
     cpuMs: num(row.cpu_ms),
     peakRssBytes: num(row.peak_rss_bytes),
-    limitWindows: {},
+    limitWindows: viewOfWindows(parseWindows(row.limit_windows)),
+    // A moment's state, kept only in the live state files.
+    waiting: null,
+    activity: null,
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
     isError: Number(row.is_error ?? 0) === 1,
@@ -321,6 +325,18 @@ function reportedModels(value: string | number | null | undefined): string[] {
     });
   } catch {
     return [];
+  }
+}
+
+/** The run's window readings as the recorder wrote them (SessionState['limitWindows']). */
+export function parseWindows(value: string | number | null | undefined): SessionState['limitWindows'] {
+  if (typeof value !== 'string') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return parsed;
+  } catch {
+    return {};
   }
 }
 

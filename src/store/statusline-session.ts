@@ -13,7 +13,12 @@ export interface StatuslineSessions {
   own: StateDocument | null;
   /** current_session.json, for what is shared by the account (limits), when it is another session. */
   current: StateDocument | null;
+  /** Other running sessions Claude holds waiting for the user, so this one can say so. */
+  waiting: StateDocument[];
 }
+
+/** How a state file that waits reads (it is written indented): only those are parsed for it. */
+const WAITS = /"waiting": \{/;
 
 /**
  * Which of our sessions a statusline call belongs to: the one whose Claude session id matches;
@@ -22,21 +27,22 @@ export interface StatuslineSessions {
  */
 export function findStatuslineSessions(paths: Paths, claudeSessionId: string | null, parentSessionId: string | null): StatuslineSessions {
   let own: StateDocument | null = null;
-  if (claudeSessionId !== null) {
-    const needle = JSON.stringify(claudeSessionId);
-    for (const name of listQuietly(paths.sessionStateDir)) {
-      if (!name.endsWith('.json') || name.startsWith('.')) continue;
-      // Only files that mention the id are parsed: most belong to other sessions.
-      const document = readDocument(join(paths.sessionStateDir, name), needle);
-      if (document && document.data.claudeSessionId === claudeSessionId && (own === null || ranksAbove(document, own))) own = document;
-    }
+  const waiting: StateDocument[] = [];
+  const needle = claudeSessionId === null ? null : JSON.stringify(claudeSessionId);
+  for (const name of listQuietly(paths.sessionStateDir)) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    // Only files that mention the id, or wait, are parsed: most are of no interest here.
+    const document = readDocument(join(paths.sessionStateDir, name), (text) => (needle !== null && text.includes(needle)) || WAITS.test(text));
+    if (document === null) continue;
+    if (document.data.claudeSessionId === claudeSessionId && claudeSessionId !== null && (own === null || ranksAbove(document, own))) own = document;
+    if (document.data.waiting && isRunning(document)) waiting.push(document);
   }
   if (own === null && parentSessionId !== null && /^[\w.-]+$/.test(parentSessionId)) {
     const named = readDocument(join(paths.sessionStateDir, `${parentSessionId}.json`));
     if (named && (named.data.claudeSessionId === null || named.data.claudeSessionId === claudeSessionId)) own = named;
   }
   const current = readDocument(paths.currentStateFile);
-  return { own, current: current && current.data.id !== own?.data.id ? current : null };
+  return { own, current: current && current.data.id !== own?.data.id ? current : null, waiting: waiting.filter((document) => document.data.id !== own?.data.id) };
 }
 
 export function isRunning(document: StateDocument): boolean {
@@ -49,11 +55,11 @@ function ranksAbove(candidate: StateDocument, chosen: StateDocument): boolean {
   return candidate.updatedAt > chosen.updatedAt;
 }
 
-function readDocument(file: string, mustContain?: string): StateDocument | null {
+function readDocument(file: string, wanted?: (text: string) => boolean): StateDocument | null {
   try {
     const text = readRegularFile(file);
     if (text === null) return null;
-    if (mustContain !== undefined && !text.includes(mustContain)) return null;
+    if (wanted !== undefined && !wanted(text)) return null;
     const parsed = JSON.parse(text) as StateDocument;
     return parsed && typeof parsed === 'object' && parsed.data && typeof parsed.data === 'object' && typeof parsed.status === 'string' ? parsed : null;
   } catch {

@@ -1,21 +1,27 @@
 import type { ChalkInstance } from 'chalk';
-import type { BlockProjection, Timeline, UsageBlock, WeekSummary } from '../core/blocks.js';
+import type { BlockGauge } from '../core/block-gauge.js';
+import { MIN_PROJECTION_SPAN_MS, type BlockProjection, type Timeline, type UsageBlock, type WeekSummary } from '../core/blocks.js';
+import type { WindowReading } from '../core/limit-windows.js';
 import { shortModelName } from '../core/usage-report.js';
 import { formatDuration } from './format.js';
 import { renderTable, type Cell } from './table.js';
+import { gaugeOurs, gaugeProjection, gaugeUsed, windowLines } from './window-text.js';
+import { zoneTime } from '../core/zone-time.js';
 
 export interface BlocksView {
   timeZone: string;
   timeline: Timeline;
   active: { block: UsageBlock; projection: BlockProjection } | null;
   weeks: WeekSummary[];
-  /** Claude's own reading of the 5-hour window, when a live session has one: a fact, shown first. */
-  claudeReading: { utilization: number; resetsAt: string | null } | null;
+  /** Claude's own readings of its windows, current ones only: facts, shown first. */
+  windows: WindowReading[];
+  /** The 5-hour window against its limit, Claude's figure first (core/block-gauge.ts). */
+  gauge: BlockGauge | null;
   /** What the list covers, for the heading: "last 7 days". */
   scope: string;
 }
 
-export function renderBlocks(view: BlocksView, options: { width: number; paint: ChalkInstance }): string {
+export function renderBlocks(view: BlocksView, options: { width: number; paint: ChalkInstance; now: number }): string {
   const { paint } = options;
   const clock = new Intl.DateTimeFormat('sv-SE', { timeZone: view.timeZone, dateStyle: 'short', timeStyle: 'short' });
   const time = (at: number): string => clock.format(new Date(at));
@@ -50,13 +56,23 @@ export function renderBlocks(view: BlocksView, options: { width: number; paint: 
     );
     out.push(`5-hour blocks ${view.scope}, times in ${view.timeZone}:`, '', text.trimEnd());
   }
-  if (view.active) out.push('', ...describeActive(view.active.block, view.active.projection, time, paint));
-  if (view.claudeReading) {
-    const reset = view.claudeReading.resetsAt === null ? '' : `; it resets at ${time(Date.parse(view.claudeReading.resetsAt)).slice(11)}`;
-    out.push(`  Claude reports ${Math.round(view.claudeReading.utilization * 100)}% of the 5-hour window used${reset}`);
+  if (view.windows.length > 0) {
+    out.push('', paint.bold("Claude's limit windows:"), ...windowLines(view.windows, { now: options.now, time: zoneTime(view.timeZone), paint }));
   }
+  if (view.gauge) out.push('', ...describeGauge(view.gauge, time, paint));
+  if (view.active) out.push(...describeActive(view.active.block, view.active.projection, time, paint));
   if (view.weeks.length > 0) out.push('', ...describeWeeks(view.weeks));
   return `${out.join('\n')}\n`;
+}
+
+/** The 5-hour window against its limit: Claude's share first, ours beside it, and when the limit comes. */
+function describeGauge(gauge: BlockGauge, time: (at: number) => string, paint: ChalkInstance): string[] {
+  const ours = gaugeOurs(gauge);
+  return [
+    paint.bold(`${gauge.claude !== null ? "Claude's 5-hour window" : '5-hour block'} ${time(gauge.startAt).slice(11)}–${time(gauge.endAt).slice(11)}: ${gaugeUsed(gauge)}, ${Math.round(gauge.elapsedShare * 100)}% of the time gone`),
+    ...(ours === null ? [] : [`  ${ours}`]),
+    `  ${gaugeProjection(gauge.projection, (at) => time(at).slice(11), paint)}`,
+  ];
 }
 
 function describeActive(block: UsageBlock, p: BlockProjection, time: (at: number) => string, paint: ChalkInstance): string[] {
@@ -65,7 +81,7 @@ function describeActive(block: UsageBlock, p: BlockProjection, time: (at: number
     `  used       ${tokens(block.totals.totalTokens)} tokens, $${block.totals.costUsd.toFixed(2)}`,
   ];
   if (p.tokensPerHour === null || p.costPerHour === null) {
-    lines.push('  burn rate  not yet: less than a minute of activity');
+    lines.push(`  burn rate  not yet: it needs ${formatDuration(MIN_PROJECTION_SPAN_MS)} of activity (${formatDuration(p.measuredMs)} so far)`);
   } else {
     lines.push(`  burn rate  ${tokens(p.tokensPerHour)} tokens/h, $${p.costPerHour.toFixed(2)}/h`);
     lines.push(`  projected  ${tokens(p.projectedTokens!)} tokens, $${p.projectedCostUsd!.toFixed(2)} by ${time(block.endAt).slice(11)}`);
@@ -73,11 +89,8 @@ function describeActive(block: UsageBlock, p: BlockProjection, time: (at: number
   if (p.limit) {
     const source = p.limit.source === 'given' ? (p.limit.basis ?? 'given') : p.limit.source === 'learned' ? p.limit.basis! : 'the highest finished block so far, not a known limit';
     const share = (value: number | null): string => (value === null ? '?' : `${Math.round(value * 100)}%`);
+    // When it is reached is the gauge's to say, above.
     lines.push(`  limit      ${tokens(p.limit.tokens)} tokens (${source}): ${share(p.usedShare)} used, ${share(p.projectedShare)} projected`);
-    if (p.limitReachedAt !== null) {
-      const warning = block.totals.totalTokens >= p.limit.tokens ? '  reached' : `  at this rate the limit is reached at ${time(p.limitReachedAt).slice(11)}`;
-      lines.push(paint.red(warning));
-    }
   }
   return lines;
 }

@@ -20,3 +20,16 @@ export function progressBar(share: number, width: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, share)) * inner);
   return `[${'█'.repeat(filled)}${'░'.repeat(inner - filled)}]`;
 }
+
+/**
+ * A gauge: `share` of the bar filled (null: nothing to fill), with the cell at `marker` (0..1, the
+ * time gone) drawn as `┃` so use and time read apart.
+ */
+export function gaugeBar(share: number | null, marker: number, width: number): string {
+  const inner = Math.max(2, width - 2);
+  const filled = share === null ? 0 : Math.round(Math.min(1, Math.max(0, share)) * inner);
+  const at = Math.min(inner - 1, Math.max(0, Math.round(Math.min(1, Math.max(0, marker)) * inner) - (marker > 0 ? 1 : 0)));
+  let cells = '';
+  for (let cell = 0; cell < inner; cell++) cells += cell === at ? '┃' : cell < filled ? '█' : '░';
+  return `[${cells}]`;
+}

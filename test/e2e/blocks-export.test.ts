@@ -43,9 +43,9 @@ describe('cw blocks', () => {
         timestamp: new Date(now - minutesAgo * 60_000).toISOString(),
         message: { id, model: 'claude-opus-4-5', usage: { input_tokens: 0, output_tokens: output } },
       });
-    // Two days ago a finished block of 5000 tokens; now an open one of 3000 so far.
+    // Two days ago a finished block of 5000 tokens; now an open one of 3000 so far, over 20 minutes (enough for a rate).
     writeFileSync(join(folder, 'old.jsonl'), `${line('a', 48 * 60, 5000)}\n`);
-    writeFileSync(join(folder, 'live.jsonl'), `${line('b', 2, 1000)}\n${line('c', 1, 2000)}\n`);
+    writeFileSync(join(folder, 'live.jsonl'), `${line('b', 20, 1000)}\n${line('c', 1, 2000)}\n`);
     const blocks = await cwJson(sandbox, ['blocks', '--json', '--token-limit', 'max']);
     expect(blocks.blocks.map((entry: any) => entry.kind)).toEqual(['block', 'gap', 'block']);
     expect(blocks.active).toMatchObject({ limit: { tokens: 5000, source: 'highest-block' }, totals: { totalTokens: 3000, messages: 2 } });
@@ -89,7 +89,9 @@ describe('cw blocks', () => {
     expect(blocks.claudeReading).toEqual({ utilization: 0.47, resetsAt });
     const text = (await runCw(sandbox, ['blocks', '--skip-import'], { COLUMNS: '100' })).stdout.toString();
     expect(text).toContain('limit      5500 tokens (low confidence: 90th percentile of 6 finished blocks');
-    expect(text).toContain('Claude reports 47% of the 5-hour window used; it resets at');
+    expect(text).toMatch(/Claude's limit windows:\n {2}5-hour {3}47% {2}ok {2}resets \d\d:\d\d \((?:1h59m|2h00m) left\)\n/);
+    // Claude's figure fills the gauge; ours is beside it, labelled; too little use for a projection, and it says so.
+    expect(text).toMatch(/Claude's 5-hour window \d\d:\d\d–\d\d:\d\d: 47% used \(Claude\), 60% of the time gone\n {2}ours ≈ 9% of 5\.5k tok \(learned limit\)\n {2}no projection yet: it needs 15m00s of use \(6m\d\ds so far\)/);
   });
 
   it('marks a block that ended in a limit Claude wrote into its transcript, imported once', async () => {

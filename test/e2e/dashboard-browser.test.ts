@@ -75,9 +75,12 @@ describe('cw dashboard in a browser', () => {
 
       await page.waitForSelector('#live-indicator[data-live="true"]', { timeout: 15_000 });
       expect(await page.textContent('#live-label')).toBe('LIVE SESSION ACTIVE');
-      // The open block's bar is drawn to scale (through the CSSOM: the policy refuses style attributes).
-      await page.waitForSelector('#block-bar');
-      const share = await page.$eval('#block-bar', (bar) => bar.getBoundingClientRect().width / bar.parentElement!.getBoundingClientRect().width);
+      // The open block's time mark is placed to scale (through the CSSOM: the policy refuses style attributes).
+      await page.waitForSelector('#block-time');
+      const share = await page.$eval('#block-time', (mark) => {
+        const bar = mark.parentElement!.getBoundingClientRect();
+        return (mark.getBoundingClientRect().left - bar.left) / bar.width;
+      });
       expect(share).toBeGreaterThan(0);
       expect(share).toBeLessThanOrEqual(1);
       expect(await page.$$eval('#spark svg rect', (bars) => bars.length)).toBe(24);

@@ -51,6 +51,20 @@ describe('claudewatch-hook', () => {
     ]);
   });
 
+  it('keeps the tool a prompt asks about and a notification’s words, never the tool’s input', async () => {
+    const inbox = join(dir, 'inbox.jsonl');
+    const toolInput = { command: 'cat ~/.secret', description: 'Show the secret', message: 'tool-owned words' };
+    await runHook(inbox, JSON.stringify({ session_id: 's1', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: toolInput, tool_use_id: 'toolu_1' }));
+    await runHook(inbox, JSON.stringify({ session_id: 's1', hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: toolInput, permission_suggestions: [] }));
+    await runHook(inbox, JSON.stringify({ session_id: 's1', hook_event_name: 'Notification', message: 'Claude needs your permission to use Bash', notification_type: 'permission_prompt' }));
+    expect(readFileSync(inbox, 'utf8')).not.toMatch(/secret|tool-owned/);
+    expect(entries(inbox)).toEqual([
+      { hook_event_name: 'PreToolUse', session_id: 's1', tool_name: 'Bash' },
+      { hook_event_name: 'PermissionRequest', session_id: 's1', tool_name: 'Bash' },
+      { hook_event_name: 'Notification', session_id: 's1', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' },
+    ]);
+  });
+
   it('exits 0 silently on bad input, a relative path or a missing inbox directory', async () => {
     for (const [inbox, stdin] of [
       [join(dir, 'inbox.jsonl'), '{not json'],

@@ -25,7 +25,7 @@ describe('cw doctor: how sessions are identified', () => {
   it('uses hooks when this claude can take them', async () => {
     const check = await transcriptCheck({ FAKE_CLAUDE_VERSION: '2.1.330' });
     expect(check.level).toBe('ok');
-    expect(check.detail).toContain('Claude Code 2.1.330: sessions are identified from hooks added through --settings (Stop, UserPromptSubmit, SessionStart, SessionEnd, StopFailure)');
+    expect(check.detail).toContain('Claude Code 2.1.330: sessions are identified from hooks added through --settings (Stop, PreToolUse, PostToolUse, Notification, UserPromptSubmit, SessionStart, SessionEnd, StopFailure, PermissionRequest)');
   });
 
   it('falls back to a chosen session id when the user turned hooks off, naming the file that did', async () => {

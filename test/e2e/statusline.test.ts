@@ -10,9 +10,24 @@ import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, run
 import { until } from '../support/until.js';
 
 const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
+const HOUR_S = 3600;
+/**
+ * The fixture's windows reset long ago, and a reading of a window that has reset is not shown:
+ * they are moved to reset 3 and 100 hours from now, plus half a minute (the countdown reads 3h 01m,
+ * or 3h 00m on a slow run).
+ */
 const FIXTURE_LINES = readFixture('statusline', 'v2.1.283-stdin.jsonl')
   .split('\n')
-  .filter((line) => line.trim() !== '');
+  .filter((line) => line.trim() !== '')
+  .map((line) => {
+    const input = JSON.parse(line) as { rate_limits: Record<string, { resets_at: number }> };
+    const now = Math.floor(Date.now() / 1000) + 30;
+    input.rate_limits.five_hour!.resets_at = now + 3 * HOUR_S;
+    input.rate_limits.seven_day!.resets_at = now + 100 * HOUR_S;
+    return JSON.stringify(input);
+  });
+/** What the windows of the fixture lines read as: 47% of the 5-hour window, 81% of the week, each with its countdown. */
+const WINDOWS = String.raw`5h 47% \((?:3h 01m|3h 00m)\) · 7d 81% \(4d 4h\)`;
 /** The Claude session the 2.1.283 statusline fixture names. */
 const FIXTURE_SESSION = '8c4aa734-6a96-530d-ad2b-fb120752d4b3';
 
@@ -74,13 +89,17 @@ describe('cw statusline', () => {
 
     const lines = [];
     for (const input of FIXTURE_LINES) lines.push(await statusline(input));
-    expect(lines).toEqual(['Opus 5.5 (1M context) · $206.36 · 5h 47%', 'Opus 5.5 (1M context) · $206.36 · 5h 47%', 'Opus 5.5 (1M context) · $206.45 · 5h 47%']);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.36 · ${WINDOWS}$`)),
+      expect.stringMatching(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.36 · ${WINDOWS}$`)),
+      expect.stringMatching(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.45 · ${WINDOWS}$`)),
+    ]);
     // Through `cw` too, and in colour unless NO_COLOR says otherwise.
     const viaCw = await runProcess(process.execPath, [CW, 'statusline'], { env: sandbox.env, stdin: FIXTURE_LINES[2]! });
-    expect(viaCw.stdout.toString()).toBe('Opus 5.5 (1M context) · $206.45 · 5h 47%\n');
+    expect(viaCw.stdout.toString()).toMatch(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.45 · ${WINDOWS}\\n$`));
     const { NO_COLOR: _off, ...colourEnv } = sandbox.env;
     const coloured = await runProcess(process.execPath, [CW_STATUSLINE], { env: colourEnv, stdin: FIXTURE_LINES[2]! });
-    expect(coloured.stdout.toString()).toBe('\x1b[36mOpus 5.5 (1M context)\x1b[0m · $206.45 · 5h \x1b[32m47%\x1b[0m\n');
+    expect(coloured.stdout.toString()).toMatch(/^\x1b\[36mOpus 5\.5 \(1M context\)\x1b\[0m · \$206\.45 · 5h \x1b\[32m47%\x1b\[0m \(.+\) · 7d \x1b\[33m81%\x1b\[0m \(4d 4h\)\n$/);
 
     // Without Claude's model and cost, the recorded session's are shown.
     expect(await statusline(JSON.stringify({ session_id: FIXTURE_SESSION }))).toBe('claude-opus-5-5 · $0.42');
@@ -91,9 +110,9 @@ describe('cw statusline', () => {
 
   it('runs the user’s own statusline after ours with the same input, within its time limit', async () => {
     const input = FIXTURE_LINES[0]!;
-    expect(await statusline(input, {}, ['--then', `sed -n 's/.*"version":"\\([^"]*\\)".*/v\\1/p'`])).toBe('Opus 5.5 (1M context) · $206.36 · 5h 47% │ v2.1.283');
+    expect(await statusline(input, {}, ['--then', `sed -n 's/.*"version":"\\([^"]*\\)".*/v\\1/p'`])).toMatch(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.36 · ${WINDOWS} │ v2\\.1\\.283$`));
     const started = Date.now();
-    expect(await statusline(input, {}, ['--then', 'exec sleep 20'])).toBe('Opus 5.5 (1M context) · $206.36 · 5h 47%');
+    expect(await statusline(input, {}, ['--then', 'exec sleep 20'])).toMatch(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.36 · ${WINDOWS}$`));
     expect(Date.now() - started).toBeLessThan(6000);
   });
 
@@ -113,7 +132,7 @@ describe('cw statusline', () => {
       JSON.stringify({ session_id: sessionId, model: { id: 'claude-sonnet-5', display_name: 'Sonnet 5' }, cost: { total_cost_usd: 0.1 }, rate_limits: { five_hour: { used_percentage: percent, resets_at: reset } } });
 
     // Before our hooks have named the Claude session, the session Claude's environment names takes the reading.
-    expect(await statusline(reading(47, 'claude-live-1'), { CLAUDEWATCH_PARENT_SESSION: ours.id })).toBe('Sonnet 5 · $0.10 · 5h 47%');
+    expect(await statusline(reading(47, 'claude-live-1'), { CLAUDEWATCH_PARENT_SESSION: ours.id })).toMatch(/^Sonnet 5 · \$0\.10 · 5h 47% \((?:1h 59m|2h 00m)\)$/);
     await until(() => sessionStates().find((state) => state.limitWindows.five_hour?.utilization === 0.47), 'the 47% reading', SESSIONS);
 
     // Claude's SessionStart hook names it; from then on the Claude session id finds it.
@@ -125,7 +144,7 @@ describe('cw statusline', () => {
     await until(() => sessionStates().find((state) => state.claudeSessionId === 'claude-live-1'), 'the Claude session id', SESSIONS);
 
     const line = await statusline(reading(100, 'claude-live-1'));
-    expect(line).toMatch(/^Sonnet 5 · \$0\.10 · 5h 100% · 5h limit resets in (1h 59m|2h 00m)$/);
+    expect(line).toMatch(/^Sonnet 5 · \$0\.10 · 5h 100% · 5-hour limit resets in (1h 59m|2h 00m)$/);
     const limited = await until(() => sessionStates().find((state) => state.status === 'RATE_LIMITED'), 'the limit', SESSIONS);
     expect(limited).toMatchObject({
       id: ours.id,
@@ -135,7 +154,7 @@ describe('cw statusline', () => {
     // The same reading again is not passed on; a refresh without limits shows the session's.
     expect(await statusline(reading(100, 'claude-live-1'))).toBe(line);
     expect(readFileSync(inbox, 'utf8').split('\n').filter((entry) => entry.includes('"statusline"'))).toHaveLength(2);
-    expect(await statusline(JSON.stringify({ session_id: 'claude-live-1' }))).toMatch(/^claude · 5h 100% · 5h limit resets in (1h 59m|2h 00m)$/);
+    expect(await statusline(JSON.stringify({ session_id: 'claude-live-1' }))).toMatch(/^claude · 5h 100% · 5-hour limit resets in (1h 59m|2h 00m)$/);
 
     const result = await running;
     expect(result.code).toBe(0);
@@ -184,7 +203,7 @@ describe('cw install-statusline', () => {
     expect(installed.model).toBe('opus');
     // The command as Claude runs it: through a shell, the JSON on stdin.
     const shown = await runProcess('/bin/sh', ['-c', installed.statusLine.command], { env: sandbox.env, stdin: FIXTURE_LINES[2]! });
-    expect(shown.stdout.toString()).toBe('Opus 5.5 (1M context) · $206.45 · 5h 47% │ theirs\n');
+    expect(shown.stdout.toString()).toMatch(new RegExp(`^Opus 5\\.5 \\(1M context\\) · \\$206\\.45 · ${WINDOWS} │ theirs\\n$`));
 
     expect((await runCw(sandbox, ['install-statusline', '--remove', '--yes'])).code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(original);

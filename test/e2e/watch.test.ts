@@ -55,7 +55,7 @@ describe('cw watch', () => {
 
     lines = await window.waitForScreen((screen) => screen.some((line) => isRow(line, 'RATE_LIMITED')), 'the rate-limited session');
     expect(lines).toEqual(expect.arrayContaining(['● LIVE SESSION ACTIVE  1 session, 1 rate-limited', 'Rate limit in force']));
-    const countdown = /five_hour {2}resets \d\d:\d\d in (\d:\d\d:\d\d)/;
+    const countdown = /5-hour {2}resets \d\d:\d\d in (\d:\d\d:\d\d)/;
     const first = lines.find((line) => countdown.test(line))!.match(countdown)![1];
     expect(first).toMatch(/^(1:00:00|0:59:\d\d)$/);
     // The clock moves without new data.

@@ -70,6 +70,7 @@ describe('factsFromPrintEvent regressions', () => {
     const event = { type: 'rate_limit_event', rate_limit_info: { status: 'allowed_warning', resetsAt: 1.797693134862316e305, rateLimitType: 'seven_day', utilization: 0.57 } };
     expect(factsFromPrintEvent(event, OPTS.now)).toEqual([
       { kind: 'rate-limit', source: 'stream-json', severity: 'warning', limitKind: 'seven_day', resetsAt: null, utilization: 0.57, at: OPTS.now },
+      { kind: 'limit-window', source: 'stream-json', window: 'seven_day', utilization: 0.57, resetsAt: null, status: 'allowed_warning', at: OPTS.now },
     ]);
   });
 });

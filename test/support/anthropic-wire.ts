@@ -154,6 +154,8 @@ export interface UnifiedLimitState {
   resetAt: number;
   utilization: number;
   surpassedThreshold?: number;
+  /** Extra usage beyond the plan: "rejected" when the subscriber has none left (or none at all). */
+  overageStatus?: 'allowed' | 'rejected';
 }
 
 export function unifiedRateLimitHeaders(state: UnifiedLimitState): Record<string, string> {
@@ -173,6 +175,8 @@ export function unifiedRateLimitHeaders(state: UnifiedLimitState): Record<string
   if (state.claim === 'overage') {
     headers['anthropic-ratelimit-unified-overage-status'] = state.status;
     headers['anthropic-ratelimit-unified-overage-reset'] = reset;
+  } else if (state.overageStatus !== undefined) {
+    headers['anthropic-ratelimit-unified-overage-status'] = state.overageStatus;
   }
   return headers;
 }

@@ -23,6 +23,8 @@ export interface ClaudeBinaries {
   current: ClaudeBinary;
   /** 1.0.60: cli.js run by the current node. */
   legacy: ClaudeBinary;
+  /** 2.0.0: cli.js run by the current node; its subscriber limit texts differ from both. */
+  v2: ClaudeBinary;
 }
 
 const require = createRequire(import.meta.url);
@@ -30,9 +32,11 @@ const require = createRequire(import.meta.url);
 export function realClaudeBinaries(): ClaudeBinaries {
   const currentDir = path.dirname(require.resolve('@anthropic-ai/claude-code/package.json'));
   const legacyDir = path.dirname(require.resolve('claude-code-legacy/package.json'));
+  const v2Dir = path.dirname(require.resolve('claude-code-v2/package.json'));
   return {
     current: { version: '2.1.330', command: path.join(currentDir, 'bin', 'claude.exe'), args: [] },
     legacy: { version: '1.0.60', command: process.execPath, args: [path.join(legacyDir, 'cli.js')] },
+    v2: { version: '2.0.0', command: process.execPath, args: [path.join(v2Dir, 'cli.js')] },
   };
 }
 

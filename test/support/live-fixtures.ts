@@ -53,6 +53,8 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     peakRssBytes: null,
     accountPeers: [],
     limitWindows: {},
+    waiting: null,
+    activity: null,
     apiRetries: 0,
     rejectedLines: 0,
     isError: false,
@@ -68,5 +70,5 @@ export function usage(iso: string, tokens: number, costUsd = 0.1): UsageRecord {
 }
 
 export function snapshot(overrides: Partial<LiveSnapshot> = {}): LiveSnapshot {
-  return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: NOW - 2000, alerts: [], problem: null, ...overrides };
+  return { sessions: [], limits: [], lastSession: null, records: [], loadedAt: NOW - 2000, alerts: [], problem: null, windows: [], blockLimit: { limit: null, finishedBlocks: 0 }, ...overrides };
 }

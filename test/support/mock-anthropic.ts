@@ -56,6 +56,8 @@ export interface RateLimitTurn extends TurnTiming {
   resetAt: number;
   /** Send the unified subscriber headers (default true); false gives a bare API-key style 429. */
   subscriber?: boolean;
+  /** The subscriber's extra usage; "rejected" (none left) makes 2.0.0 say "Spending cap reached". */
+  overageStatus?: 'allowed' | 'rejected';
   message?: string;
 }
 
@@ -245,7 +247,7 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
 
   function limitState(turn: RateLimitTurn | WarningTurn): UnifiedLimitState {
     if (turn.type === 'rate_limit') {
-      return { status: 'rejected', claim: turn.claim, resetAt: turn.resetAt, utilization: 1, surpassedThreshold: 1 };
+      return { status: 'rejected', claim: turn.claim, resetAt: turn.resetAt, utilization: 1, surpassedThreshold: 1, ...(turn.overageStatus ? { overageStatus: turn.overageStatus } : {}) };
     }
     return {
       status: 'allowed_warning',

@@ -16,13 +16,17 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const alert: StoredAlert = {
   id: 1,
   rule: 'daily-cost',
+  condition: 'daily-cost',
   key: 'dailyCost:2026-12-07',
   severity: 'critical',
+  // Without facts an alert shows its stored words, here ones AppleScript would take for its own.
+  data: null,
   message: 'Spent $12.00 today "quoted" & end tell',
   createdAt: 0,
   notifiedAt: null,
   deliveredAt: null,
   ackedAt: null,
+  clearedAt: null,
 };
 const delivery = { minIntervalMs: 0, bell: false, desktop: true, webhooks: [] };
 
@@ -42,7 +46,7 @@ async function argsOf(name: string): Promise<string[]> {
 
 it('notifies through osascript on macOS, the message an argument and never script source', async () => {
   fakeProgram('osascript');
-  expect(await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin` }, 'darwin')).toEqual([]);
+  expect(await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin` }, {}, 'darwin')).toEqual([]);
   const args = await argsOf('osascript');
   expect(args.slice(-2)).toEqual(['ClaudeWatch', alert.message]);
   expect(args.slice(0, -2).join(' ')).not.toContain('Spent');
@@ -51,8 +55,8 @@ it('notifies through osascript on macOS, the message an argument and never scrip
 it('prefers notify-send on a Linux desktop, and sends nothing without one', async () => {
   fakeProgram('notify-send');
   fakeProgram('osascript');
-  await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin` }, 'linux');
-  await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin`, DISPLAY: ':0' }, 'linux');
+  await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin` }, {}, 'linux');
+  await deliverAlerts([alert], delivery, { PATH: `${dir}:/usr/bin:/bin`, DISPLAY: ':0' }, {}, 'linux');
   expect(await argsOf('notify-send')).toEqual(['--app-name=ClaudeWatch', '--urgency=critical', 'ClaudeWatch', alert.message]);
   expect(existsSync(join(dir, 'osascript.args'))).toBe(false);
   expect(hasDesktop({}, 'darwin')).toBe(true);

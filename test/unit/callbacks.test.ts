@@ -95,6 +95,18 @@ describe('CallbackDispatcher', () => {
     expect(logger.warnings()).toEqual([]);
   });
 
+  it('names a wait for the user as its own event, the status unchanged', async () => {
+    const out = join(dir, 'out.jsonl');
+    const command = `cat >> '${out}'; printf '\\n%s|%s|%s\\n' "$CLAUDEWATCH_EVENT" "$CLAUDEWATCH_PREVIOUS_STATUS" "$CLAUDEWATCH_STATUS" >> '${out}'`;
+    const dispatcher = new CallbackDispatcher(config({ commands: [command] }), recordingLogger());
+    dispatcher.notify({ event: 'waiting-started', from: 'ACTIVE', to: 'ACTIVE', document: documentOf('ACTIVE') });
+    dispatcher.notify({ event: 'waiting-ended', from: 'ACTIVE', to: 'ACTIVE', document: documentOf('ACTIVE') });
+    await dispatcher.drain();
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines.filter((_, index) => index % 2 === 0).map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['waiting-started', 'waiting-ended']);
+    expect(lines.filter((_, index) => index % 2 === 1)).toEqual(['waiting-started|ACTIVE|ACTIVE', 'waiting-ended|ACTIVE|ACTIVE']);
+  });
+
   it('POSTs each transition to a webhook as JSON, in order even when an answer is slow', async () => {
     const { server, url, received } = await startReceiver();
     try {

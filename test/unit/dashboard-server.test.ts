@@ -22,7 +22,7 @@ const data: DashboardData = {
   timeZone: 'UTC',
   health: (now) => ({ status: 'ok', version: '0.0.0', time: new Date(now).toISOString(), historyImportedAt: null }),
   currentSession: () => ({ status: 'ACTIVE', data: session, updatedAt: session.updatedAt }),
-  live: (now) => buildLiveView(snapshot({ sessions: [session], records }), now),
+  live: (now) => ({ ...buildLiveView(snapshot({ sessions: [session], records }), now), timeZone: 'UTC' }),
   sessions: (limit) => [{ ...session, source: 'wrapped' as const }].slice(0, limit),
   session: (id) => (session.id.startsWith(id) ? { session: { ...session, source: 'wrapped' }, runs: [session.id], events: [{ at: NOW, type: 'start', detail: 'print in /work' }] } : null),
   stats: (days, now) => summarizeDailyUsage(records, calendar, now, days),

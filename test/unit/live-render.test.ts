@@ -4,6 +4,7 @@ import { buildLiveView, type LiveView } from '../../src/core/live-view.js';
 import { countdown, renderLiveView } from '../../src/ui/live-render.js';
 import { cutMiddle, cutToWidth, visibleWidth } from '../../src/ui/screen-text.js';
 import { sparkline } from '../../src/ui/sparkline.js';
+import type { WindowReading } from '../../src/core/limit-windows.js';
 import { at, NOW, sessionView, snapshot, usage } from '../support/live-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
@@ -39,10 +40,11 @@ describe('renderLiveView', () => {
       'ffee0000  /home/alice/proj…ct-name/service  RATE_LIMITED    $1.50   43.3k      1   4m05s  sonnet-4-5',
       '',
       'Rate limit in force',
-      '  five_hour  resets 15:00 in 0:30:00  (session ffee0000)',
+      '  5-hour  resets 15:00 in 0:30:00  (session ffee0000)',
       '',
       '5-hour block  13:00–18:00  3h30m left',
-      '[███████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] 30%',
+      '[░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░] ┃ 30% of the time gone',
+      'no limit known: set planLimits.tokensPerBlock, or one is learned after 5 finished blocks (0 so far)',
       'used      30.0k tok · $3.00',
       'burn      22.5k tok/h · $2.25/h',
       'by 18:00  108.8k tok · $10.88 projected',
@@ -52,16 +54,62 @@ describe('renderLiveView', () => {
     ]);
   });
 
+  it('shows each of Claude’s windows with its share and countdown, and the bar against Claude’s figure with ours beside it', () => {
+    const reading = (kind: WindowReading['kind'], utilization: number, resetsAt: string, status: WindowReading['status'] = 'allowed'): WindowReading => ({
+      kind,
+      utilization,
+      resetsAt: at(resetsAt),
+      status,
+      source: 'statusline',
+      observedAt: NOW - 60_000,
+    });
+    const windows = [
+      reading('seven_day_opus', 0.85, '2026-12-02T10:00:00Z', 'allowed_warning'),
+      reading('five_hour', 0.6, '2026-11-30T17:00:00Z'),
+      reading('seven_day', 0.41, '2026-12-03T08:00:00Z'),
+    ];
+    const view = buildLiveView(
+      snapshot({ sessions: [sessionView()], records, windows, blockLimit: { limit: { tokens: 100_000, source: 'learned', basis: 'medium confidence: median of 3 blocks that ended in a limit' }, finishedBlocks: 9 } }),
+      NOW,
+    );
+    const lines = render(view, 100);
+    const start = lines.indexOf("Claude's limit windows");
+    expect(lines.slice(start, start + 11)).toEqual([
+      "Claude's limit windows",
+      '  5-hour        60%  ok       resets 17:00 in 2:30:00',
+      '  weekly        41%  ok       resets 08:00 in 65:30:00',
+      '  weekly Opus   85%  warning  resets 10:00 in 43:30:00',
+      '',
+      // Claude's window reset at 17:00, so it began at 12:00: half of it has gone.
+      '5-hour window  12:00–17:00  2h30m left',
+      '[████████████████████████┃█████░░░░░░░░░░░░░░░░░░░░] 60% used (Claude)',
+      '┃ 50% of the time gone · ours ≈ 30% of 100.0k tok (learned limit)',
+      // 60% in the 80 minutes since the window's first message: the rest would take 53 more.
+      'at this rate the limit is reached at 15:23',
+      'used      30.0k tok · $3.00',
+      'burn      22.5k tok/h · $2.25/h',
+    ]);
+  });
+
+  it('projects nothing from too little use, and says how much it needs', () => {
+    const fresh = [usage('2026-11-30T14:25:00Z', 10_000, 1)];
+    const lines = render(buildLiveView(snapshot({ records: fresh, blockLimit: { limit: { tokens: 100_000, source: 'given', basis: 'planLimits.tokensPerBlock in config.json' }, finishedBlocks: 2 } }), NOW), 100);
+    expect(lines).toContain('no projection yet: it needs 15m00s of use (5m00s so far)');
+    expect(lines).toContain('burn      after 15m00s of use (5m00s so far)');
+    expect(lines.join('\n')).not.toContain('projected');
+  });
+
   it('shows open alerts after what runs now, with their time', () => {
     const alerts = [
-      { id: 2, severity: 'critical' as const, message: "Claude's five-hour limit is reached; it resets at 15:00", createdAt: at('2026-11-30T14:26:00Z') },
-      { id: 1, severity: 'warning' as const, message: "today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)", createdAt: at('2026-11-30T14:20:00Z') },
+      // Written when shown, in the view's zone; an alert raised before alerts kept their facts keeps its words.
+      { id: 2, severity: 'critical' as const, data: { rule: 'limit-reached' as const, kind: 'five_hour', resetsAt: at('2026-11-30T15:00:00Z') }, message: 'as raised', createdAt: at('2026-11-30T14:26:00Z') },
+      { id: 1, severity: 'warning' as const, data: null, message: "today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)", createdAt: at('2026-11-30T14:20:00Z') },
     ];
     const lines = render(buildLiveView(snapshot({ lastSession: idleView.lastSession!.session, alerts }), NOW), 100);
     expect(lines.slice(5, 9)).toEqual([
       '',
       'Open alerts (cw alerts ack ID)',
-      "  ! 14:26  Claude's five-hour limit is reached; it resets at 15:00",
+      "  ! 14:26  Claude's 5-hour limit is reached; it resets at 15:00",
       "  ! 14:20  today's cost $12.50 passed $10.00 (alerts.dailyCostUsd)",
     ]);
   });
@@ -139,5 +187,24 @@ describe('screen text', () => {
   it('draws a sparkline scaled to its peak, nothing told apart from a little', () => {
     expect(sparkline([0, 1, 50, 100])).toBe('▁▂▅█');
     expect(sparkline([0, 0])).toBe('▁▁');
+  });
+});
+
+describe('sessions waiting for the user', () => {
+  it('come first, the longest wait first, with Claude’s words and since when; the table says WAITING', () => {
+    const asking = sessionView({
+      id: 'bbbb0000-0000-4000-8000-000000000003',
+      projectPath: '/work/api',
+      waiting: { since: '2026-11-30T14:27:00.000Z', reason: 'permission', message: 'Claude needs your permission to use Bash' },
+      activity: 'working',
+    });
+    const questioning = sessionView({ id: 'cccc0000-0000-4000-8000-000000000004', projectPath: '/work/web', waiting: { since: '2026-11-30T14:29:30.000Z', reason: 'question', message: 'Claude asked you a question\x1b[2J' }, activity: 'working' });
+    const lines = render(buildLiveView(snapshot({ sessions: [questioning, sessionView(), asking], records }), NOW), 120);
+    expect(lines[1]).toBe('● LIVE SESSION ACTIVE  3 sessions, 2 waiting for you');
+    expect(lines.slice(3, 5)).toEqual([
+      'Waiting for you: /work/api (bbbb0000): Claude needs your permission to use Bash, since 14:27 (3m00s)',
+      'Waiting for you: /work/web (cccc0000): Claude asked you a question\\x1b[2J, since 14:29 (30s)',
+    ]);
+    expect(lines.find((line) => line.startsWith('bbbb0000'))).toContain('WAITING');
   });
 });

@@ -167,7 +167,8 @@ describe('matchRateLimitText: the wordings 2.1.330 prints', () => {
     ['API Error: Request rejected (429) · this may be a temporary capacity issue.', 'api_rate_limit'],
     ['API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"Rate limited"}}', 'api_rate_limit'],
     ['⎿  API Error (429 {"type":"error","error":{"type":"rate_limit_error","message":"Rate limited"}}) · Retrying in 1 seconds… (attempt 1/10)', 'api_rate_limit'],
-    ["You've hit your Fable limit · resets Nov 27, 4:06am (UTC)", 'subscription'],
+    // 2.1.330 names the weekly window that counts extra usage (seven_day_overage_included) "Fable limit".
+    ["You've hit your Fable limit · resets Nov 27, 4:06am (UTC)", 'seven_day_overage_included'],
   ] as const)('%s → %s', (text, limitKind) => {
     expect(match(text, now)).toMatchObject({ severity: 'limit', limitKind });
   });
@@ -273,7 +274,8 @@ describe('limitKindFromRateLimitType', () => {
     ['seven_day_opus', 'seven_day_opus'],
     ['seven_day_sonnet', 'seven_day_sonnet'],
     ['overage', 'overage'],
-    ['seven_day_overage_included', 'subscription'],
+    ['seven_day_overage_included', 'seven_day_overage_included'],
+    ['seven_day_oauth_apps', 'seven_day_oauth_apps'],
     ['', 'subscription'],
     ['toString', 'subscription'],
     ['__proto__', 'subscription'],

@@ -10,6 +10,12 @@ describe('parseRunArgs', () => {
     });
   });
 
+  it('takes the opt-in to continue after a limit, and the words to continue with', () => {
+    expect(parseRunArgs(['--resume-after-limit', '--resume-prompt=go on', '--', '-p', 'hi'])).toMatchObject({ resumeAfterLimit: true, resumePrompt: 'go on', claudeArgs: ['-p', 'hi'] });
+    expect(parseRunArgs(['-p', 'hi'])).toMatchObject({ resumeAfterLimit: false, resumePrompt: null });
+    expect(() => parseRunArgs(['--resume-prompt', ''])).toThrow('cw-run: --resume-prompt needs a value.');
+  });
+
   it('stops at the first argument that is not ours', () => {
     expect(parseRunArgs(['ask', '--session-type', 'x'])).toMatchObject({ sessionType: null, claudeArgs: ['ask', '--session-type', 'x'] });
     expect(parseRunArgs(['-p', '--project-path', 'x'])).toMatchObject({ projectPath: null, claudeArgs: ['-p', '--project-path', 'x'] });

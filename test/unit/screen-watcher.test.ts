@@ -514,3 +514,69 @@ describe('the rule for which lines are Claude\'s message', () => {
     expect(matchScreenLine(`     ${words}`, { above, below: edge, cols: 100 }, OPTS)).toBeNull();
   });
 });
+
+describe('a question to the user on the screen', () => {
+  const PROMPT =
+    '● Bash(echo hi)\r\n' +
+    '\r\n' +
+    ' Bash command\r\n' +
+    '   echo hi\r\n' +
+    ' Do you want to proceed?\r\n' +
+    ' ❯ 1. Yes\r\n' +
+    "   2. Yes, and don't ask again for echo commands in /work\r\n" +
+    '   3. No, and tell Claude what to do differently (esc)\r\n';
+
+  function promptHarness(): { write(text: string): void; seen: Array<[string, number]>; settle(): Promise<void> } {
+    const seen: Array<[string, number]> = [];
+    let now = NOW;
+    const watcher = createScreenWatcher({
+      cols: 100,
+      rows: 30,
+      timeZone: 'UTC',
+      now: () => now,
+      emit: (facts) => {
+        for (const fact of facts) if (fact.kind === 'prompt-seen') seen.push([fact.prompt, fact.at]);
+      },
+    });
+    return {
+      seen,
+      write: (text) => {
+        now += 1000;
+        watcher.write(bytes(text));
+      },
+      settle: () => vi.runAllTimersAsync().then(() => undefined),
+    };
+  }
+
+  it('tells once when a permission prompt is drawn and once when it is gone', async () => {
+    const h = promptHarness();
+    h.write(PROMPT);
+    await h.settle();
+    // Repainted (the cursor moving between choices): not news.
+    h.write('\x1b[6;1H\x1b[2K   1. Yes\x1b[7;1H\x1b[2K ❯ 2. Yes, and don’t ask again\x1b[30;1H');
+    await h.settle();
+    // Answered: Claude clears the box and shows the tool's output.
+    h.write('\x1b[3;1H\x1b[J  ⎿  hi\r\n');
+    await h.settle();
+    expect(h.seen).toEqual([
+      ['permission', NOW + 1000],
+      ['gone', NOW + 3000],
+    ]);
+  });
+
+  it('tells a turn interrupted (a prompt denied with Esc) as it appears', async () => {
+    const h = promptHarness();
+    h.write(PROMPT);
+    await h.settle();
+    h.write('\x1b[3;1H\x1b[J  ⎿  Interrupted · What should Claude do instead?\r\n');
+    await h.settle();
+    expect(h.seen.map(([prompt]) => prompt)).toEqual(['permission', 'gone', 'interrupted']);
+  });
+
+  it('does not take the words in an answer for a prompt', async () => {
+    const h = promptHarness();
+    h.write('● Do you want to proceed? I can run it next.\r\n  1. Yes is the default answer.\r\n');
+    await h.settle();
+    expect(h.seen).toEqual([]);
+  });
+});

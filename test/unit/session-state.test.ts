@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fact, UsageObservedFact } from '../../src/core/facts.js';
 import { MessageBook } from '../../src/core/message-book.js';
 import { createSessionState, reduceSession, refreshSession, type PriceUsage, type SessionState } from '../../src/core/session-state.js';
+import { viewOfSession } from '../../src/core/session-view.js';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
@@ -227,5 +228,20 @@ describe('reduceSession', () => {
     expect(state.accountLimits).toEqual(limits);
     expect(state.status).toBe('ACTIVE');
     expect(reduceSession(state, { kind: 'account-limits', source: 'runner', limits: [...limits] }, T0 + 2000)).toBe(state);
+  });
+});
+
+describe('waiting for the user', () => {
+  it('shows the wait in the state and its view, and clears it when Claude exits', () => {
+    const waiting = fold([
+      { kind: 'hook', source: 'hook', event: 'UserPromptSubmit', at: T0 + 100 },
+      { kind: 'hook', source: 'hook', event: 'PermissionRequest', toolName: 'Bash', at: T0 + 200 },
+    ]);
+    expect(waiting).toMatchObject({ activity: 'working', waiting: { since: T0 + 200, reason: 'permission', message: 'Claude needs your permission to use Bash' } });
+    expect(viewOfSession(waiting, { host: null, heartbeatAt: null })).toMatchObject({ activity: 'working', waiting: { since: new Date(T0 + 200).toISOString(), reason: 'permission' } });
+    const ended = fold([{ kind: 'child-exited', source: 'runner', exitCode: 0, signal: null, at: T0 + 300 }], waiting);
+    expect(ended).toMatchObject({ waiting: null, activity: null });
+    // A late hook line of a session that ended changes nothing.
+    expect(fold([{ kind: 'hook', source: 'hook', event: 'PermissionRequest', at: T0 + 400 }], ended)).toBe(ended);
   });
 });

@@ -134,6 +134,15 @@ describe('parseHookLine', () => {
     expect(other.map((fact) => fact.kind)).toEqual(['hook']);
   });
 
+  it('keeps the tool and a notification’s type and words: what Claude waits for', () => {
+    const asked = parseHookLine(JSON.stringify({ at: T0, hook_event_name: 'PermissionRequest', session_id: 's1', tool_name: 'Bash' }), ctx).facts;
+    expect(asked).toEqual([{ kind: 'hook', source: 'hook', event: 'PermissionRequest', at: T0, toolName: 'Bash' }]);
+    const notice = parseHookLine(JSON.stringify({ at: T0, hook_event_name: 'Notification', notification_type: 'permission_prompt', message: 'Claude needs your permission to use Bash' }), ctx).facts;
+    expect(notice).toEqual([{ kind: 'hook', source: 'hook', event: 'Notification', at: T0, notificationType: 'permission_prompt', message: 'Claude needs your permission to use Bash' }]);
+    // A message outside a Notification is not Claude's notice.
+    expect(parseHookLine(JSON.stringify({ at: T0, hook_event_name: 'Stop', message: 'x' }), ctx).facts[0]).not.toHaveProperty('message');
+  });
+
   it('rejects what is not a hook line, without throwing', () => {
     expect(parseHookLine('{"hook_event_name":', ctx).facts).toEqual([{ kind: 'line-rejected', source: 'hook', reason: 'hook inbox line is not JSON' }]);
     expect(parseHookLine('[1]', ctx).facts[0]).toMatchObject({ kind: 'line-rejected' });

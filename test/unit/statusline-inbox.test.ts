@@ -74,14 +74,17 @@ describe('appendToInbox', () => {
   });
 });
 
+/** A window as a state file holds it. */
+const win = (utilization: number, resetsAt: string): SessionView['limitWindows'][string] => ({ utilization, resetsAt, status: utilization >= 1 ? 'rejected' : 'allowed', source: 'statusline', observedAt: new Date(0).toISOString() });
+
 describe('isNewLimitReading', () => {
   const own = (limitWindows: SessionView['limitWindows']) => ({ limitWindows }) as SessionView;
   const windows = { five_hour: { usedPercent: 47, resetsAt: RESET_S * 1000 }, hourly: { usedPercent: 1, resetsAt: null } };
 
   it('passes on a reading only when the state does not show it yet', () => {
     expect(isNewLimitReading(windows, own({}))).toBe(true);
-    expect(isNewLimitReading(windows, own({ five_hour: { utilization: 0.47, resetsAt: new Date(RESET_S * 1000).toISOString() } }))).toBe(false);
-    expect(isNewLimitReading(windows, own({ five_hour: { utilization: 0.46, resetsAt: new Date(RESET_S * 1000).toISOString() } }))).toBe(true);
-    expect(isNewLimitReading({ five_hour: { usedPercent: 47, resetsAt: null } }, own({ five_hour: { utilization: 0.47, resetsAt: new Date(RESET_S * 1000).toISOString() } }))).toBe(true);
+    expect(isNewLimitReading(windows, own({ five_hour: win(0.47, new Date(RESET_S * 1000).toISOString()) }))).toBe(false);
+    expect(isNewLimitReading(windows, own({ five_hour: win(0.46, new Date(RESET_S * 1000).toISOString()) }))).toBe(true);
+    expect(isNewLimitReading({ five_hour: { usedPercent: 47, resetsAt: null } }, own({ five_hour: win(0.47, new Date(RESET_S * 1000).toISOString()) }))).toBe(true);
   });
 });

@@ -30,8 +30,8 @@ describe('factsFromStatusline', () => {
     const state = inputs.flatMap((input) => factsFromStatusline(input, T0)).reduce((current, fact) => reduceSession(current, fact, T0), start);
     expect(state.reportedCostUsd).toBe(206.45300340000009);
     expect(state.limitWindows).toEqual({
-      five_hour: { utilization: 0.47, resetsAt: 1790596800_000, observedAt: T0 },
-      seven_day: { utilization: 0.81, resetsAt: 1790884800_000, observedAt: T0 },
+      five_hour: { utilization: 0.47, resetsAt: 1790596800_000, status: 'allowed', source: 'statusline', observedAt: T0 },
+      seven_day: { utilization: 0.81, resetsAt: 1790884800_000, status: 'allowed', source: 'statusline', observedAt: T0 },
     });
     expect(state.status).toBe('ACTIVE');
   });

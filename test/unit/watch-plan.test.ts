@@ -26,11 +26,14 @@ describe('capabilitiesOf', () => {
     expect(capabilitiesOf('2.1.330')).toEqual({
       settingsFlag: true,
       sessionIdFlag: true,
-      hookEvents: ['Stop', 'UserPromptSubmit', 'SessionStart', 'SessionEnd', 'StopFailure'],
+      hookEvents: ['Stop', 'PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'SessionStart', 'SessionEnd', 'StopFailure', 'PermissionRequest'],
     });
     // StopFailure arrived in 2.1.78; before 2.1.101 an unknown event drops the whole source.
     expect(capabilitiesOf('2.1.77').hookEvents).not.toContain('StopFailure');
-    expect(capabilitiesOf('1.0.84').hookEvents).toEqual(['Stop', 'UserPromptSubmit', 'SessionStart']);
+    // PermissionRequest is in the 2.0.45 package, not in 2.0.44's.
+    expect(capabilitiesOf('2.0.45').hookEvents).toContain('PermissionRequest');
+    expect(capabilitiesOf('2.0.44').hookEvents).not.toContain('PermissionRequest');
+    expect(capabilitiesOf('1.0.84').hookEvents).toEqual(['Stop', 'PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'SessionStart']);
     // Inline JSON for --settings came with 1.0.69; 1.0.60 has neither it nor hooks from settings.
     expect(capabilitiesOf('1.0.68')).toMatchObject({ settingsFlag: false, sessionIdFlag: true, hookEvents: [] });
     expect(capabilitiesOf('1.0.60')).toMatchObject({ settingsFlag: false, sessionIdFlag: true });
@@ -52,7 +55,7 @@ describe('planWatch', () => {
     expect(result.args.slice(0, 1)).toEqual(['--settings']);
     expect(result.args.slice(2)).toEqual(['--model', 'opus', 'fix the bug']);
     const hooks = settingsOf(result.args).hooks as Record<string, unknown[]>;
-    expect(Object.keys(hooks)).toEqual(['Stop', 'UserPromptSubmit', 'SessionStart', 'SessionEnd', 'StopFailure']);
+    expect(Object.keys(hooks)).toEqual(['Stop', 'PreToolUse', 'PostToolUse', 'Notification', 'UserPromptSubmit', 'SessionStart', 'SessionEnd', 'StopFailure', 'PermissionRequest']);
     expect(hooks.SessionStart).toEqual([{ hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] }]);
   });
 

@@ -10,6 +10,10 @@ export interface RunArgs {
   /** Our log at debug level (CLAUDEWATCH_DEBUG), and its place printed after Claude exits. */
   debug: boolean;
   help: boolean;
+  /** Continue the Claude session after a limit resets (also config resumeAfterLimit.enabled). */
+  resumeAfterLimit: boolean;
+  /** The prompt that continues it; else config resumeAfterLimit.prompt, else "continue". */
+  resumePrompt: string | null;
   claudeArgs: string[];
 }
 
@@ -18,6 +22,7 @@ const VALUE_OPTIONS = {
   '--project-path': 'projectPath',
   '--state-file': 'stateFile',
   '--isolation': 'isolation',
+  '--resume-prompt': 'resumePrompt',
 } as const;
 
 /**
@@ -26,7 +31,7 @@ const VALUE_OPTIONS = {
  * flag too: it is taken as ours only when a `--` follows (or spelled `--cw-verbose`).
  */
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, isolation: null, verbose: false, debug: false, help: false, claudeArgs: [] };
+  const result: RunArgs = { sessionType: null, projectPath: null, stateFile: null, isolation: null, verbose: false, debug: false, help: false, resumeAfterLimit: false, resumePrompt: null, claudeArgs: [] };
   const separator = argv.indexOf('--');
   if (argv.length === 1 && argv[0] === '--help') return { ...result, help: true };
   let i = 0;
@@ -48,6 +53,10 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       } else {
         result[key] = value;
       }
+      continue;
+    }
+    if (arg === '--resume-after-limit') {
+      result.resumeAfterLimit = true;
       continue;
     }
     if (arg === '--no-coordination') {
@@ -85,6 +94,11 @@ Options (before Claude's arguments):
                           complete (nothing), shared-learning (limits; the default),
                           unified (limits, and its state file lists the others)
   --no-coordination       the same as --isolation complete
+  --resume-after-limit    when a print run (-p) ends in a usage limit, wait for the reset (a
+                          countdown; Ctrl+C cancels) and continue the same Claude session
+                          with --resume. Also config resumeAfterLimit.enabled.
+  --resume-prompt <text>  what to say when continuing (default "continue", or config
+                          resumeAfterLimit.prompt)
   --verbose               print a summary of the session after Claude exits
                           (only before "--"; otherwise --verbose is Claude's)
   --debug                 log at debug level and say where the log is after Claude exits

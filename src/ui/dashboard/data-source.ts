@@ -28,8 +28,8 @@ export interface DashboardData {
   timeZone: string;
   health(now: number): DashboardHealth;
   currentSession(): CurrentSessionDocument | null;
-  /** The live picture `cw watch` shows. */
-  live(now: number): LiveView;
+  /** The live picture `cw watch` shows, and the zone its times are shown in. */
+  live(now: number): LiveView & { timeZone: string };
   sessions(limit: number, now: number): SessionListRow[];
   /** Our run id, Claude's session id, or a prefix of either. */
   session(reference: string, now: number): { session: SessionListRow; runs: string[]; events: SessionEvent[] } | null;

@@ -22,9 +22,10 @@ export const PAGE_HTML = `<!doctype html>
       <span class="dot" aria-hidden="true"></span><span id="live-label">No active session</span>
     </div>
     <p id="live-summary" class="muted"></p>
+    <ul id="waiting" class="waiting" aria-label="Sessions waiting for you" hidden></ul>
     <div id="problem" class="problem" hidden></div>
     <table id="live-sessions" class="table" hidden>
-      <thead><tr><th>Status</th><th>Project</th><th>Model</th><th class="r">Cost</th><th class="r">Tokens</th><th class="r">Turns</th><th class="r">Running</th></tr></thead>
+      <thead><tr><th>Status</th><th>Now</th><th>Project</th><th>Model</th><th class="r">Cost</th><th class="r">Tokens</th><th class="r">Turns</th><th class="r">Running</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>
@@ -34,8 +35,12 @@ export const PAGE_HTML = `<!doctype html>
       <h2 id="limits-heading">Rate limits in force</h2>
       <div id="limits"><p class="muted">None.</p></div>
     </section>
+    <section class="card" aria-labelledby="windows-heading">
+      <h2 id="windows-heading">Claude's limit windows</h2>
+      <div id="windows"><p class="muted">Claude has reported none (it does for subscribers).</p></div>
+    </section>
     <section class="card" aria-labelledby="block-heading">
-      <h2 id="block-heading">Open 5-hour block</h2>
+      <h2 id="block-heading">5-hour window</h2>
       <div id="block"><p class="muted">No open block.</p></div>
       <div id="spark" class="spark"></div>
     </section>

@@ -33,6 +33,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 @keyframes pulse { 50% { opacity: .35; } }
 @media (prefers-reduced-motion: reduce) { .indicator[data-live="true"] .dot { animation: none; } }
 .problem { color: var(--bad); margin: 8px 0; }
+.bad { color: var(--bad); }
 .table { width: 100%; border-collapse: collapse; margin-top: 8px; }
 .table th, .table td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 .table th { font-size: 12px; color: var(--muted); font-weight: 600; }
@@ -45,12 +46,22 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .status-ACTIVE, .status-COMPLETED { color: var(--live); }
 .status-RATE_LIMITED, .status-FAILED { color: var(--bad); }
 .status-INTERRUPTED { color: var(--warn); }
+.waiting { margin: 8px 0; padding: 0; list-style: none; }
+.waiting li { padding: 6px 10px; border-left: 3px solid var(--warn); margin-bottom: 4px; }
+.activity-waiting { color: var(--warn); font-weight: 600; }
 .limit { display: flex; justify-content: space-between; gap: 12px; padding: 6px 0; border-bottom: 1px solid var(--line); }
 .limit:last-child { border-bottom: 0; }
 .countdown { font-size: 18px; font-weight: 700; color: var(--bad); font-variant-numeric: tabular-nums; }
 .progress { height: 12px; border-radius: 6px; background: var(--line); overflow: hidden; margin: 6px 0 10px; }
 .progress > span { display: block; height: 100%; background: var(--bar); }
 .progress.over > span { background: var(--bad); }
+.progress { position: relative; }
+.progress > i { position: absolute; top: 0; bottom: 0; width: 2px; background: var(--text); }
+.window { display: grid; grid-template-columns: 1fr auto auto; gap: 4px 12px; align-items: baseline; padding: 6px 0; border-bottom: 1px solid var(--line); }
+.window:last-child { border-bottom: 0; }
+.window .progress { grid-column: 1 / -1; margin: 0; }
+.window-warning b { color: var(--warn); }
+.window-rejected b { color: var(--bad); }
 .figures { display: flex; flex-wrap: wrap; gap: 24px; margin-bottom: 8px; }
 .figure b { display: block; font-size: 20px; font-variant-numeric: tabular-nums; }
 .figure > span { color: var(--muted); font-size: 12px; }

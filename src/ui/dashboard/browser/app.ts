@@ -6,7 +6,7 @@
  */
 import { api, fetchChart, type Blocks, type Live, type Session, type SessionDetail, type Stats } from './api.js';
 import { byId, clear } from './dom.js';
-import { countdown, duration } from './format.js';
+import { clockTime, countdown, duration } from './format.js';
 import { drawBlocksSummary, drawTotals } from './history.js';
 import { drawLive } from './live.js';
 import { drawDetail, drawSessions, markSelected } from './sessions.js';
@@ -17,6 +17,7 @@ const HISTORY_EVERY_MS = 60_000;
 function onLive(view: Live): void {
   state.live = view;
   state.skew = view.now - Date.now();
+  state.timeZone = view.timeZone;
   drawLive(view);
   // A session that started or ended changes the list and, once it ends, the history.
   const key = view.sessions.map((row) => row.session.id).join(',');
@@ -32,7 +33,7 @@ function onLive(view: Live): void {
 /** Clocks and countdowns move every second from the last picture, without asking the server. */
 function tick(): void {
   const now = serverNow();
-  byId('clock').textContent = new Date(now).toLocaleTimeString();
+  byId('clock').textContent = clockTime(now, true);
   document.querySelectorAll('.running').forEach((cell) => {
     cell.textContent = duration(now - Number(cell.getAttribute('data-started')));
   });
@@ -41,9 +42,12 @@ function tick(): void {
   });
   const left = document.getElementById('block-left');
   if (left) left.textContent = duration(Number(left.getAttribute('data-ends')) - now);
-  const open = state.live?.block;
-  const bar = document.getElementById('block-bar');
-  if (open && bar) bar.style.width = `${Math.min(100, Math.round(((now - open.block.startAt) / (open.block.endAt - open.block.startAt)) * 1000) / 10)}%`;
+  const mark = document.getElementById('block-time');
+  if (mark) {
+    const start = Number(mark.getAttribute('data-start'));
+    const end = Number(mark.getAttribute('data-end'));
+    mark.style.left = `${Math.min(100, Math.max(0, Math.round(((now - start) / (end - start)) * 1000) / 10))}%`;
+  }
   if (Date.now() - state.historyAt > HISTORY_EVERY_MS) loadHistory();
 }
 

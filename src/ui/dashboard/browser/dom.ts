@@ -7,7 +7,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 type Attribute = string | number | null | undefined;
 /** Set through the CSSOM: the page's policy refuses style attributes. */
-type Style = Partial<Pick<CSSStyleDeclaration, 'width'>>;
+type Style = Partial<Pick<CSSStyleDeclaration, 'width' | 'left'>>;
 
 export interface Props {
   /** Goes in as text, never as HTML. */

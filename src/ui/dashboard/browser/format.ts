@@ -1,4 +1,5 @@
 import type { Session } from './api.js';
+import { state } from './state.js';
 
 export function money(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
@@ -30,13 +31,13 @@ export function countdown(ms: number): string {
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+export function clockTime(at: number, withSeconds = false): string {
+  return new Date(at).toLocaleTimeString([], { timeZone: state.timeZone, hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}) });
 }
 
 export function dateTime(at: number): string {
   const d = new Date(at);
-  return `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+  return `${d.toLocaleDateString([], { timeZone: state.timeZone, month: 'short', day: 'numeric' })} ${clockTime(at, true)}`;
 }
 
 export function percent(share: number): string {

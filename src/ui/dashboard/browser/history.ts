@@ -1,8 +1,6 @@
 import type { Blocks, Stats } from './api.js';
 import { byId, clear, figure } from './dom.js';
 import { money, shortModel, tokens } from './format.js';
-import { drawBlock } from './live.js';
-import { state } from './state.js';
 
 /** The last 30 days' totals above their charts. */
 export function drawTotals(stats: Stats): void {
@@ -16,13 +14,11 @@ export function drawTotals(stats: Stats): void {
   );
 }
 
-/** The week's blocks in a line; the block limit it carries is drawn into the open block too. */
+/** The week's blocks in a line, with the limit a block is measured against. */
 export function drawBlocksSummary(blocks: Blocks): void {
-  state.blockLimit = blocks.limit;
   const count = blocks.timeline.filter((entry) => entry.kind === 'block').length;
   const hits = blocks.timeline.filter((entry) => entry.kind === 'block' && entry.limitHit).length;
   byId('blocks-summary').textContent =
     `${count}${count === 1 ? ' block' : ' blocks'}${hits ? `, ${hits} ended in a limit` : ''}` +
     (blocks.limit ? ` · block limit ${blocks.limit.source === 'config' ? '' : '≈ '}${tokens(blocks.limit.tokens)} tokens (${blocks.limit.basis})` : '');
-  if (state.live) drawBlock(state.live.block);
 }

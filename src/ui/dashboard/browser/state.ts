@@ -1,4 +1,4 @@
-import type { Blocks, Live } from './api.js';
+import type { Live } from './api.js';
 
 /** What the page holds between one event and the next. */
 export interface PageState {
@@ -11,10 +11,11 @@ export interface PageState {
   selected: string | null;
   historyAt: number;
   sessionsAt: number;
-  blockLimit: Blocks['limit'];
+  /** The zone the server shows times in (`--timezone`, config, TZ, the system's): the page shows the same. */
+  timeZone: string | undefined;
 }
 
-export const state: PageState = { live: null, skew: 0, liveKey: null, selected: null, historyAt: 0, sessionsAt: 0, blockLimit: null };
+export const state: PageState = { live: null, skew: 0, liveKey: null, selected: null, historyAt: 0, sessionsAt: 0, timeZone: undefined };
 
 export function serverNow(): number {
   return Date.now() + state.skew;

@@ -1,0 +1,100 @@
+/**
+ * Who waits for the user: the real 2.1.330 screen through the shim, offline against the mock,
+ * with a user "ask" rule for Bash (2.1.330 allows `echo` on its own otherwise). The session's
+ * state file must say it waits for a permission within 2 s of the prompt appearing, and stop
+ * saying so within 2 s of the answer, whether accepted or denied with Esc (which fires no hook).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeScreen } from '../support/claude-env.js';
+import { startMockAnthropic } from '../support/mock-anthropic.js';
+import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { readStateData } from '../support/state-file.js';
+import { until } from '../support/until.js';
+
+const USAGE = { input_tokens: 900, output_tokens: 20 };
+/** What the issue asks of the state file, from the moment the screen shows the change. */
+const WITHIN_MS = 2000;
+
+let scratch: string;
+let claude: string;
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'cw-waiting-'));
+  claude = await claudeExecutable(realClaudeBinaries().current, scratch);
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Data {
+  waiting: { since: string; reason: string; message: string } | null;
+  activity: string | null;
+}
+
+/** Polls the state file until `test` holds; returns the data and how long that took. */
+async function stateWithin(file: string, test: (data: Data) => boolean, what: string, screen: ClaudeScreen): Promise<{ data: Data; tookMs: number }> {
+  const started = Date.now();
+  const data = await until(
+    () => {
+      const read = readStateData<Data>(file);
+      return read !== null && test(read) ? read : null;
+    },
+    what,
+    { timeoutMs: 30_000, intervalMs: 25, seen: () => ({ state: readStateData(file), screen: screen.screen() }) },
+  );
+  return { data, tookMs: Date.now() - started };
+}
+
+for (const answer of ['accept', 'deny with Esc'] as const) {
+  it(`2.1.330: waiting for a permission while the prompt shows, cleared on ${answer}; working, then idle`, async () => {
+    const mock = await startMockAnthropic();
+    const home = await makeClaudeHome({ apiUrl: mock.url, auth: 'api-key' });
+    try {
+      mkdirSync(join(home.cwd, '.claude'), { recursive: true });
+      writeFileSync(join(home.cwd, '.claude', 'settings.json'), JSON.stringify({ permissions: { ask: ['Bash'] } }));
+      mock.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'echo waited', description: 'Print a word' }, usage: USAGE });
+      mock.enqueue({ type: 'text', text: 'All done.', usage: USAGE });
+      const cwHome = join(home.home, 'claudewatch');
+      const env = { ...home.env, CLAUDEWATCH_HOME: cwHome, CLAUDEWATCH_REAL_CLAUDE: claude, NO_COLOR: '1', PATH: [SHIM_DIR, dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+      const stateFile = join(cwHome, 'state', 'current_session.json');
+      // A callback hears each start and end of a wait.
+      const heard = join(home.home, 'heard.txt');
+      mkdirSync(cwHome, { recursive: true });
+      writeFileSync(join(cwHome, 'config.json'), JSON.stringify({ callbacks: { commands: [`printf '%s\\n' "$CLAUDEWATCH_EVENT" >> '${heard}'`] } }));
+      const screen = spawnClaudeScreen({ command: SHIM, args: [], cwd: home.cwd, env });
+      try {
+        await screen.waitFor(/for shortcuts|shift\+tab/, 30_000);
+        await stateWithin(stateFile, (data) => data.activity === 'idle' && data.waiting === null, 'idle at start', screen);
+        await screen.submit('run the echo');
+        await screen.waitFor('Do you want to proceed?', 30_000);
+        const shown = await stateWithin(stateFile, (data) => data.waiting?.reason === 'permission', 'waiting: permission', screen);
+        expect(shown.tookMs).toBeLessThan(WITHIN_MS);
+        // PermissionRequest named the tool as the prompt was drawn.
+        await stateWithin(stateFile, (data) => data.waiting?.message === 'Claude needs your permission to use Bash', 'the tool named', screen);
+        expect(shown.data.activity).toBe('working');
+
+        // `cw status` puts the waiting session first; another session's statusline says so.
+        const status = await runProcess(process.execPath, [CW, 'status'], { env: { ...env, COLUMNS: '250' } });
+        expect(status.stdout.toString()).toMatch(/^Waiting for you: .*work \(\w{8}\): Claude needs your permission to use Bash, since \d\d:\d\d/);
+        const json = JSON.parse((await runProcess(process.execPath, [CW, 'status', '--json'], { env })).stdout.toString()) as { live: Data[] };
+        expect(json.live[0]).toMatchObject({ activity: 'working', waiting: { reason: 'permission' } });
+        const statusline = await runProcess(process.execPath, [CW, 'statusline'], { env, stdin: JSON.stringify({ session_id: 'another', model: { display_name: 'Opus' } }) });
+        expect(statusline.stdout.toString()).toContain('⏸ work waits for you');
+
+        screen.press(answer === 'accept' ? 'enter' : 'escape');
+        expect((await stateWithin(stateFile, (data) => data.waiting === null, 'waiting cleared', screen)).tookMs).toBeLessThan(WITHIN_MS);
+        if (answer === 'accept') await screen.waitFor('All done.', 30_000);
+        else await screen.waitFor('Interrupted', 30_000);
+        await stateWithin(stateFile, (data) => data.activity === 'idle' && data.waiting === null, 'idle after the turn', screen);
+        const exit = await screen.exit(30_000);
+        expect(exit.exitCode).toBe(0);
+        expect(readFileSync(heard, 'utf8').trim().split('\n')).toEqual(['status-changed', 'waiting-started', 'waiting-ended', 'status-changed']);
+      } finally {
+        screen.dispose();
+      }
+    } finally {
+      await home.cleanup();
+      await mock.close();
+    }
+  });
+}
