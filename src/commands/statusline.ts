@@ -1,4 +1,5 @@
 import { fstatSync, readFileSync, writeSync } from 'node:fs';
+import { isNewLimitReading } from '../core/statusline-delivery.js';
 import { statuslineView } from '../core/statusline-view.js';
 import { EMPTY_STATUSLINE_INPUT, readStatuslineInput, type StatuslineInput } from '../ingest/statusline-input.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
@@ -85,9 +86,9 @@ export async function renderStatusline(options: { raw: string; env: Env; now: nu
 async function passOnLimits(paths: Paths, own: StateDocument, input: StatuslineInput, now: number): Promise<boolean> {
   if (!isRunning(own) || input.rateLimits === null) return false;
   try {
-    // Loaded only here: most refreshes have no running session of ours to tell.
-    const { isNewLimitReading } = await import('../core/statusline-delivery.js');
+    // A few lines over the window table the line itself is drawn with, so it is bundled with it.
     if (!isNewLimitReading(input.windows, own.data)) return false;
+    // Loaded only here: most refreshes have no new reading for a running session of ours.
     const { appendToInbox, inboxFileFor, statuslineInboxLine } = await import('../runner/statusline-inbox.js');
     return appendToInbox(inboxFileFor(paths.stateDir, own.data.id), statuslineInboxLine(input.claudeSessionId, input.rateLimits, now));
   } catch {
