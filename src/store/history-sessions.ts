@@ -2,6 +2,7 @@ import { roundByName } from '../core/json-output.js';
 import { csvCell } from '../core/text-escape.js';
 import { SYNTHETIC_MODEL } from '../core/usage-report.js';
 import type { Db } from './database.js';
+import { MESSAGE_SUMS } from './message-rows.js';
 
 /**
  * Every Claude session in the history, whether we wrapped its runs, imported its transcript, or
@@ -78,8 +79,7 @@ interface Row {
   wrapped_model: string | null;
 }
 
-const USAGE_COLUMNS = `COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation,
-  SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost, SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns,
+const USAGE_COLUMNS = `${MESSAGE_SUMS},
   MIN(at) AS first_at, MAX(at) AS last_at, GROUP_CONCAT(DISTINCT model) AS models, MAX(cwd) AS cwd`;
 
 export function listHistorySessions(db: Db, options: { claudeSessionId?: string } = {}): HistorySession[] {

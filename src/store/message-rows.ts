@@ -32,6 +32,23 @@ export const MESSAGE_COLUMNS = [
   'priced', 'sidechain', 'answers_prompt', 'machine',
 ] as const satisfies ReadonlyArray<keyof MessageRow>;
 
+/** What a group of messages sums to, under the names readers of the ledger use. */
+export const MESSAGE_SUMS = `COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+  SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost,
+  SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns`;
+
+/** A row of MESSAGE_SUMS. */
+export interface MessageSums {
+  messages: number;
+  input: number;
+  output: number;
+  cache_creation: number;
+  cache_read: number;
+  cost: number;
+  computed: number;
+  turns: number;
+}
+
 const SELECT_BY_ID = `SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages WHERE message_id = ?`;
 const INSERT = `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})`;
 const UPDATE = `UPDATE messages SET ${MESSAGE_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE message_key = ?`;

@@ -1,6 +1,7 @@
 import type { ImportedSession, SessionListRow, SessionView } from '../core/session-view.js';
 import { UserError } from '../shared/errors.js';
 import type { Db } from './database.js';
+import { MESSAGE_SUMS, type MessageSums } from './message-rows.js';
 import { getRun, listSessions } from './session-rows.js';
 
 /**
@@ -23,19 +24,11 @@ export function getImportedSession(db: Db, claudeSessionId: string): ImportedSes
   return listImportedSessions(db, 1, claudeSessionId)[0] ?? null;
 }
 
-interface ImportedRow {
+interface ImportedRow extends MessageSums {
   session: string;
   first_at: number;
   last_at: number;
   cwd: string | null;
-  messages: number;
-  input: number;
-  output: number;
-  cache_creation: number;
-  cache_read: number;
-  cost: number;
-  computed: number;
-  turns: number;
   version: string | null;
   reported: number;
   runs: string | null;
@@ -44,9 +37,7 @@ interface ImportedRow {
 function listImportedSessions(db: Db, limit: number, only?: string): ImportedSession[] {
   const rows = db
     .prepare(
-      `SELECT claude_session_id AS session, MIN(at) AS first_at, MAX(at) AS last_at, MAX(cwd) AS cwd, COUNT(*) AS messages,
-         SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS cache_creation,
-         SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost, SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns,
+      `SELECT claude_session_id AS session, MIN(at) AS first_at, MAX(at) AS last_at, MAX(cwd) AS cwd, ${MESSAGE_SUMS},
          (SELECT MAX(claude_version) FROM transcript_files AS f WHERE f.claude_session_id = m.claude_session_id) AS version,
          EXISTS (SELECT 1 FROM transcript_files AS f WHERE f.claude_session_id = m.claude_session_id AND f.reported_cost_usd IS NOT NULL) AS reported,
          (SELECT GROUP_CONCAT(id) FROM sessions AS s WHERE s.claude_session_id = m.claude_session_id) AS runs

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { MESSAGE_SUMS, type MessageSums } from './message-rows.js';
 import { machineName, userName } from '../shared/identity.js';
 import type { Fact } from '../core/facts.js';
 import type { RunContext } from '../core/run-context.js';
@@ -89,26 +90,11 @@ function runUsage(db: Db, runIds: readonly string[]): Map<string, RunUsage> {
   if (runIds.length === 0) return usage;
   const rows = db
     .prepare(
-      `SELECT run_id, model, priced, sidechain, COUNT(*) AS messages, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
-         SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read, SUM(cost_usd) AS cost,
-         SUM(computed_cost_usd) AS computed, SUM(answers_prompt) AS turns, SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) AS tokens
+      `SELECT run_id, model, priced, sidechain, ${MESSAGE_SUMS},
+         SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) AS tokens
        FROM messages WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, model, priced, sidechain`,
     )
-    .all(JSON.stringify(runIds)) as Array<{
-    run_id: string;
-    model: string;
-    priced: number;
-    sidechain: number;
-    messages: number;
-    input: number;
-    output: number;
-    cache_creation: number;
-    cache_read: number;
-    cost: number;
-    computed: number;
-    turns: number;
-    tokens: number;
-  }>;
+    .all(JSON.stringify(runIds)) as Array<MessageSums & { run_id: string; model: string; priced: number; sidechain: number; tokens: number }>;
   const weights = new Map<string, Map<string, number>>();
   for (const row of rows) {
     const total = usage.get(row.run_id) ?? emptyUsage();
