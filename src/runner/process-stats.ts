@@ -79,7 +79,7 @@ export class ProcessTreeMonitor {
 /** The root and its descendants by pid, from each process's parent; null when the root is not there. */
 function readProcessTree(rootPid: number, source: ProcessSource): Map<number, TreeProcess> | null {
   // Once Claude has exited there is no tree: asked first, so that costs one read, not one per process on the machine.
-  if (source === 'auto' && existsSync('/proc') && readProcStat(rootPid) === null) return null;
+  if (source === 'auto' && readProcStat(rootPid) === null && existsSync('/proc')) return null;
   const all = (source === 'auto' ? readProcTable() : null) ?? readPsProcesses();
   if (all === null || !all.has(rootPid)) return null;
   const children = new Map<number, number[]>();
