@@ -4,6 +4,8 @@ import type { ScreenWatcherOptions } from './screen-watcher.js';
 /** Claude's screen as a headless terminal sees it, for the limit messages only the screen shows. */
 export interface ScreenFeed {
   write(chunk: Buffer): void;
+  /** The rows on screen now, as text; null when the emulator has stopped. */
+  rows(): string[] | null;
   dispose(): void;
 }
 
@@ -24,6 +26,7 @@ export async function openScreenFeed(
     stdout.on('resize', onResize);
     return {
       write: (chunk) => watcher.write(chunk),
+      rows: () => watcher.rows(),
       dispose: () => {
         stdout.off('resize', onResize);
         watcher.dispose();

@@ -30,6 +30,8 @@ export interface ScreenWatcherOptions {
 
 export interface ScreenWatcher {
   write(chunk: Uint8Array): void;
+  /** The rows on screen now as text, top to bottom; null once the emulator is gone. */
+  rows(): string[] | null;
   resize(cols: number, rows: number): void;
   dispose(): void;
 }
@@ -225,6 +227,12 @@ function toFact(match: RateLimitMatch, at: number): RateLimitObservedFact {
   return fact;
 }
 
+function visibleRows(active: IBuffer, rows: number): string[] {
+  const lines: string[] = [];
+  for (let row = active.baseY; row < active.baseY + rows; row++) lines.push(normalizeRow(active.getLine(row)?.translateToString(true) ?? ''));
+  return lines;
+}
+
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0;
 
 /** The emulator, or undefined when it cannot start (a bad size): watching is never worth a crash. */
@@ -347,9 +355,7 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
 
   /** A prompt drawn or gone, a turn newly interrupted: told once, as the screen changes. */
   const promptChanges = (active: IBuffer, rows: number, at: number): PromptSeenFact[] => {
-    const lines: string[] = [];
-    for (let row = active.baseY; row < active.baseY + rows; row++) lines.push(normalizeRow(active.getLine(row)?.translateToString(true) ?? ''));
-    const now = readPromptRows(lines);
+    const now = readPromptRows(visibleRows(active, rows));
     const changes: PromptSeenFact[] = [];
     if (now.permission !== prompt.permission) changes.push({ kind: 'prompt-seen', source: 'screen', prompt: now.permission ? 'permission' : 'gone', at });
     if (now.interrupted > prompt.interrupted) changes.push({ kind: 'prompt-seen', source: 'screen', prompt: 'interrupted', at });
@@ -398,6 +404,11 @@ export function createScreenWatcher(options: ScreenWatcherOptions): ScreenWatche
       lastOutputAt = Date.now();
       unscannedSince ??= lastOutputAt;
       batches.write(chunk);
+    },
+    rows() {
+      let rows: string[] | null = null;
+      guarded((t) => (rows = visibleRows(t.buffer.active, t.rows)));
+      return rows;
     },
     resize(cols, rows) {
       if (!validSize(cols) || !validSize(rows)) return;
