@@ -1,9 +1,10 @@
 import { closeSync, constants as fsConstants, openSync, readFileSync } from 'node:fs';
 import type { IPty } from '@lydell/node-pty';
 import { signalName, type ChildExit } from './exit-code.js';
-import type { OutputObserver, Relay, RelayRequest } from './relay.js';
+import type { OutputObserver, Relay, RelayConsole, RelayRequest } from './relay.js';
 import type { TerminalGuard } from './terminal.js';
 import type { Logger } from '../shared/log.js';
+import { NoticeQueue } from './notice-queue.js';
 
 export interface PtyRelayOptions extends RelayRequest {
   terminal: TerminalGuard;
@@ -36,7 +37,9 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
   const slaveHold = holdSlave(child, options.logger);
 
   options.terminal.enterRaw();
+  let lastKeyAt = 0;
   const onInput = (data: Buffer): void => {
+    lastKeyAt = Date.now();
     // Bytes as read: a key's UTF-8 split across two reads must not be decoded apart. The package's
     // typings say string, but write() hands data to the socket as it is, as node-pty's own do.
     child.write(data as unknown as string);
@@ -45,12 +48,14 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
   stdin.on('data', onInput);
   stdin.resume();
 
+  const notices = new NoticeQueue(stdout);
   child.onData((data: Buffer | string) => {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
     if (!stdout.write(chunk)) {
       child.pause();
       stdout.once('drain', () => child.resume());
     }
+    notices.after(chunk);
     options.observe(chunk, 'stdout');
   });
 
@@ -69,6 +74,7 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
 
   const exited = new Promise<ChildExit>((resolve) => {
     child.onExit(({ exitCode, signal }) => {
+      notices.dispose();
       if (slaveHold !== null) closeQuietly(slaveHold);
       stdin.off('data', onInput);
       stdin.pause();
@@ -91,6 +97,11 @@ export async function startPtyRelay(options: PtyRelayOptions): Promise<Relay> {
         // Already gone.
       }
     },
+    console: {
+      type: (text) => child.write(text),
+      lastKeyAt: () => lastKeyAt,
+      notice: (bytes) => notices.write(bytes),
+    } satisfies RelayConsole,
   };
 }
 

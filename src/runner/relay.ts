@@ -16,6 +16,18 @@ export interface Relay {
   exited: Promise<ChildExit>;
   /** Forward a signal we received to the child, as the terminal would have delivered it. */
   forwardSignal(signal: NodeJS.Signals): void;
+  /** Claude's own terminal, when it runs in one we hold (interactive runs). */
+  console?: RelayConsole;
+}
+
+/** What we may do on the terminal Claude draws on, besides passing it through. */
+export interface RelayConsole {
+  /** Keys into Claude, as if typed. */
+  type(text: string): void;
+  /** When the user last typed (epoch ms), 0 before the first key. */
+  lastKeyAt(): number;
+  /** Bytes of ours to the user's terminal, held back while Claude's output is inside an escape sequence. */
+  notice(bytes: Uint8Array): void;
 }
 
 export type OutputObserver = (chunk: Buffer, stream: 'stdout' | 'stderr') => void;

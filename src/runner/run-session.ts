@@ -49,7 +49,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
   const isolation = chooseIsolation(request.isolation ?? null, env, launched.config, logger);
   const sessionWatch = setup ? startSessionWatch(setup, launched, timeZone, emit) : null;
   if (sessionWatch) emit.onSessionNamed((claudeSessionId) => sessionWatch.identify(claudeSessionId));
-  const extras = startExtras({ claudePid: relay.pid, mode, cwd, env, config: launched.config, startedAt, now: () => clock.now(), emit, logger });
+  const extras = startExtras({ claudePid: relay.pid, mode, cwd, env, config: launched.config, startedAt, now: () => clock.now(), emit, logger, console: relay.console ?? null });
 
   const priceUsage = loadPricing(launched.config, logger);
   // Set by the recorder as it finishes (a closure TypeScript cannot follow, hence the assertion).

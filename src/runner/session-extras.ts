@@ -5,6 +5,7 @@ import type { StateDocument } from '../store/state-files.js';
 import { CallbackDispatcher, callbackConfigOf } from './callbacks.js';
 import { commitsSince, gitBranchAt, refsMovedSince } from './git-info.js';
 import { ProcessTreeMonitor } from './process-stats.js';
+import type { RelayConsole } from './relay.js';
 import { probeRunContext } from './run-context-probe.js';
 import { noticeWaiting, waitingNoticeOf } from './waiting-notice.js';
 
@@ -23,6 +24,8 @@ export interface SessionExtrasOptions {
   now: () => number;
   emit: (facts: Fact[]) => void;
   logger: Logger;
+  /** Claude's terminal, for the bell that says a session waits (interactive runs). */
+  console: RelayConsole | null;
 }
 
 /**
@@ -55,7 +58,7 @@ export class SessionExtras {
   readonly onWaitingChange = (change: { waiting: boolean; document: StateDocument }): void => {
     const status = change.document.status;
     this.callbacks?.notify({ event: change.waiting ? 'waiting-started' : 'waiting-ended', from: status, to: status, document: change.document });
-    if (change.waiting) this.guard('waiting notice', () => noticeWaiting(waitingNoticeOf(this.options.config), change.document, this.options.env, this.options.logger), undefined);
+    if (change.waiting) this.guard('waiting notice', () => noticeWaiting(waitingNoticeOf(this.options.config), change.document, { env: this.options.env, logger: this.options.logger, console: this.options.console }), undefined);
   };
 
   /** Claude exited: the last sample and the commits made meanwhile, before the recorder's final write. */

@@ -4,7 +4,7 @@
  * state file must say it waits for a permission within 2 s of the prompt appearing, and stop
  * saying so within 2 s of the answer, whether accepted or denied with Esc (which fires no hook).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -45,6 +45,12 @@ async function stateWithin(file: string, test: (data: Data) => boolean, what: st
   return { data, tookMs: Date.now() - started };
 }
 
+/** BEL bytes that stand alone: not the end of an OSC (a window title), which Claude ends with BEL. */
+function bellsOutsideSequences(raw: string): number {
+  const withoutStrings = raw.replace(/\x1b[\]P_^X][^\x07\x1b]*(?:\x07|\x1b\\)/g, '');
+  return [...withoutStrings].filter((char) => char === '\x07').length;
+}
+
 for (const answer of ['accept', 'deny with Esc'] as const) {
   it(`2.1.330: waiting for a permission while the prompt shows, cleared on ${answer}; working, then idle`, async () => {
     const mock = await startMockAnthropic();
@@ -55,12 +61,21 @@ for (const answer of ['accept', 'deny with Esc'] as const) {
       mock.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'echo waited', description: 'Print a word' }, usage: USAGE });
       mock.enqueue({ type: 'text', text: 'All done.', usage: USAGE });
       const cwHome = join(home.home, 'claudewatch');
-      const env = { ...home.env, CLAUDEWATCH_HOME: cwHome, CLAUDEWATCH_REAL_CLAUDE: claude, NO_COLOR: '1', PATH: [SHIM_DIR, dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+      // The notice the user asked for: a desktop notification (a notify-send of ours on PATH) or the bell.
+      const notice = answer === 'accept' ? 'desktop' : 'bell';
+      const notified = join(home.home, 'notified.txt');
+      const bin = join(home.home, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${notified}'\n`, { mode: 0o755 });
+      const env = { ...home.env, CLAUDEWATCH_HOME: cwHome, CLAUDEWATCH_REAL_CLAUDE: claude, NO_COLOR: '1', DISPLAY: ':0', PATH: [bin, SHIM_DIR, dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
       const stateFile = join(cwHome, 'state', 'current_session.json');
       // A callback hears each start and end of a wait.
       const heard = join(home.home, 'heard.txt');
       mkdirSync(cwHome, { recursive: true });
-      writeFileSync(join(cwHome, 'config.json'), JSON.stringify({ callbacks: { commands: [`printf '%s\\n' "$CLAUDEWATCH_EVENT" >> '${heard}'`] } }));
+      writeFileSync(
+        join(cwHome, 'config.json'),
+        JSON.stringify({ notify: { waiting: notice }, callbacks: { commands: [`printf '%s\\n' "$CLAUDEWATCH_EVENT" >> '${heard}'`] } }),
+      );
       const screen = spawnClaudeScreen({ command: SHIM, args: [], cwd: home.cwd, env });
       try {
         await screen.waitFor(/for shortcuts|shift\+tab/, 30_000);
@@ -80,6 +95,14 @@ for (const answer of ['accept', 'deny with Esc'] as const) {
         expect(json.live[0]).toMatchObject({ activity: 'working', waiting: { reason: 'permission' } });
         const statusline = await runProcess(process.execPath, [CW, 'statusline'], { env, stdin: JSON.stringify({ session_id: 'another', model: { display_name: 'Opus' } }) });
         expect(statusline.stdout.toString()).toContain('⏸ work waits for you');
+
+        if (notice === 'desktop') {
+          const shown = await until(() => (existsSync(notified) ? readFileSync(notified, 'utf8') : null), 'the desktop notification');
+          expect(shown).toBe(`--app-name=ClaudeWatch\n--urgency=normal\nClaude is waiting for you\nClaude needs your permission to use Bash (${home.cwd})\n`);
+        }
+        // The bell rings once, between Claude's escape sequences (each of its titles still ends where Claude ended it).
+        expect(bellsOutsideSequences(screen.raw())).toBe(notice === 'bell' ? 1 : 0);
+        expect(existsSync(notified)).toBe(notice === 'desktop');
 
         screen.press(answer === 'accept' ? 'enter' : 'escape');
         expect((await stateWithin(stateFile, (data) => data.waiting === null, 'waiting cleared', screen)).tookMs).toBeLessThan(WITHIN_MS);
