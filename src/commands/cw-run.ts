@@ -1,6 +1,6 @@
 import { inspectClaudeArgs, resumeClaudeArgs } from '../core/claude-args.js';
 import { preferredTimeZone } from '../core/calendar.js';
-import { MAX_RESUMES, planResume } from '../core/limit-resume.js';
+import { MAX_RESUMES, planResume, resumeSettingsOf } from '../core/limit-resume.js';
 import type { SessionState } from '../core/session-state.js';
 import { exitWithCode, type ExitStatus } from '../runner/exit-code.js';
 import { waitForReset } from '../runner/limit-wait.js';
@@ -9,8 +9,6 @@ import { loadConfig } from '../shared/config.js';
 import { createFileLogger } from '../shared/log.js';
 import { resolvePaths } from '../shared/paths.js';
 import { parseRunArgs, RUN_USAGE } from './options/run-args.js';
-
-const DEFAULT_RESUME_PROMPT = 'continue';
 
 /** `cw-run [our options] [--] <claude arguments>`: a session with our options, Claude's exit code. */
 export async function run(argv: string[]): Promise<ExitStatus> {
@@ -21,7 +19,7 @@ export async function run(argv: string[]): Promise<ExitStatus> {
   }
   if (args.debug) process.env.CLAUDEWATCH_DEBUG = '1';
   const { config } = loadConfig(resolvePaths().configFile);
-  const resume = resumeSettings(config, args.resumeAfterLimit, args.resumePrompt);
+  const resume = resumeSettingsOf(config, args.resumeAfterLimit, args.resumePrompt);
   const request: RunRequest = {
     claudeArgs: args.claudeArgs,
     sessionType: args.sessionType,
@@ -29,6 +27,7 @@ export async function run(argv: string[]): Promise<ExitStatus> {
     stateFile: args.stateFile,
     isolation: args.isolation,
     verbose: args.verbose,
+    resumeAfterLimit: resume,
   };
   let ended = await runAndKeep(request);
   // A run that ends in a limit continues after the reset, only when the user asked for it.
@@ -54,10 +53,4 @@ async function runAndKeep(request: RunRequest): Promise<{ status: ExitStatus; st
   let state: SessionState | null = null;
   const status = await runSession({ ...request, onEnd: (final) => (state = final) });
   return { status, state };
-}
-
-function resumeSettings(config: Record<string, unknown>, flag: boolean, prompt: string | null): { enabled: boolean; prompt: string } {
-  const section = config.resumeAfterLimit !== null && typeof config.resumeAfterLimit === 'object' ? (config.resumeAfterLimit as Record<string, unknown>) : {};
-  const configured = typeof section.prompt === 'string' && section.prompt.trim() !== '' ? section.prompt : DEFAULT_RESUME_PROMPT;
-  return { enabled: flag || section.enabled === true, prompt: prompt ?? configured };
 }

@@ -63,6 +63,7 @@ function renderEvents(session: SessionListRow, events: SessionEvent[], time: Zon
     answer: paint.green,
     limit: paint.red,
     warning: paint.yellow,
+    resume: paint.magenta,
     error: paint.red,
     git: paint.cyan,
     end: paint.cyan,

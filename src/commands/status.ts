@@ -8,7 +8,7 @@ import { resolvePaths } from '../shared/paths.js';
 import { createPainter, formatBytes, formatDuration, formatLimit, formatSessionCost, formatTokens, outputWidth, totalTokens, unpricedFootnotes } from '../ui/format.js';
 import { wrapToWidth } from '../ui/screen-text.js';
 import { hiddenColumnsNote, renderRows, type Cell } from '../ui/table.js';
-import { activityWord, waitingLines } from '../ui/waiting-text.js';
+import { activityWord, resumeLines, waitingLines } from '../ui/waiting-text.js';
 import { windowLines } from '../ui/window-text.js';
 import { zoneTime, type ZoneTime } from '../core/zone-time.js';
 import { resolveTimeZone } from './options/history-options.js';
@@ -135,7 +135,7 @@ export function renderStatus(data: StatusData, now: number, time: ZoneTime, widt
   const out: string[] = [];
   const shared = new Set(data.sharedProjects.map((entry) => entry.project));
   // Who needs the user comes first: that is what a look at the status is most often for.
-  const waiting = waitingLines(data.live, { now, time, paint });
+  const waiting = [...waitingLines(data.live, { now, time, paint }), ...resumeLines(data.live, { now, time, paint })];
   if (waiting.length > 0) out.push(...waiting, '');
   if (data.live.length === 0) {
     out.push('No live sessions.');

@@ -58,7 +58,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'alerts.desktop', kind: { type: 'boolean' }, default: true, description: 'Show alerts as desktop notifications where notify-send exists.' },
   { key: 'alerts.webhooks', kind: { type: 'strings', check: urlProblem, hint: 'a list of http(s) URLs' }, default: [], description: 'URLs that get each alert as a JSON POST.' },
   { key: 'notify.waiting', kind: { type: 'enum', values: ['off', 'desktop', 'bell'] }, default: 'off', description: 'Tell you when a session starts waiting for you: a desktop notification (notify-send) or the terminal bell.' },
-  { key: 'resumeAfterLimit.enabled', kind: { type: 'boolean' }, default: false, description: 'cw-run: after a print run ends in a usage limit, wait for the reset and continue the same Claude session (as --resume-after-limit).' },
+  { key: 'resumeAfterLimit.enabled', kind: { type: 'boolean' }, default: false, description: 'After a usage limit, continue once it resets (as cw-run --resume-after-limit): a cw-run print run is run again with --resume; an interactive session gets the prompt typed into its screen, unless Claude continues by itself.' },
   { key: 'resumeAfterLimit.prompt', kind: { type: 'string', check: (prompt) => (prompt.trim() === '' ? 'must not be empty' : null), hint: 'the words to send, like "continue"' }, default: 'continue', description: 'The prompt that continues a session after its limit reset.' },
   { key: 'analysis.onStart', kind: { type: 'boolean' }, default: true, description: 'Run `cw analyze` at most once a day when cw starts.' },
   { key: 'analysis.days', kind: { type: 'number', min: 1, max: 365, integer: true }, default: 30, description: 'How many days `cw analyze` reads.' },

@@ -304,6 +304,22 @@ export interface ProcessStatsFact {
   processes: number;
 }
 
+/**
+ * The opt-in continue after a limit in an interactive session: planned for a time, the prompt
+ * typed, or not typed and why (Claude continues by itself, the user is back, a menu is open).
+ */
+export interface LimitResumeFact {
+  kind: 'limit-resume';
+  source: 'runner';
+  stage: 'planned' | 'typed' | 'skipped';
+  limitKind: string;
+  /** When the prompt is to be typed (planned) or was (typed). */
+  resumeAt: number | null;
+  /** Why it was not typed (skipped). */
+  reason?: string;
+  at: number;
+}
+
 export interface ChildExitedFact {
   kind: 'child-exited';
   source: 'runner';
@@ -328,6 +344,7 @@ export type Fact =
   | SessionStartedFact
   | GitCommitsFact
   | ProcessStatsFact
+  | LimitResumeFact
   | ChildExitedFact;
 
 export type FactKind = Fact['kind'];

@@ -49,6 +49,7 @@ const SEVERITY: Record<SessionEventType, LogSeverity> = {
   answer: 'INFO',
   limit: 'WARN',
   warning: 'WARN',
+  resume: 'INFO',
   error: 'ERROR',
   git: 'INFO',
   end: 'INFO',

@@ -1,12 +1,13 @@
 import type { Fact } from './facts.js';
 import { limitDetail as reportDetail, SAME_LIMIT_EVENT_MS } from './limit-event.js';
+import { windowName } from './limit-windows.js';
 
 /**
  * A session's history as a person reads it: start, prompts, answers, limits, errors, end. The
  * recorder stores every fact; most (token counts, repeated identifications) are bookkeeping,
  * and this picks and words the ones that tell what happened. Pure.
  */
-export type SessionEventType = 'start' | 'prompt' | 'answer' | 'limit' | 'warning' | 'error' | 'git' | 'end';
+export type SessionEventType = 'start' | 'prompt' | 'answer' | 'limit' | 'warning' | 'resume' | 'error' | 'git' | 'end';
 
 export interface SessionEvent {
   at: number;
@@ -34,7 +35,7 @@ export function describeSessionEvents(facts: readonly StoredFact[], time: (at: n
       addLimit(stored.fact, limits, events);
       continue;
     }
-    for (const event of describe(stored.fact, stored.at, { prompts, answers })) {
+    for (const event of describe(stored.fact, stored.at, { prompts, answers }, time)) {
       if (event.type === 'prompt') prompts += 1;
       if (event.type === 'answer') answers += 1;
       events.push(event);
@@ -85,7 +86,7 @@ function limitDetail(fact: RateLimitFact, sources: string[], time: (at: number) 
   return `${fact.limitKind} ${fact.severity}${used}, ${reset} (${sources.join(', ')})`;
 }
 
-function describe(fact: Fact, at: number, counts: { prompts: number; answers: number }): SessionEvent[] {
+function describe(fact: Fact, at: number, counts: { prompts: number; answers: number }, time: (at: number) => string): SessionEvent[] {
   switch (fact.kind) {
     case 'session-started':
       return [{ at: fact.at, type: 'start', detail: describeStart(fact) }];
@@ -112,10 +113,25 @@ function describe(fact: Fact, at: number, counts: { prompts: number; answers: nu
     case 'git-commits':
       // Oldest first, like everything else in the log.
       return [...fact.commits].reverse().map((commit) => ({ at: commit.at, type: 'git' as const, detail: `commit ${commit.hash.slice(0, 10)} ${commit.subject}` }));
+    case 'limit-resume':
+      return describeResume(fact, time);
     case 'child-exited':
       return [{ at: fact.at, type: 'end', detail: `claude exited ${fact.exitCode}${fact.signal ? ` (${fact.signal})` : ''}` }];
     default:
       return [];
+  }
+}
+
+/** The opt-in continue after a limit: when it will type, that it did, or why it did not. */
+function describeResume(fact: Extract<Fact, { kind: 'limit-resume' }>, time: (at: number) => string): SessionEvent[] {
+  const limit = `${windowName(fact.limitKind)} limit`;
+  switch (fact.stage) {
+    case 'planned':
+      return fact.resumeAt === null ? [] : [{ at: fact.at, type: 'resume', detail: `continue after the ${limit} planned for ${time(fact.resumeAt)}` }];
+    case 'typed':
+      return [{ at: fact.at, type: 'resume', detail: `continued after the ${limit}: the resume prompt typed` }];
+    case 'skipped':
+      return [{ at: fact.at, type: 'resume', detail: `not continued after the ${limit}: ${fact.reason ?? 'reason unknown'}` }];
   }
 }
 

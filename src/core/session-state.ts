@@ -95,6 +95,8 @@ export interface SessionState extends SessionContext {
   waiting: Waiting | null;
   /** Working on a turn, or idle until the next prompt; null until a hook or the screen tells. */
   activity: Activity | null;
+  /** When the opt-in continue after a limit will type its prompt into the screen; null if it will not. */
+  resumeAt: number | null;
 }
 
 export function createSessionState(context: SessionContext): SessionState {
@@ -141,6 +143,7 @@ export function createSessionState(context: SessionContext): SessionState {
     claudeModelTotals: null,
     claudeResultUsage: null,
     ...NO_ATTENTION,
+    resumeAt: null,
   };
 }
 
@@ -245,9 +248,14 @@ function reduceFact(state: SessionState, fact: Fact, now: number, priceUsage?: P
       return state;
     case 'line-rejected':
       return { ...state, rejectedLines: state.rejectedLines + 1 };
+    case 'limit-resume': {
+      const resumeAt = fact.stage === 'planned' ? fact.resumeAt : null;
+      return resumeAt === state.resumeAt ? state : { ...state, resumeAt };
+    }
     case 'child-exited':
       return {
         ...state,
+        resumeAt: null,
         exitCode: fact.exitCode,
         signal: fact.signal,
         endedAt: fact.at,

@@ -63,6 +63,8 @@ export interface SessionView {
   waiting: WaitingView | null;
   /** "working" on a turn or "idle" until the next prompt; null where nothing told (print runs, the history). */
   activity: Activity | null;
+  /** When the opt-in continue after a limit types its prompt into the screen; live sessions only. */
+  resumeAt: string | null;
   apiRetries: number;
   rejectedLines: number;
   isError: boolean;
@@ -198,6 +200,7 @@ export function viewOfSession(state: SessionState, extra: { host: string | null;
     limitWindows: viewOfWindows(state.limitWindows),
     waiting: state.waiting === null ? null : { ...state.waiting, since: isoTime(state.waiting.since) },
     activity: state.activity,
+    resumeAt: state.resumeAt === null ? null : isoTime(state.resumeAt),
     apiRetries: state.apiRetries,
     rejectedLines: state.rejectedLines,
     isError: state.isError,

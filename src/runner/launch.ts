@@ -5,6 +5,7 @@ import { isatty } from 'node:tty';
 import { inspectClaudeArgs, type ClaudeArgsInfo } from '../core/claude-args.js';
 import { printable, printableLines } from '../core/text-escape.js';
 import type { Isolation } from '../core/isolation.js';
+import type { ResumeSettings } from '../core/limit-resume.js';
 import type { RunMode, SessionState } from '../core/session-state.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { configuredRealClaude, loadConfig, type LoadedConfig } from '../shared/config.js';
@@ -39,6 +40,8 @@ export interface RunRequest {
   shimDirs?: string[];
   /** What the session shares with the account's other sessions; else CLAUDEWATCH_ISOLATION, config, the default. */
   isolation?: Isolation | null;
+  /** Continue after a usage limit (cw-run --resume-after-limit); else config resumeAfterLimit. */
+  resumeAfterLimit?: ResumeSettings | null;
   clock?: Clock;
   /** Told how the session ended (null when it was not recorded), before the exit code is returned. */
   onEnd?: (state: SessionState | null) => void;

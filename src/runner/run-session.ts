@@ -4,6 +4,7 @@ import { redactClaudeArgs } from '../core/claude-args.js';
 import type { Fact } from '../core/facts.js';
 import { printable, printableLines } from '../core/text-escape.js';
 import { DEFAULT_ISOLATION, ISOLATION_LEVELS, parseIsolation, sharesLimits, type Isolation } from '../core/isolation.js';
+import { resumeSettingsOf } from '../core/limit-resume.js';
 import { loadPriceTable } from '../core/price-config.js';
 import { computeCostUsd } from '../core/pricing.js';
 import type { PriceUsage, SessionState } from '../core/session-state.js';
@@ -20,7 +21,8 @@ import type { LaunchedSession } from './launch.js';
 import { PrintObserver } from './print-observer.js';
 import type { OutputObserver } from './relay.js';
 import { startOtlpPush } from './otlp-after-session.js';
-import { openScreenFeed } from './screen-feed.js';
+import { openScreenFeed, type ScreenFeed } from './screen-feed.js';
+import { ScreenResume } from './screen-resume.js';
 import { alertsAfterSession } from './session-alerts.js';
 import { SessionExtras, type SessionExtrasOptions } from './session-extras.js';
 import { SessionWatch } from './session-watch.js';
@@ -50,6 +52,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
   const sessionWatch = setup ? startSessionWatch(setup, launched, timeZone, emit) : null;
   if (sessionWatch) emit.onSessionNamed((claudeSessionId) => sessionWatch.identify(claudeSessionId));
   const extras = startExtras({ claudePid: relay.pid, mode, cwd, env, config: launched.config, startedAt, now: () => clock.now(), emit, logger, console: relay.console ?? null });
+  const resume = startScreenResume(launched, screen, emit);
 
   const priceUsage = loadPricing(launched.config, logger);
   // Set by the recorder as it finishes (a closure TypeScript cannot follow, hence the assertion).
@@ -76,6 +79,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
       clock,
       priceUsage,
       ...(extras ? { onStatusChange: extras.onStatusChange, onWaitingChange: extras.onWaitingChange } : {}),
+      ...(resume ? { onStateWritten: (state: SessionState) => resume.observe(state) } : {}),
       // Any run of ours settles runs that died without an end (kill -9), so none looks live for long.
       onDatabaseOpen: (db) => settleDeadSessions(db, paths, env, clock.now()),
       // The cheap alert rules on the session's own connection, before it closes: never a second one.
@@ -94,6 +98,7 @@ export async function watchSession(launched: LaunchedSession): Promise<ExitStatu
   const code = shellExitCode(exit);
 
   let finalState: SessionState | null = null;
+  resume?.dispose();
   screen?.dispose();
   // The print output first: its last event may be what names the session whose transcript is read next.
   try {
@@ -140,6 +145,23 @@ function pushOtlp(launched: LaunchedSession, sessionId: string, logger: Logger):
   } catch (error) {
     logger.error('could not start the OTLP push after the session', error);
   }
+}
+
+/**
+ * Typing the resume prompt after a limit, in an interactive session the user opted in for
+ * (cw-run --resume-after-limit, config resumeAfterLimit.enabled). It needs Claude's terminal to
+ * type into and its screen to see the prompt box.
+ */
+function startScreenResume(launched: LaunchedSession, screen: ScreenFeed | null, emit: (facts: Fact[]) => void): ScreenResume | null {
+  const settings = launched.request.resumeAfterLimit ?? resumeSettingsOf(launched.config);
+  const claudeTerminal = launched.relay.console;
+  if (!settings.enabled || launched.mode !== 'interactive' || claudeTerminal === undefined) return null;
+  if (screen === null) {
+    launched.logger.warn("continuing after a limit is off for this session: Claude's screen cannot be read");
+    return null;
+  }
+  const { clock, logger } = launched;
+  return new ScreenResume({ prompt: settings.prompt, console: claudeTerminal, screenRows: () => screen.rows(), now: () => clock.now(), random: Math.random, emit, logger });
 }
 
 function startExtras(options: SessionExtrasOptions): SessionExtras | null {

@@ -67,10 +67,10 @@ export function readLiveStatus(db: Db, paths: Pick<Paths, 'currentStateFile' | '
   return { current, live, limits, windows, sharedProjects: sharedProjects(live) };
 }
 
-/** Whether Claude waits for the user is a moment's state, kept only in the session's own state file. */
+/** Whether Claude waits for the user, and when a continue after a limit is due, are a moment's state, kept only in the session's own state file. */
 function withAttention(session: SessionView, sessionStateDir: string): SessionView {
   const data = readStateDocument(sessionStateFile(sessionStateDir, session.id))?.data;
-  return data ? { ...session, waiting: data.waiting ?? null, activity: data.activity ?? null } : session;
+  return data ? { ...session, waiting: data.waiting ?? null, activity: data.activity ?? null, resumeAt: data.resumeAt ?? null } : session;
 }
 
 function windowInForce(reading: WindowReading, account: string | null): WindowInForce {

@@ -57,6 +57,8 @@ export interface RecorderOptions {
   onStatusChange?: (change: { from: SessionStatus | null; to: SessionStatus; document: StateDocument }) => void;
   /** Told each time Claude starts or stops waiting for the user, with the state document just written. */
   onWaitingChange?: (change: { waiting: boolean; document: StateDocument }) => void;
+  /** Told the session's state after each write of its state files. */
+  onStateWritten?: (state: SessionState) => void;
 }
 
 /**
@@ -514,6 +516,7 @@ export class Recorder {
 
   /** A change goes out once the state file that shows it is written, so a reader of the file agrees. */
   private announce(document: StateDocument): void {
+    if (this.options.onStateWritten) this.tell('state', () => this.options.onStateWritten?.(this.state));
     if (document.status !== this.announcedStatus) {
       const from = this.announcedStatus;
       this.announcedStatus = document.status;

@@ -283,6 +283,7 @@ function recordFromRow(row: Row, usage: RunUsage | null): SessionRecord {
     // A moment's state, kept only in the live state files.
     waiting: null,
     activity: null,
+    resumeAt: null,
     apiRetries: Number(row.api_retries ?? 0),
     rejectedLines: Number(row.rejected_lines ?? 0),
     isError: Number(row.is_error ?? 0) === 1,

@@ -10,7 +10,7 @@ import { formatCost, formatDuration, formatSessionCost, formatTokens } from './f
 import { cutMiddle, cutToWidth, spread, visibleWidth } from './screen-text.js';
 import { renderTable } from './table.js';
 import { gaugeBar, sparkline } from './sparkline.js';
-import { waitingLines } from './waiting-text.js';
+import { resumeLines, waitingLines } from './waiting-text.js';
 import { gaugeOurs, gaugeProjection, gaugeUsed, windowPercent, windowStatusWord } from './window-text.js';
 
 export interface LiveRenderOptions {
@@ -47,10 +47,9 @@ export function renderLiveView(view: LiveView, options: LiveRenderOptions): stri
   ];
   if (view.problem) head.push(paint.red(`! ${view.problem}`));
   // Most wanted first: what runs now, what stops it, how much is left, what came before.
-  const waiting = waitingLines(
-    view.sessions.map((row) => row.session),
-    { now: view.now, time: zoneTime(options.timeZone), paint },
-  );
+  const sessions = view.sessions.map((row) => row.session);
+  const lineOptions = { now: view.now, time: zoneTime(options.timeZone), paint };
+  const waiting = [...waitingLines(sessions, lineOptions), ...resumeLines(sessions, lineOptions)];
   const wanted: Section[] = [
     { lines: waiting, minLines: Math.min(1, waiting.length) },
     view.live ? sessionsSection(view, width, paint) : idleSection(view, paint),

@@ -27,3 +27,15 @@ export function activityWord(session: Pick<SessionView, 'waiting' | 'activity'>)
   if (session.waiting) return session.waiting.reason === 'permission' ? 'waits for permission' : session.waiting.reason === 'question' ? 'waits for an answer' : 'waits for you';
   return session.activity ?? null;
 }
+
+/** `Continues after its limit: /work/app (a1b2c3d4) at 14:05:09 (in 3m05s)`: the opt-in resume, soonest first. */
+export function resumeLines(sessions: readonly SessionView[], options: { now: number; time: ZoneTime; paint: ChalkInstance }): string[] {
+  return sessions
+    .filter((session): session is SessionView & { resumeAt: string } => session.resumeAt !== null && session.resumeAt !== undefined)
+    .sort((a, b) => Date.parse(a.resumeAt) - Date.parse(b.resumeAt))
+    .map((session) => {
+      const at = Date.parse(session.resumeAt);
+      const where = `${terminalText(session.projectPath ?? session.cwd)} (${session.id.slice(0, 8)})`;
+      return `${options.paint.magenta('Continues after its limit:')} ${where} at ${options.time.clockWithSeconds(at)} (in ${formatDuration(Math.max(0, at - options.now))})`;
+    });
+}

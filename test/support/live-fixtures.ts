@@ -55,6 +55,7 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
     limitWindows: {},
     waiting: null,
     activity: null,
+    resumeAt: null,
     apiRetries: 0,
     rejectedLines: 0,
     isError: false,

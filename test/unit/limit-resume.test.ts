@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resumeClaudeArgs } from '../../src/core/claude-args.js';
-import { MAX_WAIT_MS, planResume, RESUME_SPREAD_MS } from '../../src/core/limit-resume.js';
+import { MAX_WAIT_MS, planResume, planTypedResume, RESUME_SPREAD_MS, resumeSettingsOf, resumeSpreadMs } from '../../src/core/limit-resume.js';
 import { createSessionState, type SessionState } from '../../src/core/session-state.js';
 
 const NOW = Date.UTC(2026, 11, 7, 9, 0, 0);
@@ -53,5 +53,52 @@ describe('resumeClaudeArgs', () => {
       'continue',
     ]);
     expect(resumeClaudeArgs(['-pc', '--session-id', 'old', '--resume=older', '-r', 'oldest', '--', 'a prompt'], 'abc', 'go on')).toEqual(['-p', '--resume', 'abc', 'go on']);
+  });
+});
+
+describe('planTypedResume', () => {
+  const live = (overrides: Partial<SessionState> = {}): SessionState => ({ ...ended(), mode: 'interactive', status: 'RATE_LIMITED', ...overrides });
+  const limit = live().rateLimit!;
+
+  it('types after the exact reset plus the session’s spread; a reset read to the minute waits for the minute’s end', () => {
+    expect(planTypedResume(live(), NOW, 2500)).toEqual({ kind: 'five_hour', resetsAt: RESET, key: String(Math.floor(RESET / 60_000)), limitSeenAt: limit.observedAt, at: RESET + 2500 });
+    const minute = live({ rateLimit: { ...limit, resetPrecision: 'minute', resetsAt: Date.UTC(2026, 11, 7, 9, 1) } });
+    expect(planTypedResume(minute, NOW, 2500)?.at).toBe(Date.UTC(2026, 11, 7, 9, 2) + 2500);
+    // Planned again later, the time stays where it was: the spread is the session's, not the call's.
+    expect(planTypedResume(live(), RESET + 1000, 2500)?.at).toBe(RESET + 2500);
+    // The limit's reset has passed and the state says ACTIVE again: still nothing answered since.
+    expect(planTypedResume(live({ status: 'ACTIVE' }), RESET + 1000, 2500)?.at).toBe(RESET + 2500);
+  });
+
+  it('plans nothing for print runs, ended sessions, warnings, unknown resets, far resets, or a session answered since the limit', () => {
+    expect(planTypedResume(live({ mode: 'print' }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ endedAt: NOW }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ rateLimit: null }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ rateLimit: { ...limit, severity: 'warning' } }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ rateLimit: { ...limit, resetsAt: null } }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ rateLimit: { ...limit, resetsAt: NOW + MAX_WAIT_MS + 1 } }), NOW, 0)).toBeNull();
+    expect(planTypedResume(live({ lastAnswerAt: limit.observedAt + 1 }), NOW, 0)).toBeNull();
+    // An answer from before the limit changes nothing.
+    expect(planTypedResume(live({ lastAnswerAt: limit.observedAt - 1 }), NOW, 0)).not.toBeNull();
+    // A later report of the same limit moves its observedAt past an answer: the first sighting decides.
+    const reported = live({ lastAnswerAt: limit.observedAt + 1, rateLimit: { ...limit, observedAt: limit.observedAt + 2 } });
+    expect(planTypedResume(reported, NOW, 0)).not.toBeNull();
+    expect(planTypedResume(reported, NOW, 0, () => limit.observedAt)).toBeNull();
+  });
+
+  it('spreads by 1 to 10 s', () => {
+    expect(resumeSpreadMs(0)).toBe(RESUME_SPREAD_MS.min);
+    expect(resumeSpreadMs(0.999999)).toBeLessThan(RESUME_SPREAD_MS.max);
+  });
+});
+
+describe('resumeSettingsOf', () => {
+  it('is off unless the flag or config turns it on; the prompt comes from the flag, config, or "continue"', () => {
+    expect(resumeSettingsOf({})).toEqual({ enabled: false, prompt: 'continue' });
+    expect(resumeSettingsOf({}, true)).toEqual({ enabled: true, prompt: 'continue' });
+    expect(resumeSettingsOf({ resumeAfterLimit: { enabled: true, prompt: 'go on' } })).toEqual({ enabled: true, prompt: 'go on' });
+    expect(resumeSettingsOf({ resumeAfterLimit: { enabled: 'yes', prompt: '  ' } })).toEqual({ enabled: false, prompt: 'continue' });
+    expect(resumeSettingsOf({ resumeAfterLimit: { prompt: 'go on' } }, false, 'keep going')).toEqual({ enabled: false, prompt: 'keep going' });
+    expect(resumeSettingsOf({ resumeAfterLimit: null })).toEqual({ enabled: false, prompt: 'continue' });
   });
 });

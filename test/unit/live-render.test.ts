@@ -208,3 +208,17 @@ describe('sessions waiting for the user', () => {
     expect(lines.find((line) => line.startsWith('bbbb0000'))).toContain('WAITING');
   });
 });
+
+describe('sessions set to continue after their limit', () => {
+  it('say when, under those that wait for the user, soonest first', () => {
+    const later = sessionView({ id: 'dddd0000-0000-4000-8000-000000000005', projectPath: '/work/late', status: 'RATE_LIMITED', resumeAt: '2026-11-30T15:02:07.000Z' });
+    const sooner = sessionView({ id: 'eeee0000-0000-4000-8000-000000000006', projectPath: '/work/soon\x1b]0;x\x07', status: 'RATE_LIMITED', resumeAt: '2026-11-30T14:32:05.000Z' });
+    const asking = sessionView({ id: 'bbbb0000-0000-4000-8000-000000000003', projectPath: '/work/api', waiting: { since: '2026-11-30T14:27:00.000Z', reason: 'permission', message: 'Claude needs your permission to use Bash' } });
+    const lines = render(buildLiveView(snapshot({ sessions: [later, asking, sooner], records }), NOW), 120);
+    expect(lines.slice(3, 6)).toEqual([
+      'Waiting for you: /work/api (bbbb0000): Claude needs your permission to use Bash, since 14:27 (3m00s)',
+      'Continues after its limit: /work/soon\\x1b]0;x\\x07 (eeee0000) at 14:32:05 (in 2m05s)',
+      'Continues after its limit: /work/late (dddd0000) at 15:02:07 (in 32m07s)',
+    ]);
+  });
+});

@@ -96,7 +96,9 @@ Options (before Claude's arguments):
   --no-coordination       the same as --isolation complete
   --resume-after-limit    when a print run (-p) ends in a usage limit, wait for the reset (a
                           countdown; Ctrl+C cancels) and continue the same Claude session
-                          with --resume. Also config resumeAfterLimit.enabled.
+                          with --resume; in an interactive session, type the prompt into
+                          Claude's screen after the reset (not where Claude continues by
+                          itself, or once you typed). Also config resumeAfterLimit.enabled.
   --resume-prompt <text>  what to say when continuing (default "continue", or config
                           resumeAfterLimit.prompt)
   --verbose               print a summary of the session after Claude exits
