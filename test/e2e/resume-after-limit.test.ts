@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { claudeExecutable, makeClaudeHome, parseJsonLines, realClaudeBinaries } from '../support/claude-env.js';
+import { claudeExecutable, makeClaudeHome, parseJsonLines, realClaudeBinaries, spawnClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic } from '../support/mock-anthropic.js';
 import { CW, CW_RUN, runProcess, SHIM_DIR } from '../support/sandbox.js';
 
@@ -68,3 +68,36 @@ for (const optIn of [true, false]) {
     }
   });
 }
+
+it('Ctrl+C during the wait cancels it: nothing more is sent, the limited run is the last, its exit code stands', async () => {
+  const mock = await startMockAnthropic();
+  const home = await makeClaudeHome({ apiUrl: mock.url, auth: 'oauth' });
+  try {
+    const resetAt = Math.ceil(Date.now() / 1000) + 600;
+    mock.enqueue({ type: 'rate_limit', claim: 'five_hour', resetAt });
+    mock.enqueue({ type: 'text', text: 'Never asked for.', usage: { input_tokens: 500, output_tokens: 12 } });
+    const env = { ...home.env, CLAUDEWATCH_HOME: join(home.home, 'claudewatch'), CLAUDEWATCH_REAL_CLAUDE: claude, PATH: [SHIM_DIR, dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+    // In a terminal, as a person runs it: Ctrl+C reaches the foreground process group as SIGINT.
+    let sentBefore = -1;
+    const screen = spawnClaudeScreen({ command: process.execPath, args: [CW_RUN, '--resume-after-limit', '--', '-p', 'say hi'], cwd: home.cwd, env });
+    try {
+      await screen.waitFor(/continuing the session in 0:\d\d:\d\d \(Ctrl\+C cancels\)/, 60_000);
+      sentBefore = mock.requestsOf('conversation').length;
+      const pressed = Date.now();
+      screen.press('ctrl-c');
+      const exit = await screen.exited;
+      expect(Date.now() - pressed).toBeLessThan(5000);
+      expect(exit.exitCode).toBe(1);
+      expect(screen.screen()).toContain('cw-run: waiting for the reset cancelled.');
+    } finally {
+      screen.dispose();
+    }
+    const recorded = await runs(env);
+    expect(recorded.map((row) => row.status)).toEqual(['FAILED']);
+    expect(sentBefore).toBeGreaterThan(0);
+    expect(mock.requestsOf('conversation')).toHaveLength(sentBefore);
+  } finally {
+    await home.cleanup();
+    await mock.close();
+  }
+});
