@@ -97,7 +97,7 @@ async function screenObserver(target, terminal) {
 export async function relayThroughput({ root, target, work, megabytes, runs }) {
   const file = join(work, 'output.txt');
   await writeOutputFile(file, megabytes);
-  const pty = createRequire(join(root, 'package.json'))('node-pty');
+  const pty = createRequire(join(root, 'package.json'))('@lydell/node-pty');
   const samples = { script: [], bare: [], ours: [] };
   const check = (bytes) => {
     if (bytes < megabytes * 1e6) throw new Error(`the relay delivered ${bytes} bytes of ${megabytes} MB`);
