@@ -77,15 +77,22 @@ function afterNotification(attention: Attention, fact: HookFact): Attention {
   }
 }
 
+/**
+ * The screen tells of a prompt drawn and gone, never of a turn's start or end: where no hook has
+ * said what Claude is doing (1.0.x takes none of ours), the activity stays unknown rather than
+ * "working" for ever after the first prompt.
+ */
 function afterScreen(attention: Attention, fact: PromptSeenFact): Attention {
   switch (fact.prompt) {
-    case 'permission':
-      return waitFor(attention, 'permission', GENERIC_PERMISSION, fact.at);
+    case 'permission': {
+      const waiting = waitFor(attention, 'permission', GENERIC_PERMISSION, fact.at);
+      return attention.activity === null ? { ...waiting, activity: null } : waiting;
+    }
     case 'gone':
       // The prompt left the screen: answered. Other questions are cleared by their own hooks.
       return attention.waiting?.reason === 'permission' ? { waiting: null, activity: attention.activity } : attention;
     case 'interrupted':
-      return { waiting: null, activity: 'idle' };
+      return { waiting: null, activity: attention.activity === null ? null : 'idle' };
   }
 }
 

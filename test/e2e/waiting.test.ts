@@ -121,3 +121,39 @@ for (const answer of ['accept', 'deny with Esc'] as const) {
     }
   });
 }
+
+for (const answer of ['accept', 'deny with Esc'] as const) {
+  it(`1.0.60, which takes no hooks of ours: the screen alone says it waits for a permission, cleared on ${answer}; activity unknown`, async () => {
+    const legacy = await claudeExecutable(realClaudeBinaries().legacy, mkdtempSync(join(scratch, 'legacy-')));
+    const mock = await startMockAnthropic();
+    const home = await makeClaudeHome({ apiUrl: mock.url, auth: 'api-key' });
+    try {
+      // 1.0.60 runs `echo` without asking; a file it would write needs a yes.
+      mock.enqueue({ type: 'tool_use', name: 'Bash', input: { command: 'touch waited.txt', description: 'Make a file' }, usage: USAGE });
+      mock.enqueue({ type: 'text', text: 'All done.', usage: USAGE });
+      const cwHome = join(home.home, 'claudewatch');
+      const env = { ...home.env, CLAUDEWATCH_HOME: cwHome, CLAUDEWATCH_REAL_CLAUDE: legacy, NO_COLOR: '1', PATH: [SHIM_DIR, dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+      const stateFile = join(cwHome, 'state', 'current_session.json');
+      const screen = spawnClaudeScreen({ command: SHIM, args: [], cwd: home.cwd, env });
+      try {
+        await screen.waitFor(/for shortcuts/, 30_000);
+        await screen.submit('make the file');
+        await screen.waitFor('Do you want to proceed?', 30_000);
+        const shown = await stateWithin(stateFile, (data) => data.waiting?.reason === 'permission', 'waiting: permission', screen);
+        expect(shown.tookMs).toBeLessThan(WITHIN_MS);
+        screen.press(answer === 'accept' ? 'enter' : 'escape');
+        expect((await stateWithin(stateFile, (data) => data.waiting === null, 'waiting cleared', screen)).tookMs).toBeLessThan(WITHIN_MS);
+        await screen.waitFor(answer === 'accept' ? 'All done.' : 'No (tell Claude what to do differently)', 30_000);
+        expect(existsSync(join(home.cwd, 'waited.txt'))).toBe(answer === 'accept');
+        // Nothing tells when 1.0.60 starts or ends a turn: its activity is unknown, not "working" for ever.
+        expect(readStateData<Data>(stateFile)?.activity).toBeNull();
+        expect((await screen.exit(30_000)).exitCode).toBe(0);
+      } finally {
+        screen.dispose();
+      }
+    } finally {
+      await home.cleanup();
+      await mock.close();
+    }
+  });
+}

@@ -48,6 +48,12 @@ describe('reduceAttention', () => {
     expect(steps[2]!.waiting).toEqual({ since: T0 + 400, reason: 'permission', message: 'Claude needs your permission to use Bash' });
   });
 
+  it('a version without our hooks (1.0.60): the screen sets and clears the wait, the activity stays unknown', () => {
+    const steps = replay([screen('permission', 400), screen('gone', 3000), screen('permission', 5000), screen('gone', 6000), screen('interrupted', 6000)]);
+    expect(steps.map((step) => step.activity)).toEqual([null, null, null, null, null]);
+    expect(steps.map((step) => step.waiting?.since ?? null)).toEqual([T0 + 400, null, T0 + 5000, null, null]);
+  });
+
   it('a question Claude asks, and an elicitation, are questions; a new prompt ends any wait', () => {
     const asked = replay([hook('PreToolUse', 0, { toolName: 'AskUserQuestion' })]).at(-1)!;
     expect(asked.waiting).toMatchObject({ reason: 'question', since: T0 });
