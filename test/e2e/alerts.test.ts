@@ -77,7 +77,7 @@ it('raises each condition once, in order, and delivers it to a webhook on 127.0.
 
 it('shows one line after Claude exits on a terminal, after Claude’s own output', async () => {
   writeFileSync(join(sandbox.cwHome, 'config.json'), JSON.stringify({ alerts: { dailyCostUsd: 0.1, desktop: false } }));
-  tmux = startTmux(sandbox.root, [SHIM, '-p', 'go', '--output-format', 'json'], { ...sandbox.env, FAKE_CLAUDE_SCRIPT: paidRun(0.3) }, { width: 160, height: 10 });
+  tmux = startTmux([SHIM, '-p', 'go', '--output-format', 'json'], { ...sandbox.env, FAKE_CLAUDE_SCRIPT: paidRun(0.3) }, { width: 160, height: 10 });
   const screen = await tmux.waitForScreen((lines) => lines.some((line) => line.startsWith('exited ')), 'the run to end');
   const text = screen.join('\n');
   expect(text).toContain('"total_cost_usd":0.3'); // Claude's output first, untouched

@@ -95,7 +95,7 @@ it('changes nothing on a dry run, applies with --yes, and --undo puts it back', 
 it('asks before each change in a terminal, and a no is a no', async () => {
   const file = join(sandbox.cwHome, 'config.json');
   expect((await runCw(sandbox, ['import', '--quiet'])).code).toBe(0);
-  tmux = startTmux(sandbox.root, [process.execPath, CW, 'analyze', '--skip-import'], sandbox.env, { width: 160, height: 50 });
+  tmux = startTmux([process.execPath, CW, 'analyze', '--skip-import'], sandbox.env, { width: 160, height: 50 });
   const question = (key: string) => (lines: string[]) => lines.some((line) => line.includes(`Set ${key} to`));
   await tmux.waitForScreen(question('alerts.blockPercent'), 'the first question');
   tmux.sendKeys('n'); // refuse the earlier block alert
@@ -114,7 +114,7 @@ it('asks before each change in a terminal, and a no is a no', async () => {
 it('notes what the last days suggest once a day after a command run in a terminal, unless turned off', async () => {
   const run = async (): Promise<string[]> => {
     tmux?.kill();
-    tmux = startTmux(sandbox.root, [process.execPath, CW, 'sessions'], sandbox.env, { width: 200, height: 20 });
+    tmux = startTmux([process.execPath, CW, 'sessions'], sandbox.env, { width: 200, height: 20 });
     return tmux.waitForScreen((lines) => lines.some((line) => line.startsWith('exited ')), 'cw sessions to end');
   };
   const first = (await run()).join('\n');

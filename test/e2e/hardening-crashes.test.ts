@@ -243,7 +243,7 @@ describe('the real claude killed by a signal in the terminal', () => {
     };
     try {
       // After the shim, a program that shows what the terminal sends it: a paste, bracketed or not.
-      const window = (tmux = startTmux(home.home, ['/bin/sh', '-c', `cd '${home.cwd}' && '${SHIM}'; echo "exited $?"; exec cat -v`], env));
+      const window = (tmux = startTmux(['/bin/sh', '-c', `cd '${home.cwd}' && '${SHIM}'; echo "exited $?"; exec cat -v`], env));
       await window.waitForScreen((lines) => lines.some((line) => /for shortcuts|shift\+tab/.test(line)), 'the prompt', 30_000);
       const modes = '#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{cursor_flag}';
       // What Claude switches on while it runs: at least the hidden cursor.

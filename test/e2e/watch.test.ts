@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const startWatch = (): TmuxWindow =>
-  startTmux(sandbox.root, [process.execPath, CW, 'watch'], { ...sandbox.env, TERM: 'xterm-256color', DASHBOARD_REFRESH_INTERVAL: '30' });
+  startTmux([process.execPath, CW, 'watch'], { ...sandbox.env, TERM: 'xterm-256color', DASHBOARD_REFRESH_INTERVAL: '30' });
 
 const has = (text: string | RegExp) => (lines: string[]) => lines.some((line) => (typeof text === 'string' ? line.includes(text) : text.test(line)));
 

@@ -3,6 +3,8 @@
  * testing full-screen programs as a person would see them: `capture-pane` is the screen.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from './until.js';
 
@@ -22,13 +24,13 @@ export interface TmuxWindow {
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
-let servers = 0;
-
 /** Runs `argv` with exactly `env` (nothing of tmux's or ours leaks in), then prints its exit code and stays. */
-export function startTmux(dir: string, argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
+export function startTmux(argv: string[], env: Record<string, string>, size = { width: 100, height: 30 }): TmuxWindow {
   // A socket of its own: kill-server returns before the old server is gone, and a new one on the
-  // same socket can meet it dying ("server exited unexpectedly").
-  const socket = join(dir, `tmux-${++servers}.sock`);
+  // same socket can meet it dying ("server exited unexpectedly"). Its folder is the window's, not
+  // the test's: a test that removed its folder first would leave a server nobody can reach to kill.
+  const socketDir = mkdtempSync(join(tmpdir(), 'cw-tmux-'));
+  const socket = join(socketDir, 'tmux.sock');
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
   const command = `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; echo "exited $?"; sleep 120`;
@@ -57,6 +59,7 @@ export function startTmux(dir: string, argv: string[], env: Record<string, strin
       } catch {
         // Already gone.
       }
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
   return window;
