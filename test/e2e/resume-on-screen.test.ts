@@ -58,6 +58,8 @@ async function withLimitedSession(binary: ClaudeBinary, optIn: boolean, body: (w
     await screen.submit('say hi');
     await screen.waitFor(/hit your 5-hour limit|usage limit reached/, 30_000);
     await body({ mock, screen, env, stateFile: join(cwHome, 'state', 'current_session.json'), resetAt });
+    // Ended as a person ends it: Claude killed instead would write its config into the removed home.
+    expect((await screen.exit(30_000)).exitCode).toBe(0);
   } finally {
     screen.dispose();
     await home.cleanup();
