@@ -15,6 +15,8 @@ import { serverNow, state } from './state.js';
 const HISTORY_EVERY_MS = 60_000;
 
 function onLive(view: Live): void {
+  // The first fetch can answer after an event the stream already brought: an older picture never replaces a newer one.
+  if (state.live !== null && view.now < state.live.now) return;
   state.live = view;
   state.skew = view.now - Date.now();
   state.timeZone = view.timeZone;
