@@ -7,7 +7,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildLiveView } from '../../src/core/live-view.js';
 import { startDashboard, type DashboardProcess } from '../support/dashboard-process.js';
+import { at, NOW, sessionView, snapshot } from '../support/live-fixtures.js';
 import { createSandbox, fakeScript, installFakeClaude, REPO_ROOT, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -113,6 +115,73 @@ describe('cw dashboard in a browser', () => {
       } finally {
         await stranger.close();
       }
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('draws who waits, who continues after a limit and each of Claude’s windows, all as text', async () => {
+    dashboard = await startDashboard(sandbox);
+    const hostile = '/work/<img src=x onerror="document.title=1">';
+    const view = buildLiveView(
+      snapshot({
+        sessions: [
+          sessionView({
+            id: 'bbbb0000-0000-4000-8000-000000000003',
+            projectPath: hostile,
+            waiting: { since: '2026-11-30T14:27:00.000Z', reason: 'permission', message: 'Claude needs your permission to use <b>Bash</b>' },
+            activity: 'working',
+          }),
+          sessionView({ id: 'eeee0000-0000-4000-8000-000000000006', projectPath: '/work/soon', status: 'RATE_LIMITED', resumeAt: '2026-11-30T14:32:05.000Z' }),
+        ],
+        windows: [
+          { kind: 'five_hour', utilization: 0.47, resetsAt: at('2026-11-30T17:00:00Z'), status: 'allowed', source: 'statusline', observedAt: NOW - 60_000 },
+          { kind: 'seven_day', utilization: 0.81, resetsAt: at('2026-12-04T10:00:00Z'), status: 'allowed', source: 'statusline', observedAt: NOW - 60_000 },
+          { kind: 'seven_day_opus', utilization: 0.85, resetsAt: at('2026-12-02T16:00:00Z'), status: 'allowed_warning', source: 'stream-json', observedAt: NOW - 60_000 },
+        ],
+      }),
+      NOW,
+    );
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      // The live picture is this view instead of the server's (the rest of the page is served for real).
+      // The first fetch answers late, with an older and empty picture: the newer one streamed meanwhile stays.
+      let fetched = false;
+      await page.route('**/api/live', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...buildLiveView(snapshot(), NOW - 60_000), timeZone: 'UTC' }) });
+        fetched = true;
+      });
+      await page.route('**/api/events', (route) =>
+        route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' }, body: `retry: 60000\nevent: live\ndata: ${JSON.stringify({ ...view, timeZone: 'UTC' })}\n\n` }),
+      );
+      await page.goto(dashboard.url);
+      await page.waitForSelector('#live-indicator[data-live="true"]');
+      await expect.poll(() => fetched, { timeout: 5000 }).toBe(true);
+      await page.waitForTimeout(200);
+      expect(await page.getAttribute('#live-indicator', 'data-live')).toBe('true');
+
+      const waiting = await page.locator('#waiting li').allTextContents();
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toMatch(/^Waiting for you: \/work\/<img src=x onerror="document\.title=1"> · Claude needs your permission to use <b>Bash<\/b> · since 14:27 \(3m 0\ds\)$/);
+      const resuming = page.locator('#resuming li');
+      expect(await resuming.count()).toBe(1);
+      expect(await resuming.getAttribute('data-resume')).toBe('eeee0000-0000-4000-8000-000000000006');
+      expect(await resuming.textContent()).toMatch(/^Continues after its limit: \/work\/soon · at 14:32:05 · in 0:0[12]:\d\d$/);
+
+      for (const [kind, label, share] of [['five_hour', '5-hour', '47%'], ['seven_day', 'weekly', '81%'], ['seven_day_opus', 'weekly Opus', '85%']] as const) {
+        const text = await page.textContent(`[data-window="${kind}"]`);
+        expect(text).toContain(label);
+        expect(text).toContain(share);
+      }
+      // What came from outside is shown as text, never markup.
+      expect(await page.locator('img, #waiting b:has-text("Bash")').count()).toBe(0);
+      expect(await page.title()).not.toBe('1');
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-attention.png'), fullPage: true });
+      expect(problems).toEqual([]);
     } finally {
       await context.close();
     }

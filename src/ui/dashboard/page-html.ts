@@ -23,6 +23,7 @@ export const PAGE_HTML = `<!doctype html>
     </div>
     <p id="live-summary" class="muted"></p>
     <ul id="waiting" class="waiting" aria-label="Sessions waiting for you" hidden></ul>
+    <ul id="resuming" class="waiting resuming" aria-label="Sessions that continue after their limit" hidden></ul>
     <div id="problem" class="problem" hidden></div>
     <table id="live-sessions" class="table" hidden>
       <thead><tr><th>Status</th><th>Now</th><th>Project</th><th>Model</th><th class="r">Cost</th><th class="r">Tokens</th><th class="r">Turns</th><th class="r">Running</th></tr></thead>

@@ -48,6 +48,8 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 .status-INTERRUPTED { color: var(--warn); }
 .waiting { margin: 8px 0; padding: 0; list-style: none; }
 .waiting li { padding: 6px 10px; border-left: 3px solid var(--warn); margin-bottom: 4px; }
+.resuming li { border-left-color: var(--bar); }
+.resuming .countdown { font-size: inherit; color: inherit; }
 .activity-waiting { color: var(--warn); font-weight: 600; }
 .limit { display: flex; justify-content: space-between; gap: 12px; padding: 6px 0; border-bottom: 1px solid var(--line); }
 .limit:last-child { border-bottom: 0; }

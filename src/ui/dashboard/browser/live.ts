@@ -25,6 +25,7 @@ export function drawLive(view: Live): void {
   problem.textContent = view.problem ?? '';
 
   drawWaiting(view.sessions);
+  drawResuming(view.sessions);
   const table = byId('live-sessions');
   table.hidden = !view.live;
   const body = clear(table.querySelector('tbody')!);
@@ -61,6 +62,23 @@ function drawWaiting(sessions: Live['sessions']): void {
         el('b', { text: 'Waiting for you: ' }),
         el('span', { className: 'path', text: projectOf(session) }),
         el('span', { text: ` · ${wait.message} · since ${clockTime(since)} (${duration(serverNow() - since)})` }),
+      ]),
+    );
+  }
+}
+
+/** Sessions that will type their continue once their limit resets (the opt-in resume), soonest first. */
+function drawResuming(sessions: Live['sessions']): void {
+  const list = clear(byId('resuming'));
+  const due = sessions.flatMap((row) => (row.session.resumeAt ? [{ session: row.session, at: Date.parse(row.session.resumeAt) }] : [])).sort((a, b) => a.at - b.at);
+  list.hidden = due.length === 0;
+  for (const { session, at } of due) {
+    list.appendChild(
+      el('li', { 'data-resume': session.id }, [
+        el('b', { text: 'Continues after its limit: ' }),
+        el('span', { className: 'path', text: projectOf(session) }),
+        el('span', { text: ` · at ${clockTime(at, true)} · in ` }),
+        el('span', { className: 'countdown', 'data-resets': at, text: countdown(at - serverNow()) }),
       ]),
     );
   }
