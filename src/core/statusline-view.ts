@@ -12,6 +12,8 @@ export interface StatuslineView {
   windows: Array<{ kind: string; usedPercent: number; resetsAt: number | null }>;
   /** A limit in force: the one that lifts last, since until then Claude cannot answer. */
   limit: { kind: string; resetsAt: number | null } | null;
+  /** When this session will type its continue after a limit (the opt-in resume), while that is ahead. */
+  continuesAt: number | null;
   /** Other sessions waiting for the user, the longest wait first: the folder each works in. */
   othersWaiting: string[];
 }
@@ -34,6 +36,7 @@ export function statuslineView(input: StatuslineFacts, own: SessionView | null, 
     costUsd: input.costUsd ?? own?.costUsd ?? null,
     windows: windowsOf(input, sessions, now),
     limit: latestLimit([...inputLimits(input, now), ...sessions.flatMap((session) => stateLimits(session, now))]),
+    continuesAt: continuesAt(own, now),
     othersWaiting: [...waiting]
       .filter((session) => session.waiting && session.id !== own?.id)
       .sort((a, b) => Date.parse(a.waiting!.since) - Date.parse(b.waiting!.since))
@@ -86,6 +89,12 @@ function latestLimit(limits: Limit[]): Limit | null {
     if (latest === null || (limit.resetsAt !== null && (latest.resetsAt === null || limit.resetsAt > latest.resetsAt))) latest = limit;
   }
   return latest;
+}
+
+/** Only this session's own plan counts: another session continuing says nothing about this one. */
+function continuesAt(own: SessionView | null, now: number): number | null {
+  const at = parseTime(own?.resumeAt ?? null);
+  return at !== null && at > now ? at : null;
 }
 
 function inForce(resetsAt: number | null, now: number): boolean {

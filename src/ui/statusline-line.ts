@@ -24,6 +24,7 @@ export function formatStatusline(view: StatuslineView, now: number, options: { c
     const when = view.limit.resetsAt === null ? 'reached' : `resets in ${formatCountdown(view.limit.resetsAt - now)}`;
     parts.push(paint('1;31', `${name} ${when}`));
   }
+  if (view.continuesAt !== null) parts.push(paint('35', `continues in ${formatCountdown(view.continuesAt - now)}`));
   if (view.othersWaiting.length > 0) {
     const [first] = view.othersWaiting;
     const who = view.othersWaiting.length === 1 ? `${printable(first!)} waits for you` : `${view.othersWaiting.length} sessions wait for you (${printable(first!)} first)`;

@@ -12,10 +12,11 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeBinary, type ClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
-import { CW, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { CW, REPO_ROOT, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
 import { readStateData } from '../support/state-file.js';
 import { until } from '../support/until.js';
 
+const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const PROMPT = 'please go on';
 const ANSWER = 'Picked up where we left off.';
 /** The spread after the reset is at most 10 s; the state file is written within a second. */
@@ -28,6 +29,8 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 interface Data {
+  id: string;
+  claudeSessionId: string | null;
   status: string;
   resumeAt: string | null;
   rateLimit: { resetsAt: string | null } | null;
@@ -91,6 +94,8 @@ it('1.0.60 with the opt-in: the prompt is typed after the reset, answered, and b
     expect(planned.ahead).toBeGreaterThanOrEqual(1000);
     const status = await runProcess(process.execPath, [CW, 'status'], { env: { ...env, COLUMNS: '200' } });
     expect(status.stdout.toString()).toMatch(/^Continues after its limit: .*work \(\w{8}\) at \d\d:\d\d:\d\d \(in \d+s\)$/m);
+    const statusline = await runProcess(process.execPath, [CW_STATUSLINE], { env: { ...env, CLAUDEWATCH_PARENT_SESSION: planned.data!.id }, stdin: JSON.stringify({ session_id: planned.data!.claudeSessionId }) });
+    expect(statusline.stdout.toString()).toMatch(/ · continues in (<1m|1m)\n$/);
 
     await screen.waitFor(ANSWER, 30_000);
     // 1.0.60 tried the first prompt twice (a second time with fewer tokens); the prompt followed once, after the reset.

@@ -106,6 +106,19 @@ describe('formatStatusline', () => {
     expect(plain(input)).toBe('claude');
   });
 
+  it('says when this session continues after its limit, and only while that is ahead', () => {
+    const reset = NOW + 20 * 60_000;
+    const limited = session({
+      status: 'RATE_LIMITED',
+      rateLimit: { kind: 'five_hour', severity: 'limit', resetsAt: new Date(reset).toISOString(), text: null, source: 'screen' },
+      resumeAt: new Date(reset + 7_000).toISOString(),
+    });
+    expect(plain('{}', limited)).toBe('claude · 5-hour limit resets in 20m · continues in 21m');
+    // Another session's plan is not this session's.
+    expect(plain('{}', null, limited)).toBe('claude · 5-hour limit resets in 20m');
+    expect(plain('{}', limited, null, reset + 8_000)).toBe('claude');
+  });
+
   it('shows a limit in force without a known reset as reached', () => {
     const limited = session({ status: 'RATE_LIMITED', rateLimit: { kind: 'subscription', severity: 'limit', resetsAt: null, text: 'You’ve hit your limit', source: 'hook' } });
     expect(plain('{}', limited)).toBe('claude · limit reached');
