@@ -9,11 +9,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startDashboard } from '../support/dashboard-process.js';
-import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, CW, CW_STATUSLINE, fakeScript, installFakeClaude, runCw, runProcess, SHIM, type Sandbox } from '../support/sandbox.js';
 import { readStateData } from '../support/state-file.js';
 import { until } from '../support/until.js';
 
-const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const HOUR_S = 3600;
 let sandbox: Sandbox;
 const children: ChildProcess[] = [];

@@ -12,11 +12,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claudeExecutable, makeClaudeHome, realClaudeBinaries, spawnClaudeScreen, type ClaudeBinary, type ClaudeScreen } from '../support/claude-env.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
-import { CW, REPO_ROOT, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
+import { CW, CW_STATUSLINE, runProcess, SHIM, SHIM_DIR } from '../support/sandbox.js';
 import { readStateData } from '../support/state-file.js';
 import { until } from '../support/until.js';
 
-const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const PROMPT = 'please go on';
 const ANSWER = 'Picked up where we left off.';
 /** The spread after the reset is at most 10 s; the state file is written within a second. */

@@ -6,10 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFixture } from '../support/fixtures.js';
-import { createSandbox, CW, fakeScript, installFakeClaude, REPO_ROOT, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, CW, CW_STATUSLINE, fakeScript, installFakeClaude, runCw, runProcess, SHIM, SHIM_DIR, type Sandbox } from '../support/sandbox.js';
 import { until } from '../support/until.js';
 
-const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 const HOUR_S = 3600;
 /**
  * The fixture's windows reset long ago, and a reading of a window that has reset is not shown:

@@ -9,6 +9,7 @@ export const SHIM_DIR = join(REPO_ROOT, 'shims');
 export const SHIM = join(SHIM_DIR, 'claude');
 export const CW = join(REPO_ROOT, 'dist', 'bin', 'cw.js');
 export const CW_RUN = join(REPO_ROOT, 'dist', 'bin', 'cw-run.js');
+export const CW_STATUSLINE = join(REPO_ROOT, 'dist', 'bin', 'cw-statusline.js');
 export const FAKE_CLAUDE = join(REPO_ROOT, 'test', 'support', 'fake-claude.mjs');
 
 /** A private HOME, CLAUDEWATCH_HOME and bin directory for one test; nothing of the user's leaks in. */
